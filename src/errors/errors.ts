@@ -1,0 +1,72 @@
+/**
+ * The few error classes slurmopt raises. Each carries a stable `code` (for scripts and tests)
+ * and a message that names the input, what is wrong and how to fix it.
+ */
+
+export type ErrorCode =
+  | "SPEC_INVALID"
+  | "FLAG_INVALID"
+  | "CONSTRAINT_INVALID"
+  | "SPACE_INFEASIBLE"
+  | "STORE_ERROR"
+  | "CAMPAIGN_NOT_FOUND"
+  | "CAMPAIGN_LOCKED"
+  | "RESUME_INCOMPATIBLE"
+  | "EXECUTOR_ERROR"
+  | "SLURM_ERROR"
+  | "PREFLIGHT_FAILED"
+  | "TRANSPORT_ERROR"
+  | "SSH_HOST_KEY"
+  | "SSH_AUTH"
+  | "GENERATOR_ERROR"
+  | "EXTERNAL_GENERATOR_ERROR"
+  | "TOO_MANY_FAILURES";
+
+export class SlurmoptError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Invalid user input: spec file, flags, constraints, parameters. Exit code 2. */
+export class InputError extends SlurmoptError {}
+
+/** A problem talking to the cluster or a remote host (sbatch, squeue, ssh). Exit code 4. */
+export class ClusterError extends SlurmoptError {}
+
+/** A campaign's stored state cannot be used as asked (missing, locked, incompatible). Exit code 3. */
+export class StateError extends SlurmoptError {}
+
+/** A generator (built-in or external) could not propose points. Exit code 5. */
+export class GeneratorError extends SlurmoptError {}
+
+export function isSlurmoptError(e: unknown): e is SlurmoptError {
+  return e instanceof SlurmoptError;
+}
+
+/** Exit codes of the CLI, documented in README.md. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  input: 2,
+  state: 3,
+  cluster: 4,
+  generator: 5,
+  interrupted: 130,
+} as const;
+
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof InputError) return EXIT.input;
+  if (e instanceof StateError) return EXIT.state;
+  if (e instanceof ClusterError) return EXIT.cluster;
+  if (e instanceof GeneratorError) return EXIT.generator;
+  return EXIT.failure;
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
