@@ -1,0 +1,82 @@
+/**
+ * Executors run attempts: local processes or Slurm jobs. One executor instance may serve many
+ * campaigns at once (the daemon drives several campaigns with one poll loop), so everything is
+ * keyed by attempt id, which is unique within one store, together with the campaign uid.
+ */
+
+/** Why an attempt ended abnormally. A fault beats a result line in the program's output. */
+export type Fault =
+  | "TIMEOUT"
+  | "OUT_OF_MEMORY"
+  | "CANCELLED"
+  | "KILLED"
+  | "NODE_FAIL"
+  | "PREEMPTED"
+  | "LOST"
+  | "SUBMIT_FAILED";
+
+export interface AttemptToRun {
+  /** Unique per store; the key of every event. */
+  attemptId: number;
+  trialId: number;
+  trialIndex: number;
+  attemptNo: number;
+  campaignUid: string;
+  campaignName: string;
+  /** Job name (Slurm) / process tag: campaign name, campaign uid and trial or batch. */
+  jobName: string;
+  /** The rendered shell command, run by /bin/sh -c in `workdir`. */
+  command: string;
+  /** Environment given to the program (SLURMOPT_TRIAL_ID, SLURMOPT_ATTEMPT_DIR, parameters...). */
+  env: Record<string, string>;
+  workdir: string;
+  /** Absolute attempt directory: stdout, stderr, exit-status file, rendered script. */
+  dir: string;
+  /** Wall-clock limit in milliseconds, or null for none. */
+  timeoutMs: number | null;
+}
+
+/** What the executor reports right after submission (stored in the same transaction as SUBMITTED). */
+export interface SubmitRecord {
+  attemptId: number;
+  jobId: string | null;
+  arrayTaskId: number | null;
+  pid: number | null;
+  /** Process start time (ms since epoch) to tell a pid reused by another process. */
+  pidStartTime: number | null;
+}
+
+export interface AttemptResult {
+  exitCode: number | null;
+  signal: string | null;
+  fault: Fault | null;
+  faultReason: string | null;
+  /** The program's captured stdout (the result lines are parsed from it by the collector). */
+  stdout: string;
+  startTime: number | null;
+  endTime: number;
+  hostname: string | null;
+  /** True when the fault allows a new attempt (NODE_FAIL, PREEMPTED, LOST before start). */
+  retryable: boolean;
+}
+
+export type AttemptEvent =
+  | { type: "started"; attemptId: number; time: number; hostname: string | null }
+  | { type: "finished"; attemptId: number; result: AttemptResult };
+
+export interface Executor {
+  readonly kind: "local" | "slurm";
+  /**
+   * Submits attempts (several at once may become one job array). Resolves with one record per
+   * attempt that was submitted. Rejects only when nothing was submitted.
+   */
+  submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]>;
+  /** Returns the events since the last call. One call per poll cycle for all attempts. */
+  poll(): Promise<AttemptEvent[]>;
+  /** Asks running attempts to stop; their "finished" events (fault CANCELLED) follow via poll. */
+  cancel(attemptIds: readonly number[]): Promise<void>;
+  /** Resolves when there may be new events (a child exited); lets the loop wake before its interval. */
+  readonly wakeups?: { on(event: "wake", listener: () => void): unknown };
+  /** Releases resources. Leaves running attempts alone unless they were cancelled. */
+  close(): Promise<void>;
+}
