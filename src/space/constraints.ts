@@ -1,0 +1,152 @@
+import { InputError } from "../errors/errors.js";
+import type { Expr, ParsedConstraint } from "./constraintParser.js";
+import { evaluateExpr, linearize, parseConstraint, variablesOf } from "./constraintParser.js";
+import type { Point } from "./parameters.js";
+import type { SearchSpace } from "./searchSpace.js";
+
+/** sum(coeffs[name] * value(name)) <= rhs, in parameter values (not the unit cube). */
+export interface LinearConstraint {
+  readonly text: string;
+  readonly coeffs: ReadonlyMap<string, number>;
+  readonly rhs: number;
+}
+
+/** A u <= b over the unit cube, for linear constraints on non-log range parameters. */
+export interface UnitCubeConstraint {
+  readonly text: string;
+  /** One coefficient per unit-cube dimension. */
+  readonly a: Float64Array;
+  readonly b: number;
+}
+
+const TOLERANCE = 1e-9;
+
+/**
+ * The campaign's constraints, checked against the search space once. Linear `<=` / `>=`
+ * constraints are given to generators; every constraint (linear or not) is checked on every
+ * generated point.
+ */
+export class ConstraintSet {
+  readonly all: readonly ParsedConstraint[];
+  readonly linear: readonly LinearConstraint[];
+  readonly unitCube: readonly UnitCubeConstraint[];
+  private readonly space: SearchSpace;
+
+  constructor(texts: readonly string[], space: SearchSpace) {
+    this.space = space;
+    const all: ParsedConstraint[] = [];
+    const linear: LinearConstraint[] = [];
+    for (const text of texts) {
+      const c = parseConstraint(text);
+      for (const name of new Set([...variablesOf(c.left), ...variablesOf(c.right)])) {
+        const p = space.parameter(name);
+        if (!p)
+          throw new InputError(
+            "CONSTRAINT_INVALID",
+            `constraint "${text}": unknown parameter "${name}"; known parameters: ${space.parameters.map((q) => q.name).join(", ")}`,
+          );
+        if (p.kind === "choice")
+          throw new InputError(
+            "CONSTRAINT_INVALID",
+            `constraint "${text}": "${name}" is a choice parameter; constraints may only use range and numeric fixed parameters`,
+          );
+        if (p.kind === "fixed" && typeof p.value !== "number")
+          throw new InputError(
+            "CONSTRAINT_INVALID",
+            `constraint "${text}": fixed parameter "${name}" is not a number`,
+          );
+      }
+      all.push(c);
+      const lin = toLinear(c, space);
+      if (lin) linear.push(lin);
+    }
+    this.all = all;
+    this.linear = linear;
+    this.unitCube = linear.flatMap((l) => {
+      const u = toUnitCube(l, space);
+      return u ? [u] : [];
+    });
+  }
+
+  get isEmpty(): boolean {
+    return this.all.length === 0;
+  }
+
+  /** The texts of the constraints the point violates (empty when it satisfies all). */
+  violations(point: Point): string[] {
+    return this.all.filter((c) => !satisfies(c, point)).map((c) => c.text);
+  }
+
+  isSatisfied(point: Point): boolean {
+    return this.all.every((c) => satisfies(c, point));
+  }
+
+  /** Whether a unit-cube vector satisfies the linear unit-cube constraints (before rounding). */
+  unitCubeFeasible(u: ArrayLike<number>, slack = 0): boolean {
+    return this.unitCube.every((c) => {
+      let s = 0;
+      for (let i = 0; i < c.a.length; i++) s += c.a[i]! * (u[i] ?? 0);
+      return s <= c.b + slack;
+    });
+  }
+
+  /** Number of parameters the space has (for messages). */
+  get spaceSize(): number {
+    return this.space.parameters.length;
+  }
+}
+
+function satisfies(c: ParsedConstraint, point: Point): boolean {
+  const value = (name: string): number => {
+    const v = point[name];
+    return typeof v === "number" ? v : Number(v);
+  };
+  const l = evaluateExpr(c.left, value);
+  const r = evaluateExpr(c.right, value);
+  const tol = TOLERANCE * Math.max(1, Math.abs(l), Math.abs(r));
+  switch (c.op) {
+    case "<=":
+      return l <= r + tol;
+    case ">=":
+      return l >= r - tol;
+    case "==":
+      return Math.abs(l - r) <= tol;
+    case "!=":
+      return Math.abs(l - r) > tol;
+  }
+}
+
+function toLinear(c: ParsedConstraint, space: SearchSpace): LinearConstraint | null {
+  if (c.op !== "<=" && c.op !== ">=") return null;
+  const diff: Expr = { type: "bin", op: "-", left: c.left, right: c.right };
+  const form = linearize(diff);
+  if (!form) return null;
+  // left - right <= 0  (or >= 0, flipped)
+  const sign = c.op === "<=" ? 1 : -1;
+  const coeffs = new Map<string, number>();
+  let constant = form.constant;
+  for (const [name, k] of form.coeffs) {
+    const p = space.parameter(name);
+    if (p?.kind === "fixed" && typeof p.value === "number") constant += k * p.value;
+    else coeffs.set(name, sign * k);
+  }
+  if (coeffs.size === 0) {
+    return null;
+  }
+  return { text: c.text, coeffs, rhs: -sign * constant };
+}
+
+function toUnitCube(l: LinearConstraint, space: SearchSpace): UnitCubeConstraint | null {
+  const a = new Float64Array(space.dim);
+  let b = l.rhs;
+  for (const [name, k] of l.coeffs) {
+    const idx = space.dimensions.findIndex((d) => d.name === name);
+    const d = space.dimensions[idx];
+    if (!d || d.parameter.kind !== "range" || d.parameter.log) return null;
+    const { low, high } = d.parameter;
+    // x = low + u * (high - low); for integers this is the continuous relaxation.
+    a[idx] = k * (high - low);
+    b -= k * low;
+  }
+  return { text: l.text, a, b };
+}

@@ -1,0 +1,187 @@
+import type { Parameter, ParamValue, Point } from "./parameters.js";
+import { formatValue } from "./parameters.js";
+
+/**
+ * How a free (non-fixed) parameter looks in the unit cube. Generators see only these
+ * dimensions; integers, log scales and choices are encoded and decoded here and nowhere else.
+ * - continuous: u in [0, 1] maps linearly (or in log space) to [low, high].
+ * - integer: `levels` equal-width bins of u, one per value (log-spaced bins for log scale).
+ * - categorical: `levels` equal-width bins of u, one per choice; `ordered` says whether the
+ *   order of the bins means anything.
+ */
+export type DimensionKind =
+  | { readonly type: "continuous" }
+  | { readonly type: "integer"; readonly levels: number }
+  | { readonly type: "categorical"; readonly levels: number; readonly ordered: boolean };
+
+export interface Dimension {
+  readonly name: string;
+  readonly parameter: Exclude<Parameter, { kind: "fixed" }>;
+  readonly kind: DimensionKind;
+}
+
+export class SearchSpace {
+  readonly parameters: readonly Parameter[];
+  readonly dimensions: readonly Dimension[];
+  private readonly byName: ReadonlyMap<string, Parameter>;
+
+  constructor(parameters: readonly Parameter[]) {
+    this.parameters = parameters;
+    this.byName = new Map(parameters.map((p) => [p.name, p]));
+    const dims: Dimension[] = [];
+    for (const p of parameters) {
+      if (p.kind === "fixed") continue;
+      if (p.kind === "range") {
+        const kind: DimensionKind =
+          p.valueType === "int"
+            ? { type: "integer", levels: p.high - p.low + 1 }
+            : { type: "continuous" };
+        dims.push({ name: p.name, parameter: p, kind });
+      } else {
+        dims.push({
+          name: p.name,
+          parameter: p,
+          kind: { type: "categorical", levels: p.values.length, ordered: p.ordered },
+        });
+      }
+    }
+    this.dimensions = dims;
+  }
+
+  /** Number of unit-cube dimensions (free parameters). */
+  get dim(): number {
+    return this.dimensions.length;
+  }
+
+  parameter(name: string): Parameter | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Decodes a unit-cube vector into a valid point (rounded, clamped, fixed values added). */
+  decode(u: ArrayLike<number>): Point {
+    const out: Record<string, ParamValue> = {};
+    let i = 0;
+    for (const p of this.parameters) {
+      if (p.kind === "fixed") {
+        out[p.name] = p.value;
+        continue;
+      }
+      const raw = u[i++] ?? 0.5;
+      const x = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0.5;
+      if (p.kind === "choice") {
+        out[p.name] = p.values[binIndex(x, p.values.length)]!;
+      } else if (p.valueType === "int") {
+        out[p.name] = decodeInt(x, p.low, p.high, p.log);
+      } else {
+        out[p.name] = decodeFloat(x, p.low, p.high, p.log);
+      }
+    }
+    return out;
+  }
+
+  /** Encodes a valid point into the unit cube (integers and choices at their bin centres). */
+  encode(point: Point): Float64Array {
+    const u = new Float64Array(this.dim);
+    this.dimensions.forEach((d, i) => {
+      const v = point[d.name];
+      const p = d.parameter;
+      if (p.kind === "choice") {
+        const idx = p.values.findIndex((c) => sameValue(c, v));
+        u[i] = (Math.max(0, idx) + 0.5) / p.values.length;
+      } else if (typeof v !== "number") {
+        u[i] = 0.5;
+      } else if (p.valueType === "int") {
+        u[i] = encodeInt(v, p.low, p.high, p.log);
+      } else {
+        u[i] = encodeFloat(v, p.low, p.high, p.log);
+      }
+    });
+    return u;
+  }
+
+  /** The nearest valid point's encoding: encode(decode(u)). */
+  snap(u: ArrayLike<number>): Float64Array {
+    return this.encode(this.decode(u));
+  }
+
+  /** Describes why a point is not valid for this space, or returns null when it is. */
+  check(point: Point): string | null {
+    for (const p of this.parameters) {
+      const v = point[p.name];
+      if (v === undefined) return `parameter "${p.name}" is missing`;
+      if (p.kind === "fixed") {
+        if (!sameValue(p.value, v)) return `parameter "${p.name}" must be ${formatValue(p.value)}`;
+      } else if (p.kind === "choice") {
+        if (!p.values.some((c) => sameValue(c, v)))
+          return `parameter "${p.name}" must be one of ${p.values.map(formatValue).join(", ")}, got ${formatValue(v)}`;
+      } else {
+        if (typeof v !== "number" || !Number.isFinite(v))
+          return `parameter "${p.name}" must be a number, got ${JSON.stringify(v)}`;
+        if (p.valueType === "int" && !Number.isInteger(v))
+          return `parameter "${p.name}" must be an integer, got ${v}`;
+        if (v < p.low || v > p.high)
+          return `parameter "${p.name}" must lie in [${p.low}, ${p.high}], got ${v}`;
+      }
+    }
+    for (const k of Object.keys(point)) {
+      if (!this.byName.has(k)) return `unknown parameter "${k}"`;
+    }
+    return null;
+  }
+
+  /** A canonical text of a point, equal for equal points (deduplication). */
+  key(point: Point): string {
+    return this.parameters.map((p) => `${p.name}=${keyValue(point[p.name])}`).join("\u0001");
+  }
+}
+
+function keyValue(v: ParamValue | undefined): string {
+  if (v === undefined) return "";
+  return typeof v === "number" ? `n:${v}` : `s:${v}`;
+}
+
+/** Choice values compare as text when one side is a string ("5" equals 5). */
+export function sameValue(a: ParamValue, b: ParamValue | undefined): boolean {
+  if (b === undefined) return false;
+  if (typeof a === typeof b) return a === b;
+  return String(a) === String(b);
+}
+
+function binIndex(x: number, n: number): number {
+  return Math.min(n - 1, Math.floor(x * n));
+}
+
+function decodeFloat(x: number, low: number, high: number, log: boolean): number {
+  if (log) {
+    const v = Math.exp(Math.log(low) + x * (Math.log(high) - Math.log(low)));
+    return Math.min(high, Math.max(low, v));
+  }
+  return Math.min(high, Math.max(low, low + x * (high - low)));
+}
+
+function encodeFloat(v: number, low: number, high: number, log: boolean): number {
+  const r = log
+    ? (Math.log(v) - Math.log(low)) / (Math.log(high) - Math.log(low))
+    : (v - low) / (high - low);
+  return Math.min(1, Math.max(0, r));
+}
+
+function decodeInt(x: number, low: number, high: number, log: boolean): number {
+  if (log) {
+    // Log-spaced bins over [low - 0.5, high + 0.5] (shifted so that low >= 1 stays positive).
+    const a = Math.log(low - 0.5 + 1);
+    const b = Math.log(high + 0.5 + 1);
+    const v = Math.round(Math.exp(a + x * (b - a)) - 1);
+    return Math.min(high, Math.max(low, v));
+  }
+  return low + binIndex(x, high - low + 1);
+}
+
+function encodeInt(v: number, low: number, high: number, log: boolean): number {
+  if (log) {
+    const a = Math.log(low - 0.5 + 1);
+    const b = Math.log(high + 0.5 + 1);
+    return Math.min(1, Math.max(0, (Math.log(v + 1) - a) / (b - a)));
+  }
+  return (v - low + 0.5) / (high - low + 1);
+}
