@@ -1,0 +1,74 @@
+import { InputError } from "../errors/errors.js";
+import type { ModelName, StrategyNode } from "../spec/campaign.js";
+
+/**
+ * Model names accepted in strategies and --model, case-insensitive. Every OmniOpt2 model name
+ * has a meaning here (docs/strategies.md lists them); anything else is refused.
+ */
+const MODELS: Record<string, ModelName> = {
+  SOBOL: "sobol",
+  GP: "gp",
+  BO: "gp",
+  BOTORCH_MODULAR: "gp",
+  SAASBO: "gp",
+  BO_MIXED: "gp",
+  RANDOM: "random",
+  UNIFORM: "random",
+  PSEUDORANDOM: "random",
+  TPE: "tpe",
+  FACTORIAL: "grid",
+  GRID: "grid",
+  EXTERNAL_GENERATOR: "external",
+  EXTERNAL: "external",
+};
+
+const REFUSED: Record<string, string> = {
+  RANDOMFOREST:
+    "RANDOMFOREST is not offered: use GP (BOTORCH_MODULAR), which is stronger on the budgets Slurm campaigns have, or TPE",
+};
+
+export function modelFromName(name: string, where: string): ModelName {
+  const key = name.trim().toUpperCase();
+  const m = MODELS[key];
+  if (m) return m;
+  const refused = REFUSED[key];
+  if (refused) throw new InputError("SPEC_INVALID", `${where}: ${refused}`);
+  throw new InputError(
+    "SPEC_INVALID",
+    `${where}: unknown model "${name}"; use one of ${Object.keys(MODELS).join(", ")}`,
+  );
+}
+
+/** Parses "SOBOL=10,GP=30,TPE" (a node without a count runs until the end). */
+export function parseStrategyText(text: string, where: string): StrategyNode[] {
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (parts.length === 0)
+    throw new InputError("SPEC_INVALID", `${where}: empty strategy; write e.g. "SOBOL=10,GP"`);
+  return parts.map((part) => {
+    const m = /^([A-Za-z_]+)\s*(?:=\s*(\S+))?$/.exec(part);
+    if (!m)
+      throw new InputError(
+        "SPEC_INVALID",
+        `${where}: cannot read "${part}"; write MODEL=COUNT such as SOBOL=10`,
+      );
+    const count = m[2] === undefined ? null : Number(m[2]);
+    if (count !== null && !(Number.isInteger(count) && count > 0))
+      throw new InputError(
+        "SPEC_INVALID",
+        `${where}: "${part}" needs a positive whole number of trials, got "${m[2]}"`,
+      );
+    return { model: modelFromName(m[1]!, where), label: m[1]!.toUpperCase(), trials: count };
+  });
+}
+
+/** Sobol for max(5, 2*d) trials with data, then the given model (GP by default), like Ax. */
+export function defaultStrategy(freeDims: number, model: ModelName = "gp", label = "GP"): StrategyNode[] {
+  const sobol = Math.max(5, 2 * freeDims);
+  return [
+    { model: "sobol", label: "SOBOL", trials: sobol },
+    { model, label, trials: null },
+  ];
+}

@@ -1,0 +1,179 @@
+import { randomInt } from "node:crypto";
+import { resolve } from "node:path";
+import { InputError } from "../errors/errors.js";
+import type { Objective } from "../generators/generator.js";
+import { defaultStrategy, modelFromName, parseStrategyText } from "../generators/modelNames.js";
+import { ConstraintSet } from "../space/constraints.js";
+import { SearchSpace } from "../space/searchSpace.js";
+import { buildParameters, normalizeParameterList, type Warnings } from "./buildParameters.js";
+import type { Campaign, SlurmSettings, StrategyNode } from "./campaign.js";
+import { parseDuration } from "./duration.js";
+import type { RawSpec } from "./specSchema.js";
+import { specSchema } from "./specSchema.js";
+import { formatZodIssues } from "./zodMessages.js";
+
+export const CAMPAIGN_NAME = /^[A-Za-z0-9._-]+$/;
+
+export interface BuildOptions {
+  /** Where relative paths (run_dir, workdir) are resolved: the directory `slurmopt run` started in. */
+  cwd: string;
+  warnings: Warnings;
+  /** Model used after the Sobol phase when no strategy is given (from --model). */
+  defaultModel?: string;
+  /** Sobol trials before the model (from --num_random_steps). */
+  numRandomSteps?: number;
+}
+
+/** Validates a raw spec object once, at the edge, and resolves it into a Campaign. */
+export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
+  const parsed = specSchema.safeParse(input);
+  if (!parsed.success) throw new InputError("SPEC_INVALID", formatZodIssues(parsed.error.issues));
+  const raw: RawSpec = parsed.data;
+  if (!CAMPAIGN_NAME.test(raw.name) || raw.name === "." || raw.name === "..")
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "name": "${raw.name}" becomes a folder and a job name; use letters, digits and ._- only`,
+    );
+  const parameters = buildParameters(normalizeParameterList(raw.parameters), options.warnings);
+  const space = new SearchSpace(parameters);
+  const constraints = raw.constraints ?? [];
+  new ConstraintSet(constraints, space); // validates names, types and grammar
+  const objectives = buildObjectives(raw.objectives);
+  const strategy = buildStrategy(raw, space.dim, options);
+  if (strategy.some((n) => n.model === "external") && !raw.external_generator)
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "strategy": an EXTERNAL_GENERATOR node needs "external_generator.command" (or --external_generator)`,
+    );
+  const workerTimeoutSeconds =
+    raw.worker_timeout === undefined
+      ? null
+      : parseDuration(raw.worker_timeout, 'field "worker_timeout"', "m");
+  const ext = raw.external_generator;
+  return {
+    name: raw.name,
+    runDir: resolve(options.cwd, raw.run_dir ?? "runs"),
+    workdir: resolve(options.cwd, raw.workdir ?? "."),
+    parameters,
+    constraints,
+    objectives,
+    program: raw.program,
+    programStyle: raw.program_style ?? "omniopt",
+    smacInstance: raw.smac_instance ?? null,
+    maxEval: raw.max_eval,
+    parallelism: raw.parallelism ?? 1,
+    seed: raw.seed ?? randomInt(0, 2 ** 31 - 1),
+    workerTimeoutSeconds,
+    executor: raw.executor ?? "auto",
+    strategy,
+    generateAllJobsAtOnce: raw.generate_all_jobs_at_once ?? false,
+    maxFailedJobs: raw.max_failed_jobs ?? null,
+    maxRetries: raw.max_retries ?? raw.slurm?.max_retries ?? 2,
+    revertToRandomWhenExhausted: raw.revert_to_random_when_seemingly_exhausted ?? false,
+    maxZeroResults: raw.max_nr_of_zero_results ?? 50,
+    occ: raw.occ
+      ? { type: raw.occ.type, minkowskiP: raw.occ.minkowski_p ?? 2, weights: raw.occ.weights ?? [] }
+      : null,
+    externalGenerator: ext
+      ? {
+          command: ext.command,
+          timeoutSeconds:
+            ext.timeout === undefined
+              ? 600
+              : parseDuration(ext.timeout, 'field "external_generator.timeout"', "s"),
+          maxRetries: ext.max_retries ?? 3,
+          onFailure: ext.on_failure ?? "fallback",
+          onDuplicate: ext.on_duplicate ?? "reject",
+        }
+      : null,
+    slurm: buildSlurm(raw, workerTimeoutSeconds),
+    ssh: raw.ssh
+      ? {
+          host: raw.ssh.host,
+          user: raw.ssh.user ?? null,
+          port: raw.ssh.port ?? null,
+          identityFile: raw.ssh.identity_file ?? null,
+          knownHosts: raw.ssh.known_hosts ?? null,
+          remoteDir: raw.ssh.remote_dir,
+          pathPrefix: raw.ssh.path_prefix ?? null,
+          setup: raw.ssh.setup ?? [],
+        }
+      : null,
+  };
+}
+
+function buildObjectives(raw: RawSpec["objectives"]): Objective[] {
+  if (raw === undefined) return [{ name: "RESULT", goal: "min" }];
+  const list = Array.isArray(raw)
+    ? raw
+    : Object.entries(raw).map(([name, goal]) => ({ name, goal }));
+  const seen = new Set<string>();
+  for (const o of list) {
+    if (!/^[A-Za-z0-9_]+$/.test(o.name))
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "objectives": "${o.name}" must use letters, digits and _ only`,
+      );
+    if (seen.has(o.name))
+      throw new InputError("SPEC_INVALID", `field "objectives": "${o.name}" is listed twice`);
+    seen.add(o.name);
+  }
+  return list;
+}
+
+function buildStrategy(raw: RawSpec, dims: number, options: BuildOptions): StrategyNode[] {
+  if (typeof raw.strategy === "string") return parseStrategyText(raw.strategy, 'field "strategy"');
+  if (Array.isArray(raw.strategy))
+    return raw.strategy.map((n, i) => ({
+      model: modelFromName(n.model, `field "strategy[${i}].model"`),
+      label: n.model.toUpperCase(),
+      trials: n.trials ?? null,
+    }));
+  const label = (options.defaultModel ?? "GP").toUpperCase();
+  const model = modelFromName(label, "--model");
+  if (options.numRandomSteps !== undefined) {
+    if (model === "sobol") return [{ model: "sobol", label: "SOBOL", trials: null }];
+    return [
+      { model: "sobol", label: "SOBOL", trials: options.numRandomSteps },
+      { model, label, trials: null },
+    ];
+  }
+  if (model === "sobol" || model === "random" || model === "grid")
+    return [{ model, label, trials: null }];
+  return defaultStrategy(dims, model, label);
+}
+
+function seconds(v: string | number | undefined, field: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  return parseDuration(v, field, "s");
+}
+
+function buildSlurm(raw: RawSpec, workerTimeoutSeconds: number | null): SlurmSettings {
+  const s = raw.slurm ?? {};
+  const time =
+    s.time !== undefined ? parseDuration(s.time, 'field "slurm.time"', "m") : workerTimeoutSeconds;
+  return {
+    partition: s.partition ?? null,
+    timeSeconds: time,
+    mem: s.mem ?? (s.mem_gb !== undefined ? `${Math.ceil(s.mem_gb * 1024)}M` : null),
+    cpusPerTask: s.cpus_per_task ?? 1,
+    nodes: s.nodes_per_job ?? 1,
+    gpus: s.gpus ?? 0,
+    account: s.account ?? null,
+    reservation: s.reservation ?? null,
+    qos: s.qos ?? null,
+    exclude: s.exclude ?? null,
+    constraint: s.constraint ?? null,
+    extraDirectives: s.extra_directives ?? [],
+    setup: s.setup ?? [],
+    signal: s.signal ?? "USR1",
+    signalDelaySeconds: s.slurm_signal_delay_s ?? 0,
+    template: s.template ?? null,
+    arrayTemplate: s.array_template ?? null,
+    maxArraySize: s.max_array_size ?? 1000,
+    pollIntervalSeconds: seconds(s.poll_interval, 'field "slurm.poll_interval"', 5),
+    maxPollIntervalSeconds: seconds(s.max_poll_interval, 'field "slurm.max_poll_interval"', 60),
+    maxRetries: s.max_retries ?? raw.max_retries ?? 2,
+    outputGraceSeconds: seconds(s.output_grace, 'field "slurm.output_grace"', 30),
+  };
+}

@@ -1,0 +1,89 @@
+import { InputError } from "../errors/errors.js";
+import type { Parameter } from "../space/parameters.js";
+import { PARAMETER_NAME, valueTypeOf } from "../space/parameters.js";
+import type { RawParameter } from "./specSchema.js";
+import { parameterSchema } from "./specSchema.js";
+import { formatZodIssues } from "./zodMessages.js";
+
+export interface Warnings {
+  warn(message: string): void;
+}
+
+/** Accepts the list form or the map form `{x: {type: range, bounds: [0, 1]}}`. */
+export function normalizeParameterList(raw: readonly RawParameter[] | Record<string, unknown>): RawParameter[] {
+  if (Array.isArray(raw)) return raw as RawParameter[];
+  return Object.entries(raw).map(([name, body], i) => {
+    const candidate = { name, ...(typeof body === "object" && body !== null ? body : {}) };
+    const parsed = parameterSchema.safeParse(candidate);
+    if (!parsed.success)
+      throw new InputError(
+        "SPEC_INVALID",
+        formatZodIssues(parsed.error.issues, `parameters.${name}`) ||
+          `parameters.${name} (entry ${i + 1}) is not a valid parameter`,
+      );
+    return parsed.data;
+  });
+}
+
+export function buildParameters(raw: readonly RawParameter[], warnings: Warnings): Parameter[] {
+  const seen = new Set<string>();
+  return raw.map((p, i) => {
+    const where = `parameters[${i}] "${p.name}"`;
+    if (!PARAMETER_NAME.test(p.name))
+      throw new InputError(
+        "SPEC_INVALID",
+        `${where}: parameter names use letters, digits and _ and start with a letter or _; rename it`,
+      );
+    if (seen.has(p.name))
+      throw new InputError("SPEC_INVALID", `${where}: the name is used twice; rename one of them`);
+    seen.add(p.name);
+    if (p.type === "range") return buildRange(p, where, warnings);
+    if (p.type === "choice") {
+      const values = [...p.values];
+      if (new Set(values.map(String)).size !== values.length)
+        throw new InputError("SPEC_INVALID", `${where}: choice values repeat; list each value once`);
+      return {
+        kind: "choice",
+        name: p.name,
+        values,
+        ordered: p.is_ordered ?? false,
+        valueType: valueTypeOf(values),
+      };
+    }
+    return { kind: "fixed", name: p.name, value: p.value, valueType: valueTypeOf([p.value]) };
+  });
+}
+
+function buildRange(
+  p: Extract<RawParameter, { type: "range" }>,
+  where: string,
+  warnings: Warnings,
+): Parameter {
+  let [low, high] = p.bounds;
+  const valueType = p.value_type ?? "float";
+  const log = p.log_scale ?? false;
+  if (!Number.isFinite(low) || !Number.isFinite(high))
+    throw new InputError("SPEC_INVALID", `${where}: bounds must be finite numbers`);
+  if (low > high) {
+    warnings.warn(`${where}: lower bound ${low} > upper bound ${high}; swapped them (as OmniOpt2 does)`);
+    [low, high] = [high, low];
+  }
+  if (low === high)
+    throw new InputError(
+      "SPEC_INVALID",
+      `${where}: lower and upper bound are both ${low}; use a fixed parameter for a constant, or widen the range`,
+    );
+  if (valueType === "int") {
+    if (!Number.isInteger(low) || !Number.isInteger(high))
+      throw new InputError(
+        "SPEC_INVALID",
+        `${where}: an int range needs whole-number bounds, got ${low}..${high}; round them or use value_type float`,
+      );
+  }
+  if (log && low <= 0)
+    throw new InputError(
+      "SPEC_INVALID",
+      `${where}: log scale needs bounds > 0, got ${low}..${high}; use a lower bound such as ${valueType === "int" ? 1 : 1e-6}`,
+    );
+  return { kind: "range", name: p.name, valueType, low, high, log };
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+/**
+ * The campaign spec as written in YAML / JSON (and produced from command-line flags).
+ * Unknown keys are errors. Resolution into a typed Campaign happens in buildCampaign.ts.
+ */
+
+const scalar = z.union([z.string(), z.number()]);
+
+export const rangeParameterSchema = z.strictObject({
+  name: z.string(),
+  type: z.literal("range"),
+  bounds: z.tuple([z.number(), z.number()]),
+  value_type: z.enum(["int", "float"]).optional(),
+  log_scale: z.boolean().optional(),
+});
+
+export const choiceParameterSchema = z.strictObject({
+  name: z.string(),
+  type: z.literal("choice"),
+  values: z.array(scalar).min(1),
+  is_ordered: z.boolean().optional(),
+});
+
+export const fixedParameterSchema = z.strictObject({
+  name: z.string(),
+  type: z.literal("fixed"),
+  value: scalar,
+});
+
+export const parameterSchema = z.discriminatedUnion("type", [
+  rangeParameterSchema,
+  choiceParameterSchema,
+  fixedParameterSchema,
+]);
+
+export const objectiveSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_]+$/, "objective names use letters, digits and _ only"),
+  goal: z.enum(["min", "max"]),
+});
+
+export const strategyNodeSchema = z.strictObject({
+  model: z.string(),
+  /** Trials with data this node produces before the next node takes over; omit for "until the end". */
+  trials: z.number().int().positive().optional(),
+});
+
+export const slurmSchema = z.strictObject({
+  partition: z.string().optional(),
+  time: z.union([z.string(), z.number()]).optional(),
+  mem_gb: z.number().positive().optional(),
+  mem: z.string().optional(),
+  cpus_per_task: z.number().int().positive().optional(),
+  nodes_per_job: z.number().int().positive().optional(),
+  gpus: z.number().int().nonnegative().optional(),
+  account: z.string().optional(),
+  reservation: z.string().optional(),
+  qos: z.string().optional(),
+  exclude: z.string().optional(),
+  constraint: z.string().optional(),
+  extra_directives: z.array(z.string()).optional(),
+  setup: z.array(z.string()).optional(),
+  signal: z.string().optional(),
+  slurm_signal_delay_s: z.number().int().nonnegative().optional(),
+  template: z.string().optional(),
+  array_template: z.string().optional(),
+  max_array_size: z.number().int().positive().optional(),
+  poll_interval: z.union([z.string(), z.number()]).optional(),
+  max_poll_interval: z.union([z.string(), z.number()]).optional(),
+  max_retries: z.number().int().nonnegative().optional(),
+  output_grace: z.union([z.string(), z.number()]).optional(),
+});
+
+export const sshSchema = z.strictObject({
+  host: z.string(),
+  user: z.string().optional(),
+  port: z.number().int().positive().optional(),
+  identity_file: z.string().optional(),
+  known_hosts: z.string().optional(),
+  remote_dir: z.string(),
+  path_prefix: z.string().optional(),
+  setup: z.array(z.string()).optional(),
+});
+
+export const externalGeneratorSchema = z.strictObject({
+  command: z.string(),
+  timeout: z.union([z.string(), z.number()]).optional(),
+  max_retries: z.number().int().nonnegative().optional(),
+  on_failure: z.enum(["fallback", "stop"]).optional(),
+  on_duplicate: z.enum(["accept", "reject"]).optional(),
+});
+
+export const specSchema = z.strictObject({
+  name: z.string(),
+  run_dir: z.string().optional(),
+  workdir: z.string().optional(),
+  parameters: z.union([
+    z.array(parameterSchema).min(1),
+    z.record(z.string(), z.unknown()),
+  ]),
+  constraints: z.array(z.string()).optional(),
+  objectives: z
+    .union([z.array(objectiveSchema).min(1), z.record(z.string(), z.enum(["min", "max"]))])
+    .optional(),
+  program: z.string(),
+  program_style: z.enum(["omniopt", "smac"]).optional(),
+  smac_instance: z.string().optional(),
+  max_eval: z.number().int().positive(),
+  parallelism: z.number().int().positive().optional(),
+  seed: z.number().int().nonnegative().optional(),
+  worker_timeout: z.union([z.string(), z.number()]).optional(),
+  executor: z.enum(["local", "slurm", "auto"]).optional(),
+  strategy: z.union([z.string(), z.array(strategyNodeSchema).min(1)]).optional(),
+  generate_all_jobs_at_once: z.boolean().optional(),
+  max_failed_jobs: z.number().int().nonnegative().optional(),
+  max_retries: z.number().int().nonnegative().optional(),
+  revert_to_random_when_seemingly_exhausted: z.boolean().optional(),
+  max_nr_of_zero_results: z.number().int().positive().optional(),
+  occ: z
+    .strictObject({
+      type: z.enum(["euclid", "geometric", "signed_harmonic", "minkowski", "weighted_euclidean"]),
+      minkowski_p: z.number().positive().optional(),
+      weights: z.array(z.number()).optional(),
+    })
+    .optional(),
+  external_generator: externalGeneratorSchema.optional(),
+  slurm: slurmSchema.optional(),
+  ssh: sshSchema.optional(),
+});
+
+export type RawSpec = z.infer<typeof specSchema>;
+export type RawParameter = z.infer<typeof parameterSchema>;
