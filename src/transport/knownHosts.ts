@@ -11,8 +11,7 @@ import { readFile } from "node:fs/promises";
 export type KnownHostsMarker = "revoked" | "cert-authority" | null;
 
 export type HostField =
-  | { kind: "patterns"; patterns: string[] }
-  | { kind: "hashed"; salt: Buffer; hash: Buffer };
+  { kind: "patterns"; patterns: string[] } | { kind: "hashed"; salt: Buffer; hash: Buffer };
 
 export interface KnownHostsEntry {
   file: string;
@@ -97,7 +96,11 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
     }
     const [hostField, keyType, keyBase64, ...rest] = fields;
     if (hostField === undefined || keyType === undefined || keyBase64 === undefined) {
-      problems.push({ file, line, message: "expected: [marker] hosts keytype base64-key [comment]" });
+      problems.push({
+        file,
+        line,
+        message: "expected: [marker] hosts keytype base64-key [comment]",
+      });
       return;
     }
     const hosts = parseHostField(hostField);
@@ -165,7 +168,8 @@ export function hashHostName(name: string, salt: Buffer): string {
 
 /** RSA keys are recorded as ssh-rsa but negotiated as rsa-sha2-*; certificates are not keys. */
 function sameKeyFamily(recorded: string, presented: string): boolean {
-  const family = (t: string): string => (t === "rsa-sha2-256" || t === "rsa-sha2-512" ? "ssh-rsa" : t);
+  const family = (t: string): string =>
+    t === "rsa-sha2-256" || t === "rsa-sha2-512" ? "ssh-rsa" : t;
   return family(recorded) === family(presented);
 }
 
@@ -210,7 +214,8 @@ export function checkHostKey(
 export function knownKeyTypes(entries: readonly KnownHostsEntry[], name: string): string[] {
   const types: string[] = [];
   for (const e of entries) {
-    if (e.marker === null && entryMatchesHost(e, name) && !types.includes(e.keyType)) types.push(e.keyType);
+    if (e.marker === null && entryMatchesHost(e, name) && !types.includes(e.keyType))
+      types.push(e.keyType);
   }
   return types;
 }
