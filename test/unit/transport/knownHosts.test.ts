@@ -194,6 +194,14 @@ describe("checkHostKey", () => {
     });
   });
 
+  it("refuses a revoked key presented by a host that has no line of its own", () => {
+    const { entries } = parse(`@revoked login9 ssh-ed25519 ${OTHER_KEY}`);
+    expect(checkHostKey(entries, name, otherKey)).toMatchObject({
+      status: "revoked",
+      entry: { line: 1 },
+    });
+  });
+
   it("does not accept a key through a @cert-authority line", () => {
     const { entries } = parse(`@cert-authority [127.0.0.1]:* ssh-ed25519 ${HOST_KEY}`);
     const verdict = checkHostKey(entries, name, hostKey);
