@@ -1,7 +1,8 @@
 /**
  * Executors run attempts: local processes or Slurm jobs. One executor instance may serve many
- * campaigns at once (the daemon drives several campaigns with one poll loop), so everything is
- * keyed by attempt id, which is unique within one store, together with the campaign uid.
+ * campaigns at once (the daemon drives several campaigns with one poll loop). Attempt ids are
+ * unique within one campaign's store only, so executors key attempts by (campaignUid, attemptId)
+ * and every event names both.
  */
 
 /** Why an attempt ended abnormally. A fault beats a result line in the program's output. */
@@ -42,7 +43,7 @@ export interface SubmitRecord {
   jobId: string | null;
   arrayTaskId: number | null;
   pid: number | null;
-  /** Process start time (ms since epoch) to tell a pid reused by another process. */
+  /** Process start time (clock ticks since boot, /proc/<pid>/stat) to tell a reused pid. */
   pidStartTime: number | null;
 }
 
@@ -60,9 +61,25 @@ export interface AttemptResult {
   retryable: boolean;
 }
 
+export interface AttemptRef {
+  campaignUid: string;
+  attemptId: number;
+}
+
 export type AttemptEvent =
-  | { type: "started"; attemptId: number; time: number; hostname: string | null }
-  | { type: "finished"; attemptId: number; result: AttemptResult };
+  | {
+      type: "started";
+      campaignUid: string;
+      attemptId: number;
+      time: number;
+      hostname: string | null;
+    }
+  | { type: "finished"; campaignUid: string; attemptId: number; result: AttemptResult };
+
+/** The key executors use for their maps of attempts. */
+export function attemptKey(ref: AttemptRef): string {
+  return `${ref.campaignUid}:${ref.attemptId}`;
+}
 
 export interface Executor {
   readonly kind: "local" | "slurm";
@@ -74,7 +91,7 @@ export interface Executor {
   /** Returns the events since the last call. One call per poll cycle for all attempts. */
   poll(): Promise<AttemptEvent[]>;
   /** Asks running attempts to stop; their "finished" events (fault CANCELLED) follow via poll. */
-  cancel(attemptIds: readonly number[]): Promise<void>;
+  cancel(attempts: readonly AttemptRef[]): Promise<void>;
   /** Resolves when there may be new events (a child exited); lets the loop wake before its interval. */
   readonly wakeups?: { on(event: "wake", listener: () => void): unknown };
   /** Releases resources. Leaves running attempts alone unless they were cancelled. */

@@ -1,0 +1,37 @@
+/**
+ * The exit-status file every attempt writes when its program ends (local wrapper and Slurm job
+ * script alike): one line "exit=<code> start=<epoch s> end=<epoch s> host=<name>" (fields in
+ * any order; `signal=<name>` when the batch script forwarded a signal).
+ */
+export const EXIT_STATUS_FILE = "exit-status";
+export const STDOUT_FILE = "stdout";
+export const STDERR_FILE = "stderr";
+
+export interface ExitStatus {
+  exitCode: number | null;
+  startTime: number | null;
+  endTime: number | null;
+  hostname: string | null;
+  signal: string | null;
+}
+
+export function parseExitStatus(text: string): ExitStatus | null {
+  const fields = new Map<string, string>();
+  for (const m of text.matchAll(/(\w+)=(\S*)/g)) fields.set(m[1]!, m[2]!);
+  if (!fields.has("exit")) return null;
+  const num = (k: string): number | null => {
+    const v = fields.get(k);
+    if (v === undefined || v === "") return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  const start = num("start");
+  const end = num("end");
+  return {
+    exitCode: num("exit"),
+    startTime: start === null ? null : start * 1000,
+    endTime: end === null ? null : end * 1000,
+    hostname: fields.get("host") || null,
+    signal: fields.get("signal") || null,
+  };
+}

@@ -1,0 +1,299 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { AttemptEvent, AttemptRef, AttemptToRun, Executor, SubmitRecord } from "./executor.js";
+import { attemptKey } from "./executor.js";
+import { EXIT_STATUS_FILE, STDERR_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
+import { isSameProcessRunning, processStartTicks } from "./processStartTime.js";
+
+/**
+ * The wrapper every local attempt runs in: the program runs in a subshell exactly as
+ * `/bin/sh -c "$SLURMOPT_COMMAND"` would (an `exit` in it ends only the subshell), then the exit
+ * code goes to the exit-status file, which lets a resumed controller learn how an adopted
+ * process ended. The command reaches the shell through the environment, never as text here.
+ */
+const WRAPPER = `(
+eval "$SLURMOPT_COMMAND"
+)
+echo "exit=$?" > "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}.tmp" && mv -f "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}.tmp" "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}"`;
+
+export interface LocalExecutorOptions {
+  /** Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt. */
+  killGraceMs?: number;
+  /** How often adopted (not our children) processes are checked. */
+  adoptedCheckMs?: number;
+  logger?: Logger;
+}
+
+interface Running {
+  attempt: { campaignUid: string; attemptId: number; dir: string };
+  pid: number;
+  child: ChildProcess | null;
+  startTime: number;
+  startTicks: number | null;
+  timer: NodeJS.Timeout | null;
+  killTimer: NodeJS.Timeout | null;
+  fault: "TIMEOUT" | "CANCELLED" | null;
+}
+
+export interface AdoptRequest {
+  campaignUid: string;
+  attemptId: number;
+  dir: string;
+  pid: number | null;
+  pidStart: number | null;
+  startTime: number | null;
+  /** Remaining time limit in ms, or null for none. */
+  remainingMs: number | null;
+}
+
+/** Runs attempts as local processes, each in its own process group. */
+export class LocalExecutor implements Executor {
+  readonly kind = "local" as const;
+  readonly wakeups = new EventEmitter();
+  private readonly running = new Map<number, Running>();
+  private readonly events: AttemptEvent[] = [];
+  private readonly killGraceMs: number;
+  private readonly host = hostname();
+  private adoptedTimer: NodeJS.Timeout | null = null;
+  private readonly adoptedCheckMs: number;
+
+  constructor(private readonly options: LocalExecutorOptions = {}) {
+    this.killGraceMs = options.killGraceMs ?? 5000;
+    this.adoptedCheckMs = options.adoptedCheckMs ?? 500;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
+    return Promise.resolve(batch.map((a) => this.start(a)));
+  }
+
+  private start(a: AttemptToRun): SubmitRecord {
+    mkdirSync(a.dir, { recursive: true });
+    const out = openSync(join(a.dir, STDOUT_FILE), "a");
+    const err = openSync(join(a.dir, STDERR_FILE), "a");
+    let child: ChildProcess;
+    try {
+      child = spawn("/bin/sh", ["-c", WRAPPER], {
+        cwd: a.workdir,
+        env: { ...process.env, ...a.env, SLURMOPT_COMMAND: a.command, SLURMOPT_ATTEMPT_DIR: a.dir },
+        stdio: ["ignore", out, err],
+        detached: true,
+      });
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
+    const startTime = Date.now();
+    const pid = child.pid ?? -1;
+    const r: Running = {
+      attempt: { campaignUid: a.campaignUid, attemptId: a.attemptId, dir: a.dir },
+      pid,
+      child,
+      startTime,
+      startTicks: pid > 0 ? processStartTicks(pid) : null,
+      timer: null,
+      killTimer: null,
+      fault: null,
+    };
+    this.running.set(attemptKey(a), r);
+    this.events.push({
+      type: "started",
+      campaignUid: a.campaignUid,
+      attemptId: a.attemptId,
+      time: startTime,
+      hostname: this.host,
+    });
+    if (a.timeoutMs !== null) r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
+    child.on("error", (e) => {
+      this.options.logger?.error({ err: e, attemptId: a.attemptId }, "could not start /bin/sh");
+      void this.finish(r, null, null);
+    });
+    child.on("exit", (code, signal) => {
+      void this.finish(r, code, signal);
+    });
+    return {
+      attemptId: a.attemptId,
+      jobId: null,
+      arrayTaskId: null,
+      pid: pid > 0 ? pid : null,
+      pidStartTime: r.startTicks,
+    };
+  }
+
+  /** SIGTERM to the attempt's process group, SIGKILL after the grace period. */
+  private stop(r: Running, fault: "TIMEOUT" | "CANCELLED"): void {
+    if (r.fault !== null) return;
+    r.fault = fault;
+    signalGroup(r.pid, "SIGTERM");
+    r.killTimer = setTimeout(() => signalGroup(r.pid, "SIGKILL"), this.killGraceMs);
+    r.killTimer.unref();
+  }
+
+  private async finish(r: Running, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    const key = attemptKey(r.attempt);
+    if (this.running.get(key) !== r) return;
+    this.running.delete(key);
+    if (r.timer) clearTimeout(r.timer);
+    // The group may still hold background children of the program: end them too.
+    if (r.fault !== null) signalGroup(r.pid, "SIGKILL");
+    else if (r.killTimer) clearTimeout(r.killTimer);
+    const status = readStatus(r.attempt.dir);
+    const stdout = await readFile(join(r.attempt.dir, STDOUT_FILE), "utf8").catch(() => "");
+    const exitCode = status?.exitCode ?? (signal ? null : code);
+    const sig = signal ?? (exitCode !== null && exitCode > 128 ? signalName(exitCode - 128) : null);
+    this.events.push({
+      type: "finished",
+      campaignUid: r.attempt.campaignUid,
+      attemptId: r.attempt.attemptId,
+      result: {
+        exitCode,
+        signal: sig,
+        fault: r.fault ?? (status === null && code === null && signal === null ? "LOST" : null),
+        faultReason:
+          r.fault === "TIMEOUT"
+            ? "worker time-out reached: SIGTERM sent to the process group"
+            : r.fault === "CANCELLED"
+              ? "cancelled"
+              : null,
+        stdout,
+        startTime: r.startTime,
+        endTime: status?.endTime ?? Date.now(),
+        hostname: this.host,
+        retryable: false,
+      },
+    });
+    this.wakeups.emit("wake");
+  }
+
+  poll(): Promise<AttemptEvent[]> {
+    return Promise.resolve(this.events.splice(0));
+  }
+
+  cancel(attempts: readonly AttemptRef[]): Promise<void> {
+    for (const ref of attempts) {
+      const r = this.running.get(attemptKey(ref));
+      if (r) this.stop(r, "CANCELLED");
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Takes over attempts started by an earlier controller: a process that still runs (same pid
+   * and start time) is watched until it ends; one that ended is collected from its files;
+   * anything else is LOST (after making sure nothing of it still runs).
+   */
+  adopt(requests: readonly AdoptRequest[]): void {
+    for (const q of requests) {
+      const alive = q.pid !== null && isSameProcessRunning(q.pid, q.pidStart);
+      if (alive && q.pid !== null) {
+        const r: Running = {
+          attempt: { campaignUid: q.campaignUid, attemptId: q.attemptId, dir: q.dir },
+          pid: q.pid,
+          child: null,
+          startTime: q.startTime ?? Date.now(),
+          startTicks: q.pidStart,
+          timer: null,
+          killTimer: null,
+          fault: null,
+        };
+        this.running.set(attemptKey(q), r);
+        if (q.remainingMs !== null) r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
+        continue;
+      }
+      const status = readStatus(q.dir);
+      const r: Running = {
+        attempt: { campaignUid: q.campaignUid, attemptId: q.attemptId, dir: q.dir },
+        pid: q.pid ?? -1,
+        child: null,
+        startTime: q.startTime ?? Date.now(),
+        startTicks: q.pidStart,
+        timer: null,
+        killTimer: null,
+        fault: null,
+      };
+      this.running.set(attemptKey(q), r);
+      void this.finish(r, status ? status.exitCode : null, null);
+    }
+    if (!this.adoptedTimer && [...this.running.values()].some((r) => r.child === null)) {
+      this.adoptedTimer = setInterval(() => this.checkAdopted(), this.adoptedCheckMs);
+      this.adoptedTimer.unref();
+    }
+  }
+
+  private checkAdopted(): void {
+    let any = false;
+    for (const r of this.running.values()) {
+      if (r.child !== null) continue;
+      any = true;
+      if (!isSameProcessRunning(r.pid, r.startTicks)) {
+        const status = readStatus(r.attempt.dir);
+        void this.finish(r, status?.exitCode ?? null, null);
+      }
+    }
+    if (!any && this.adoptedTimer) {
+      clearInterval(this.adoptedTimer);
+      this.adoptedTimer = null;
+    }
+  }
+
+  close(): Promise<void> {
+    for (const r of this.running.values()) {
+      if (r.timer) clearTimeout(r.timer);
+      r.child?.unref();
+    }
+    if (this.adoptedTimer) clearInterval(this.adoptedTimer);
+    this.adoptedTimer = null;
+    return Promise.resolve();
+  }
+
+  /** Stops every running attempt now (SIGTERM, then SIGKILL) and waits for them to end. */
+  async cancelAll(): Promise<void> {
+    await this.cancel([...this.running.values()].map((r) => r.attempt));
+  }
+}
+
+function readStatus(dir: string): ReturnType<typeof parseExitStatus> {
+  try {
+    const path = join(dir, EXIT_STATUS_FILE);
+    const status = parseExitStatus(readFileSync(path, "utf8"));
+    if (status && status.endTime === null) status.endTime = statSync(path).mtimeMs;
+    return status;
+  } catch {
+    return null;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  if (pid <= 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+const SIGNAL_NAMES: Record<number, string> = {
+  1: "SIGHUP",
+  2: "SIGINT",
+  3: "SIGQUIT",
+  6: "SIGABRT",
+  9: "SIGKILL",
+  10: "SIGUSR1",
+  11: "SIGSEGV",
+  12: "SIGUSR2",
+  13: "SIGPIPE",
+  14: "SIGALRM",
+  15: "SIGTERM",
+};
+
+function signalName(n: number): string | null {
+  return SIGNAL_NAMES[n] ?? null;
+}

@@ -1,0 +1,169 @@
+/**
+ * Negative log marginal likelihood (plus negative log prior) of a zero-noise-free GP with a
+ * Matern-5/2 ARD kernel, a profiled constant mean and Gaussian noise, and its analytic gradient
+ * with respect to the log hyperparameters theta = [log l_1..log l_d, log s2, log noise].
+ */
+import { cholesky, inverseFromCholesky, logDet, solveCholesky } from "./cholesky.js";
+import type { CholeskyFactor } from "./cholesky.js";
+import type { CategoricalLevels } from "./matern.js";
+import { coordDiff, maternSlope, maternUnit } from "./matern.js";
+
+export interface TrainingSet {
+  /** n x d row-major unit-cube inputs. */
+  readonly x: Float64Array;
+  /** n targets (standardized, minimized). */
+  readonly y: Float64Array;
+  /** Known per-point noise variances added to the fitted noise (0 when unknown). */
+  readonly extraNoise: Float64Array;
+  readonly n: number;
+  readonly d: number;
+  readonly cat: CategoricalLevels;
+}
+
+/** Gaussian priors on the log hyperparameters. */
+export interface HyperPriors {
+  readonly logLengthscaleMean: number;
+  readonly logLengthscaleSd: number;
+  readonly logOutputscaleMean: number;
+  readonly logOutputscaleSd: number;
+  readonly logNoiseMean: number;
+  readonly logNoiseSd: number;
+}
+
+/**
+ * Priors like BoTorch's defaults for inputs in the unit cube and standardized outputs:
+ * lengthscales LogNormal(sqrt2 + log(d)/2, sqrt3) (dimension-scaled, Hvarfner et al. 2024),
+ * noise variance LogNormal(-4, 1), and a weak prior on the output scale around 1.
+ */
+export function defaultPriors(d: number): HyperPriors {
+  return {
+    logLengthscaleMean: Math.SQRT2 + 0.5 * Math.log(d),
+    logLengthscaleSd: Math.sqrt(3),
+    logOutputscaleMean: 0,
+    logOutputscaleSd: 1.5,
+    logNoiseMean: -4,
+    logNoiseSd: 1,
+  };
+}
+
+export interface Objective {
+  readonly value: number;
+  readonly grad: Float64Array;
+}
+
+function gaussPenalty(v: number, mean: number, sd: number): { f: number; g: number } {
+  const z = (v - mean) / sd;
+  return { f: 0.5 * z * z, g: z / sd };
+}
+
+/** The generalized-least-squares constant mean and the factor of K + noise. */
+export interface FittedState {
+  readonly factor: CholeskyFactor;
+  readonly mean: number;
+  /** K^{-1} (y - mean). */
+  readonly alpha: Float64Array;
+}
+
+/** Builds K + diag(noise + extra) for the given theta; null when not positive definite. */
+export function factorFor(t: TrainingSet, theta: Float64Array): FittedState | null {
+  const { n, d, x, cat } = t;
+  const s2 = Math.exp(theta[d]!);
+  const noise = Math.exp(theta[d + 1]!);
+  const invL2 = new Float64Array(d);
+  for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
+  const k = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    k[i * n + i] = s2 + noise + t.extraNoise[i]!;
+    for (let j = 0; j < i; j++) {
+      let r2 = 0;
+      for (let q = 0; q < d; q++) {
+        const lv = cat[q]!;
+        const a = x[i * d + q]!;
+        const b = x[j * d + q]!;
+        const diff = lv === 0 ? a - b : coordDiff(a, b, lv);
+        r2 += diff * diff * invL2[q]!;
+      }
+      const v = s2 * maternUnit(Math.sqrt(r2));
+      k[i * n + j] = v;
+      k[j * n + i] = v;
+    }
+  }
+  const factor = cholesky(k, n);
+  if (!factor) return null;
+  const ones = new Float64Array(n).fill(1);
+  const kiOnes = solveCholesky(factor, ones);
+  const kiY = solveCholesky(factor, t.y);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += kiY[i]!;
+    den += kiOnes[i]!;
+  }
+  const mean = den > 0 ? num / den : 0;
+  const alpha = new Float64Array(n);
+  for (let i = 0; i < n; i++) alpha[i] = kiY[i]! - mean * kiOnes[i]!;
+  return { factor, mean, alpha };
+}
+
+/** Negative log posterior of theta (up to a constant) and its gradient; null if not PD. */
+export function negLogPosterior(
+  t: TrainingSet,
+  theta: Float64Array,
+  priors: HyperPriors,
+): Objective | null {
+  const { n, d, x, cat } = t;
+  const st = factorFor(t, theta);
+  if (!st) return null;
+  const { factor, alpha, mean } = st;
+  let quad = 0;
+  for (let i = 0; i < n; i++) quad += (t.y[i]! - mean) * alpha[i]!;
+  let value = 0.5 * quad + 0.5 * logDet(factor) + 0.5 * n * Math.log(2 * Math.PI);
+
+  // W = alpha alpha^T - K^{-1};  d(NLL)/d theta = -1/2 tr(W dK/dtheta)
+  const kinv = inverseFromCholesky(factor);
+  const s2 = Math.exp(theta[d]!);
+  const noise = Math.exp(theta[d + 1]!);
+  const invL2 = new Float64Array(d);
+  for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
+  const grad = new Float64Array(d + 2);
+  const diff = new Float64Array(d);
+  let gS2 = 0;
+  let traceW = 0;
+  for (let i = 0; i < n; i++) {
+    const wii = alpha[i]! * alpha[i]! - kinv[i * n + i]!;
+    traceW += wii;
+    gS2 += wii * s2;
+    for (let j = 0; j < i; j++) {
+      const w = alpha[i]! * alpha[j]! - kinv[i * n + j]!;
+      let r2 = 0;
+      for (let q = 0; q < d; q++) {
+        const lv = cat[q]!;
+        const a = x[i * d + q]!;
+        const b = x[j * d + q]!;
+        const df = lv === 0 ? a - b : coordDiff(a, b, lv);
+        diff[q] = df * df;
+        r2 += df * df * invL2[q]!;
+      }
+      const r = Math.sqrt(r2);
+      gS2 += 2 * w * s2 * maternUnit(r);
+      const g = 2 * w * s2 * maternSlope(r);
+      if (g !== 0) for (let q = 0; q < d; q++) grad[q] = grad[q]! + g * diff[q]! * invL2[q]!;
+    }
+  }
+  for (let q = 0; q < d; q++) grad[q] = -0.5 * grad[q]!;
+  grad[d] = -0.5 * gS2;
+  grad[d + 1] = -0.5 * noise * traceW;
+
+  for (let q = 0; q < d; q++) {
+    const p = gaussPenalty(theta[q]!, priors.logLengthscaleMean, priors.logLengthscaleSd);
+    value += p.f;
+    grad[q] = grad[q]! + p.g;
+  }
+  const ps = gaussPenalty(theta[d]!, priors.logOutputscaleMean, priors.logOutputscaleSd);
+  value += ps.f;
+  grad[d] = grad[d]! + ps.g;
+  const pn = gaussPenalty(theta[d + 1]!, priors.logNoiseMean, priors.logNoiseSd);
+  value += pn.f;
+  grad[d + 1] = grad[d + 1]! + pn.g;
+  return { value, grad };
+}

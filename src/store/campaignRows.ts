@@ -1,0 +1,70 @@
+import type { Db } from "./openStore.js";
+import type { CampaignRow, CampaignState } from "./rowTypes.js";
+
+export function insertCampaign(
+  db: Db,
+  c: { uid: string; name: string; dir: string; specJson: string },
+  now = Date.now(),
+): CampaignRow {
+  const info = db
+    .prepare(
+      `INSERT INTO campaigns (uid, name, dir, spec_json, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`,
+    )
+    .run(c.uid, c.name, c.dir, c.specJson, now, now);
+  return getCampaignById(db, Number(info.lastInsertRowid))!;
+}
+
+export function getCampaignById(db: Db, id: number): CampaignRow | undefined {
+  return db.prepare(`SELECT * FROM campaigns WHERE id = ?`).get(id) as CampaignRow | undefined;
+}
+
+export function listCampaigns(db: Db): CampaignRow[] {
+  return db.prepare(`SELECT * FROM campaigns ORDER BY id`).all() as CampaignRow[];
+}
+
+export function setCampaignState(
+  db: Db,
+  id: number,
+  state: CampaignState,
+  reason: string | null,
+  now = Date.now(),
+): void {
+  db.prepare(`UPDATE campaigns SET state = ?, stop_reason = ?, updated_at = ? WHERE id = ?`).run(
+    state,
+    reason,
+    now,
+    id,
+  );
+}
+
+export function updateCampaignSpec(db: Db, id: number, specJson: string, now = Date.now()): void {
+  db.prepare(`UPDATE campaigns SET spec_json = ?, updated_at = ? WHERE id = ?`).run(specJson, now, id);
+}
+
+export function addCampaignEvent(
+  db: Db,
+  campaignId: number,
+  level: "info" | "warn" | "error",
+  message: string,
+  now = Date.now(),
+): void {
+  db.prepare(`INSERT INTO campaign_events (campaign_id, time, level, message) VALUES (?, ?, ?, ?)`).run(
+    campaignId,
+    now,
+    level,
+    message,
+  );
+}
+
+export function recentCampaignEvents(
+  db: Db,
+  campaignId: number,
+  limit: number,
+): { time: number; level: string; message: string }[] {
+  return db
+    .prepare(
+      `SELECT time, level, message FROM campaign_events WHERE campaign_id = ? ORDER BY id DESC LIMIT ?`,
+    )
+    .all(campaignId, limit) as { time: number; level: string; message: string }[];
+}

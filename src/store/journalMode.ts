@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** Filesystems where SQLite's WAL (shared memory) is unsafe: use a rollback journal there. */
+const NETWORK_FS = /^(nfs|nfs4|cifs|smb3?|lustre|gpfs|beegfs|fuse\..*|ceph|glusterfs|9p|afs|pvfs2|orangefs)$/;
+
+/** The filesystem type of the mount holding `path` (longest mount-point prefix in /proc/mounts). */
+export function filesystemTypeOf(path: string, mountsText?: string): string | null {
+  let text = mountsText;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/mounts", "utf8");
+    } catch {
+      return null;
+    }
+  }
+  const target = resolve(path);
+  let best: { mount: string; type: string } | null = null;
+  for (const line of text.split("\n")) {
+    const fields = line.split(" ");
+    const mount = fields[1]?.replace(/\\040/g, " ");
+    const type = fields[2];
+    if (!mount || !type) continue;
+    const inside = target === mount || target.startsWith(mount === "/" ? "/" : `${mount}/`);
+    if (inside && (!best || mount.length > best.mount.length)) best = { mount, type };
+  }
+  return best?.type ?? null;
+}
+
+export function journalModeFor(path: string, mountsText?: string): "WAL" | "DELETE" {
+  const type = filesystemTypeOf(path, mountsText);
+  return type !== null && NETWORK_FS.test(type) ? "DELETE" : "WAL";
+}

@@ -1,0 +1,76 @@
+/**
+ * Numbered migrations; the database's version is PRAGMA user_version. Each migration runs in
+ * its own transaction. Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: campaigns, trials, attempts
+  `
+  CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    dir TEXT NOT NULL,
+    spec_json TEXT NOT NULL,
+    state TEXT NOT NULL,
+    stop_reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE trials (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    trial_index INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    params_json TEXT NOT NULL,
+    generator TEXT NOT NULL,
+    generation_node TEXT NOT NULL,
+    node_position INTEGER NOT NULL,
+    generation_ms REAL,
+    created_at INTEGER NOT NULL,
+    submit_time INTEGER,
+    start_time INTEGER,
+    end_time INTEGER,
+    results_json TEXT,
+    sems_json TEXT,
+    extras_json TEXT,
+    exit_code INTEGER,
+    signal TEXT,
+    reason TEXT,
+    hostname TEXT,
+    program_string TEXT,
+    UNIQUE (campaign_id, trial_index)
+  );
+  CREATE INDEX trials_state ON trials (campaign_id, state);
+  CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    trial_id INTEGER NOT NULL REFERENCES trials(id),
+    attempt_no INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    job_name TEXT NOT NULL,
+    job_id TEXT,
+    array_task_id INTEGER,
+    pid INTEGER,
+    pid_start INTEGER,
+    dir TEXT NOT NULL,
+    submit_time INTEGER,
+    start_time INTEGER,
+    end_time INTEGER,
+    exit_code INTEGER,
+    signal TEXT,
+    fault TEXT,
+    reason TEXT,
+    hostname TEXT,
+    UNIQUE (trial_id, attempt_no)
+  );
+  CREATE INDEX attempts_state ON attempts (state);
+  CREATE INDEX attempts_job_name ON attempts (job_name);
+  CREATE TABLE campaign_events (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    time INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,75 @@
+/** Row shapes of the campaign database, as stored. Times are milliseconds since the epoch. */
+
+export type CampaignState = "RUNNING" | "STOPPED" | "COMPLETED" | "FAILED" | "CANCELLED";
+
+export type TrialState =
+  | "PROPOSED"
+  | "SUBMITTED"
+  | "RUNNING"
+  | "COMPLETED"
+  | "FAILED"
+  | "TIMEOUT"
+  | "CANCELLED";
+
+export const FINAL_TRIAL_STATES: readonly TrialState[] = ["COMPLETED", "FAILED", "TIMEOUT", "CANCELLED"];
+export const ACTIVE_TRIAL_STATES: readonly TrialState[] = ["PROPOSED", "SUBMITTED", "RUNNING"];
+
+export type AttemptState = "CREATED" | "SUBMITTED" | "RUNNING" | "FINISHED";
+
+export interface CampaignRow {
+  id: number;
+  uid: string;
+  name: string;
+  dir: string;
+  spec_json: string;
+  state: CampaignState;
+  stop_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TrialRow {
+  id: number;
+  campaign_id: number;
+  trial_index: number;
+  state: TrialState;
+  params_json: string;
+  generator: string;
+  generation_node: string;
+  node_position: number;
+  generation_ms: number | null;
+  created_at: number;
+  submit_time: number | null;
+  start_time: number | null;
+  end_time: number | null;
+  results_json: string | null;
+  sems_json: string | null;
+  extras_json: string | null;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string | null;
+  hostname: string | null;
+  program_string: string | null;
+}
+
+export interface AttemptRow {
+  id: number;
+  trial_id: number;
+  attempt_no: number;
+  state: AttemptState;
+  executor: string;
+  job_name: string;
+  job_id: string | null;
+  array_task_id: number | null;
+  pid: number | null;
+  pid_start: number | null;
+  dir: string;
+  submit_time: number | null;
+  start_time: number | null;
+  end_time: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  fault: string | null;
+  reason: string | null;
+  hostname: string | null;
+}

@@ -1,0 +1,231 @@
+import type { SubmitRecord } from "../executor/executor.js";
+import type { Db } from "./openStore.js";
+import type { AttemptRow, TrialRow, TrialState } from "./rowTypes.js";
+
+export interface NewTrial {
+  paramsJson: string;
+  generator: string;
+  generationNode: string;
+  nodePosition: number;
+  generationMs: number;
+  programString: string;
+}
+
+export interface NewAttempt {
+  executor: string;
+  jobName: string;
+  dir: string;
+}
+
+export interface TrialWithAttempt {
+  trial: TrialRow;
+  attempt: AttemptRow;
+}
+
+/** The outcome written when an attempt ends and its trial reaches a final state. */
+export interface TrialOutcome {
+  state: Exclude<TrialState, "PROPOSED" | "SUBMITTED" | "RUNNING">;
+  resultsJson: string | null;
+  semsJson: string | null;
+  extrasJson: string | null;
+  reason: string | null;
+}
+
+export interface AttemptEnd {
+  endTime: number;
+  startTime: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  fault: string | null;
+  reason: string | null;
+  hostname: string | null;
+}
+
+export function nextTrialIndex(db: Db, campaignId: number): number {
+  const row = db
+    .prepare(`SELECT COALESCE(MAX(trial_index) + 1, 0) AS n FROM trials WHERE campaign_id = ?`)
+    .get(campaignId) as { n: number };
+  return row.n;
+}
+
+/**
+ * Writes new trials (PROPOSED) and their first attempts (CREATED, with job name and directory)
+ * in ONE transaction, before anything is submitted.
+ */
+export function insertProposedTrials(
+  db: Db,
+  campaignId: number,
+  trials: readonly NewTrial[],
+  attemptFor: (trialIndex: number) => NewAttempt,
+  now = Date.now(),
+): TrialWithAttempt[] {
+  const insertTrial = db.prepare(
+    `INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node,
+       node_position, generation_ms, created_at, program_string)
+     VALUES (?, ?, 'PROPOSED', ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return db
+    .transaction(() => {
+      let index = nextTrialIndex(db, campaignId);
+      return trials.map((t) => {
+        const info = insertTrial.run(
+          campaignId,
+          index,
+          t.paramsJson,
+          t.generator,
+          t.generationNode,
+          t.nodePosition,
+          t.generationMs,
+          now,
+          t.programString,
+        );
+        const trialId = Number(info.lastInsertRowid);
+        const attempt = insertAttempt(db, trialId, 1, attemptFor(index));
+        index++;
+        return { trial: getTrial(db, trialId)!, attempt };
+      });
+    })
+    .immediate();
+}
+
+function insertAttempt(db: Db, trialId: number, attemptNo: number, a: NewAttempt): AttemptRow {
+  const info = db
+    .prepare(
+      `INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir)
+       VALUES (?, ?, 'CREATED', ?, ?, ?)`,
+    )
+    .run(trialId, attemptNo, a.executor, a.jobName, a.dir);
+  return getAttempt(db, Number(info.lastInsertRowid))!;
+}
+
+/** Stores job ids / pids right after submission, together with the state change. */
+export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = Date.now()): void {
+  const upAttempt = db.prepare(
+    `UPDATE attempts SET state = 'SUBMITTED', job_id = ?, array_task_id = ?, pid = ?, pid_start = ?,
+       submit_time = ? WHERE id = ? AND state = 'CREATED'`,
+  );
+  const upTrial = db.prepare(
+    `UPDATE trials SET state = 'SUBMITTED', submit_time = COALESCE(submit_time, ?)
+     WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state = 'PROPOSED'`,
+  );
+  db.transaction(() => {
+    for (const r of records) {
+      upAttempt.run(r.jobId, r.arrayTaskId, r.pid, r.pidStartTime, now, r.attemptId);
+      upTrial.run(now, r.attemptId);
+    }
+  }).immediate();
+}
+
+export function recordStarted(db: Db, attemptId: number, time: number, hostname: string | null): void {
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE attempts SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
+         hostname = COALESCE(?, hostname) WHERE id = ? AND state IN ('CREATED', 'SUBMITTED')`,
+    ).run(time, hostname, attemptId);
+    db.prepare(
+      `UPDATE trials SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
+         hostname = COALESCE(?, hostname)
+       WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state IN ('PROPOSED', 'SUBMITTED')`,
+    ).run(time, hostname, attemptId);
+  }).immediate();
+}
+
+/**
+ * Ends an attempt. With an outcome, its trial reaches that final state; without one (a retry),
+ * the trial goes back to PROPOSED with a new CREATED attempt. One transaction either way.
+ * Returns the new attempt when one was created; null when the attempt had already ended.
+ */
+export function recordAttemptEnd(
+  db: Db,
+  attemptId: number,
+  end: AttemptEnd,
+  outcome: TrialOutcome | null,
+  retry: NewAttempt | null,
+): AttemptRow | null {
+  return db
+    .transaction(() => {
+      const attempt = getAttempt(db, attemptId);
+      if (!attempt || attempt.state === "FINISHED") return null;
+      db.prepare(
+        `UPDATE attempts SET state = 'FINISHED', end_time = ?, start_time = COALESCE(start_time, ?),
+           exit_code = ?, signal = ?, fault = ?, reason = ?, hostname = COALESCE(?, hostname)
+         WHERE id = ?`,
+      ).run(end.endTime, end.startTime, end.exitCode, end.signal, end.fault, end.reason, end.hostname, attemptId);
+      if (outcome) {
+        db.prepare(
+          `UPDATE trials SET state = ?, end_time = ?, start_time = COALESCE(start_time, ?),
+             results_json = ?, sems_json = ?, extras_json = ?, exit_code = ?, signal = ?, reason = ?,
+             hostname = COALESCE(?, hostname)
+           WHERE id = ?`,
+        ).run(
+          outcome.state,
+          end.endTime,
+          end.startTime,
+          outcome.resultsJson,
+          outcome.semsJson,
+          outcome.extrasJson,
+          end.exitCode,
+          end.signal,
+          outcome.reason,
+          end.hostname,
+          attempt.trial_id,
+        );
+        return null;
+      }
+      if (!retry) throw new Error("recordAttemptEnd needs an outcome or a retry");
+      db.prepare(`UPDATE trials SET state = 'PROPOSED', reason = ? WHERE id = ?`).run(
+        end.reason,
+        attempt.trial_id,
+      );
+      return insertAttempt(db, attempt.trial_id, attempt.attempt_no + 1, retry);
+    })
+    .immediate();
+}
+
+export function getTrial(db: Db, id: number): TrialRow | undefined {
+  return db.prepare(`SELECT * FROM trials WHERE id = ?`).get(id) as TrialRow | undefined;
+}
+
+export function getAttempt(db: Db, id: number): AttemptRow | undefined {
+  return db.prepare(`SELECT * FROM attempts WHERE id = ?`).get(id) as AttemptRow | undefined;
+}
+
+export function listTrials(db: Db, campaignId: number): TrialRow[] {
+  return db
+    .prepare(`SELECT * FROM trials WHERE campaign_id = ? ORDER BY trial_index`)
+    .all(campaignId) as TrialRow[];
+}
+
+/** Attempts not yet finished, with their trials (for the loop and for resume). */
+export function listOpenAttempts(db: Db, campaignId: number): TrialWithAttempt[] {
+  const rows = db
+    .prepare(
+      `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
+       WHERE t.campaign_id = ? AND a.state != 'FINISHED' ORDER BY t.trial_index`,
+    )
+    .all(campaignId) as { attempt_id: number; trial_id: number }[];
+  return rows.map((r) => ({ trial: getTrial(db, r.trial_id)!, attempt: getAttempt(db, r.attempt_id)! }));
+}
+
+export function listAttempts(db: Db, trialId: number): AttemptRow[] {
+  return db
+    .prepare(`SELECT * FROM attempts WHERE trial_id = ? ORDER BY attempt_no`)
+    .all(trialId) as AttemptRow[];
+}
+
+export function countTrialsByState(db: Db, campaignId: number): Record<TrialState, number> {
+  const counts: Record<TrialState, number> = {
+    PROPOSED: 0,
+    SUBMITTED: 0,
+    RUNNING: 0,
+    COMPLETED: 0,
+    FAILED: 0,
+    TIMEOUT: 0,
+    CANCELLED: 0,
+  };
+  const rows = db
+    .prepare(`SELECT state, COUNT(*) AS n FROM trials WHERE campaign_id = ? GROUP BY state`)
+    .all(campaignId) as { state: TrialState; n: number }[];
+  for (const r of rows) counts[r.state] = r.n;
+  return counts;
+}
