@@ -55,7 +55,7 @@ export interface AdoptRequest {
 export class LocalExecutor implements Executor {
   readonly kind = "local" as const;
   readonly wakeups = new EventEmitter();
-  private readonly running = new Map<number, Running>();
+  private readonly running = new Map<string, Running>();
   private readonly events: AttemptEvent[] = [];
   private readonly killGraceMs: number;
   private readonly host = hostname();

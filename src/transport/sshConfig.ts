@@ -166,7 +166,9 @@ export function resolveSshHost(
     computed = parsed.compute(alias, { ignoreCase: true, matchExec: false });
   }
   const hostNameRaw = first(computed, "hostname") ?? alias;
-  const hostName = hostNameRaw.replace(/%(.)/g, (m, t: string) => (t === "h" ? alias : t === "%" ? "%" : m));
+  const hostName = hostNameRaw.replace(/%(.)/g, (m, t: string) =>
+    t === "h" ? alias : t === "%" ? "%" : m,
+  );
   const portText = first(computed, "port");
   const port = portText === null ? null : parsePort(portText, "Port", ctx, alias);
   const user = first(computed, "user");
@@ -200,7 +202,9 @@ export function resolveSshHost(
         `replace it with "ProxyJump <jumphost>" (one hop) or connect from a machine that reaches the host directly.`,
     );
   }
-  const knownHosts = all(computed, "userknownhostsfile").flatMap((v) => v.split(/\s+/).filter((f) => f !== ""));
+  const knownHosts = all(computed, "userknownhostsfile").flatMap((v) =>
+    v.split(/\s+/).filter((f) => f !== ""),
+  );
   const agent = first(computed, "identityagent");
   const onOff = first(computed, "identitiesonly");
   return {
@@ -220,13 +224,17 @@ export function resolveSshHost(
     serverAliveIntervalSec: parseSeconds(first(computed, "serveraliveinterval")),
     serverAliveCountMax: parseSeconds(first(computed, "serveralivecountmax")),
     connectTimeoutSec: parseSeconds(first(computed, "connecttimeout")),
-    userKnownHostsFiles: knownHosts.length > 0 ? knownHosts.map((f) => expandPath(f, ctx, tokens)) : null,
+    userKnownHostsFiles:
+      knownHosts.length > 0 ? knownHosts.map((f) => expandPath(f, ctx, tokens)) : null,
     hostKeyAlias: first(computed, "hostkeyalias"),
   };
 }
 
 /** The local context from the running process. */
-export function localSshConfigContext(configFile: string, env: NodeJS.ProcessEnv = process.env): SshConfigContext {
+export function localSshConfigContext(
+  configFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SshConfigContext {
   return {
     homeDir: homedir(),
     localUser: env.USER ?? env.LOGNAME ?? "root",
@@ -238,7 +246,10 @@ export function localSshConfigContext(configFile: string, env: NodeJS.ProcessEnv
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }
 
@@ -263,7 +274,11 @@ async function includedFiles(pattern: string, baseDir: string, homeDir: string):
  * Reads an ssh config file and inlines its Include directives (relative paths are taken from
  * ~/.ssh, wildcards in the file name are expanded). Resolves null when the file does not exist.
  */
-export async function loadSshConfigText(file: string, homeDir: string = homedir(), depth = 0): Promise<string | null> {
+export async function loadSshConfigText(
+  file: string,
+  homeDir: string = homedir(),
+  depth = 0,
+): Promise<string | null> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -276,7 +291,10 @@ export async function loadSshConfigText(file: string, homeDir: string = homedir(
     );
   }
   if (depth > 16) {
-    throw new ClusterError("TRANSPORT_ERROR", `SSH config ${file}: Include nested too deeply (loop?)`);
+    throw new ClusterError(
+      "TRANSPORT_ERROR",
+      `SSH config ${file}: Include nested too deeply (loop?)`,
+    );
   }
   const out: string[] = [];
   for (const line of text.split(/\r?\n/)) {
@@ -286,7 +304,11 @@ export async function loadSshConfigText(file: string, homeDir: string = homedir(
       continue;
     }
     for (const pattern of (m[1] ?? "").split(/\s+/)) {
-      for (const f of await includedFiles(pattern.replace(/^"|"$/g, ""), join(homeDir, ".ssh"), homeDir)) {
+      for (const f of await includedFiles(
+        pattern.replace(/^"|"$/g, ""),
+        join(homeDir, ".ssh"),
+        homeDir,
+      )) {
         const inner = await loadSshConfigText(f, homeDir, depth + 1);
         if (inner !== null) out.push(inner);
       }
