@@ -1,0 +1,323 @@
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { GeneratorError, errorMessage } from "../errors/errors.js";
+import type { AttemptEvent, AttemptToRun, Executor } from "../executor/executor.js";
+import type { Generator } from "../generators/generator.js";
+import type { Campaign, StrategyNode } from "../spec/campaign.js";
+import { ConstraintSet } from "../space/constraints.js";
+import type { Point } from "../space/parameters.js";
+import { SearchSpace } from "../space/searchSpace.js";
+import { addCampaignEvent, setCampaignState } from "../store/campaignRows.js";
+import type { Db } from "../store/openStore.js";
+import type { AttemptRow, CampaignRow, TrialRow } from "../store/rowTypes.js";
+import {
+  countTrialsByState,
+  getAttempt,
+  getTrial,
+  insertProposedTrials,
+  listOpenAttempts,
+  listTrials,
+  recordAttemptEnd,
+  recordStarted,
+  recordSubmitted,
+} from "../store/trialRows.js";
+import { faultPoint } from "./faultPoints.js";
+import { buildGeneratorInput } from "./generatorInput.js";
+import { proposePoints } from "./proposePoints.js";
+import { currentNode } from "./strategyState.js";
+import type { TrialProgram } from "./trialProgram.js";
+
+export interface RunnerDeps {
+  db: Db;
+  row: CampaignRow;
+  campaign: Campaign;
+  executor: Executor;
+  program: TrialProgram;
+  generatorFor: (node: StrategyNode) => Generator;
+  logger: Logger;
+  /** Called after every state change (results.csv refresh, progress line). */
+  onChange?: () => void;
+  /** Called when new work may be ready (a proposal arrived): wakes the loop. */
+  wake?: () => void;
+  /** Cancel running attempts when the campaign stops. */
+  cancelOnStop?: boolean;
+}
+
+export type RunnerState = "running" | "stopping" | "finished";
+
+/**
+ * Drives one campaign: refills free slots asynchronously, submits, and turns executor events
+ * into stored trial outcomes. Holds no single-campaign global state, so one loop can drive
+ * many runners (daemon).
+ */
+export class CampaignRunner {
+  readonly uid: string;
+  readonly space: SearchSpace;
+  readonly constraints: ConstraintSet;
+  state: RunnerState = "running";
+  finalState: "COMPLETED" | "STOPPED" | "FAILED" | "CANCELLED" | null = null;
+  stopReason: string | null = null;
+  private proposing: Promise<void> | null = null;
+  private zeroRounds = 0;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.uid = deps.row.uid;
+    this.space = new SearchSpace(deps.campaign.parameters);
+    this.constraints = new ConstraintSet(deps.campaign.constraints, this.space);
+  }
+
+  get campaignId(): number {
+    return this.deps.row.id;
+  }
+
+  get campaign(): Campaign {
+    return this.deps.campaign;
+  }
+
+  /** Applies one executor event (synchronously, one transaction each). */
+  handleEvent(ev: AttemptEvent): void {
+    const { db } = this.deps;
+    if (ev.type === "started") {
+      recordStarted(db, ev.attemptId, ev.time, ev.hostname);
+      this.deps.onChange?.();
+      return;
+    }
+    const attempt = getAttempt(db, ev.attemptId);
+    if (!attempt || attempt.state === "FINISHED") return;
+    const trial = getTrial(db, attempt.trial_id)!;
+    const r = ev.result;
+    const end = {
+      endTime: r.endTime,
+      startTime: r.startTime,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      fault: r.fault,
+      reason: r.faultReason,
+      hostname: r.hostname,
+    };
+    if (r.retryable && attempt.attempt_no <= this.deps.campaign.maxRetries && this.state === "running") {
+      recordAttemptEnd(db, attempt.id, end, null, this.attemptFields(trial.trial_index, attempt.attempt_no + 1));
+      this.log("warn", `trial ${trial.trial_index}: ${r.faultReason ?? r.fault}; retrying (attempt ${attempt.attempt_no + 1})`);
+    } else {
+      const o = this.deps.program.outcome(r);
+      faultPoint("collect-before-write");
+      recordAttemptEnd(
+        db,
+        attempt.id,
+        end,
+        {
+          state: o.state,
+          resultsJson: o.state === "COMPLETED" || Object.keys(o.values).length > 0 ? JSON.stringify(o.values) : null,
+          semsJson: Object.keys(o.sems).length > 0 ? JSON.stringify(o.sems) : null,
+          extrasJson: Object.keys(o.extras).length > 0 ? JSON.stringify(o.extras) : null,
+          reason: o.reason,
+        },
+        null,
+      );
+      if (o.state !== "COMPLETED")
+        this.log("warn", `trial ${trial.trial_index} ${o.state}: ${o.reason ?? "no reason given"}`);
+      this.checkFailureLimit();
+    }
+    this.deps.onChange?.();
+  }
+
+  /** Submits attempts waiting for submission and starts a proposal for free slots. */
+  async fill(): Promise<void> {
+    if (this.state === "finished") return;
+    await this.submitCreated();
+    const counts = countTrialsByState(this.deps.db, this.campaignId);
+    const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (this.state === "stopping") {
+      if (active === 0 || !this.deps.cancelOnStop) this.finish(this.finalState ?? "STOPPED", this.stopReason);
+      return;
+    }
+    const remaining = this.deps.campaign.maxEval - total;
+    if (remaining <= 0 && active === 0) {
+      this.finish("COMPLETED", null);
+      return;
+    }
+    const free = Math.min(this.deps.campaign.parallelism - active, remaining);
+    if (free > 0 && !this.proposing) {
+      this.proposing = this.proposeAndSubmit(free)
+        .catch((e: unknown) => {
+          this.log("error", `proposing failed: ${errorMessage(e)}`);
+          this.stop("FAILED", errorMessage(e));
+        })
+        .finally(() => {
+          this.proposing = null;
+          this.deps.wake?.();
+        });
+    }
+  }
+
+  get isProposing(): boolean {
+    return this.proposing !== null;
+  }
+
+  /** Stops proposing; running attempts are left alone unless cancelOnStop. */
+  stop(state: "STOPPED" | "FAILED" | "CANCELLED", reason: string | null): void {
+    if (this.state !== "running") return;
+    this.state = "stopping";
+    this.finalState = state;
+    this.stopReason = reason;
+    if (this.deps.cancelOnStop || state === "CANCELLED") {
+      const open = listOpenAttempts(this.deps.db, this.campaignId);
+      void this.deps.executor.cancel(open.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })));
+    }
+    this.deps.wake?.();
+  }
+
+  /** Waits for a proposal in flight (used on shutdown). */
+  async settle(): Promise<void> {
+    await this.proposing;
+  }
+
+  private finish(state: "COMPLETED" | "STOPPED" | "FAILED" | "CANCELLED", reason: string | null): void {
+    this.state = "finished";
+    this.finalState = state;
+    setCampaignState(this.deps.db, this.campaignId, state === "CANCELLED" ? "CANCELLED" : state, reason);
+    this.deps.onChange?.();
+  }
+
+  private async proposeAndSubmit(n: number): Promise<void> {
+    const { campaign, db } = this.deps;
+    const trials = listTrials(db, this.campaignId);
+    const choice = currentNode(campaign.strategy, trials);
+    const input = buildGeneratorInput({
+      trials,
+      space: this.space,
+      constraints: this.constraints,
+      objectives: campaign.objectives,
+      seed: campaign.seed,
+      proposedByNode: choice.proposedByNode,
+      campaignDir: this.deps.row.dir,
+    });
+    const started = performance.now();
+    const result = await proposePoints({
+      generator: this.deps.generatorFor(choice.node),
+      fallback: campaign.revertToRandomWhenExhausted ? this.deps.generatorFor({ model: "random", label: "RANDOM", trials: null }) : null,
+      input,
+      n,
+      existing: trials.map((t) => JSON.parse(t.params_json) as Point),
+      allowDuplicates: false,
+    });
+    const ms = (performance.now() - started) / Math.max(1, result.points.length);
+    if (this.state !== "running") return;
+    for (const w of result.warnings) this.log("warn", w);
+    if (result.points.length === 0) {
+      this.zeroRounds++;
+      if (this.zeroRounds >= campaign.maxZeroResults)
+        this.stop("STOPPED", `the search space seems exhausted: ${this.zeroRounds} proposal rounds in a row gave no new point`);
+      return;
+    }
+    this.zeroRounds = 0;
+    for (const p of result.points) {
+      const problem = this.space.check(p.point) ?? (this.constraints.isSatisfied(p.point) ? null : "violates a constraint");
+      if (problem) throw new GeneratorError("GENERATOR_ERROR", `generator ${p.generator} proposed an invalid point: ${problem}`);
+    }
+    const first = trials.length === 0 ? 0 : Math.max(...trials.map((t) => t.trial_index)) + 1;
+    const maxArray = campaign.slurm.maxArraySize;
+    insertProposedTrials(
+      db,
+      this.campaignId,
+      result.points.map((p) => ({
+        paramsJson: JSON.stringify(p.point),
+        generator: p.generator,
+        generationNode: choice.node.label,
+        nodePosition: choice.position,
+        generationMs: ms,
+        programString: this.deps.program.describe(p.point),
+      })),
+      (index) => {
+        // Trials proposed together share a job name (one Slurm job array per chunk).
+        const chunkStart = first + Math.floor((index - first) / maxArray) * maxArray;
+        return this.attemptFields(index, 1, chunkStart);
+      },
+    );
+    faultPoint("after-trial-rows");
+    this.deps.onChange?.();
+    await this.submitCreated();
+  }
+
+  private attemptFields(trialIndex: number, attemptNo: number, batchStart = trialIndex) {
+    return {
+      executor: this.deps.executor.kind,
+      jobName: `${this.deps.campaign.name}-${this.uid}-t${batchStart}a${attemptNo}`,
+      dir: join(this.deps.row.dir, "jobs", String(trialIndex), String(attemptNo)),
+    };
+  }
+
+  /** Submits CREATED attempts grouped by job name (each group may become one job array). */
+  private async submitCreated(): Promise<void> {
+    const open = listOpenAttempts(this.deps.db, this.campaignId).filter((o) => o.attempt.state === "CREATED");
+    if (open.length === 0 || this.state !== "running") return;
+    const groups = new Map<string, { trial: TrialRow; attempt: AttemptRow }[]>();
+    for (const o of open) {
+      const g = groups.get(o.attempt.job_name) ?? [];
+      g.push(o);
+      groups.set(o.attempt.job_name, g);
+    }
+    for (const group of groups.values()) {
+      const batch = group.map((o) => this.toRun(o.trial, o.attempt));
+      try {
+        const records = await this.deps.executor.submit(batch);
+        faultPoint("after-submit-before-record");
+        recordSubmitted(this.deps.db, records);
+      } catch (e) {
+        this.log("error", `submission failed: ${errorMessage(e)}`);
+        for (const o of group)
+          recordAttemptEnd(
+            this.deps.db,
+            o.attempt.id,
+            { endTime: Date.now(), startTime: null, exitCode: null, signal: null, fault: "SUBMIT_FAILED", reason: errorMessage(e), hostname: null },
+            { state: "FAILED", resultsJson: null, semsJson: null, extrasJson: null, reason: `submission failed: ${errorMessage(e)}` },
+            null,
+          );
+        this.checkFailureLimit();
+      }
+      this.deps.onChange?.();
+    }
+  }
+
+  private toRun(trial: TrialRow, attempt: AttemptRow): AttemptToRun {
+    const point = JSON.parse(trial.params_json) as Point;
+    const { command, env } = this.deps.program.render(point, {
+      index: trial.trial_index,
+      id: trial.id,
+      attemptDir: attempt.dir,
+    });
+    const timeout = this.deps.campaign.workerTimeoutSeconds;
+    return {
+      attemptId: attempt.id,
+      trialId: trial.id,
+      trialIndex: trial.trial_index,
+      attemptNo: attempt.attempt_no,
+      campaignUid: this.uid,
+      campaignName: this.deps.campaign.name,
+      jobName: attempt.job_name,
+      command,
+      env,
+      workdir: this.deps.campaign.workdir,
+      dir: attempt.dir,
+      timeoutMs: timeout === null ? null : timeout * 1000,
+    };
+  }
+
+  private checkFailureLimit(): void {
+    const limit = this.deps.campaign.maxFailedJobs;
+    if (limit === null) return;
+    const c = countTrialsByState(this.deps.db, this.campaignId);
+    const failed = c.FAILED + c.TIMEOUT;
+    if (failed >= limit && this.state === "running")
+      this.stop(
+        "FAILED",
+        `${failed} trials failed, reaching max_failed_jobs = ${limit}; look at "slurmopt status" for the reasons, fix the program, then "slurmopt resume" (raise max_failed_jobs to go on as is)`,
+      );
+  }
+
+  private log(level: "info" | "warn" | "error", message: string): void {
+    addCampaignEvent(this.deps.db, this.campaignId, level, message);
+    this.deps.logger[level]({ campaign: this.deps.campaign.name }, message);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Generator, GeneratorInput } from "../generators/generator.js";
+import type { Point } from "../space/parameters.js";
+
+export interface ProposedPoint {
+  point: Point;
+  generator: string;
+}
+
+/**
+ * Asks the generator for n points and drops duplicates of evaluated, pending or just-proposed
+ * points. When the generator comes up short and a fallback is given
+ * (revert_to_random_when_seemingly_exhausted), the fallback fills the rest.
+ */
+export async function proposePoints(args: {
+  generator: Generator;
+  fallback: Generator | null;
+  input: GeneratorInput;
+  n: number;
+  existing: readonly Point[];
+  allowDuplicates: boolean;
+}): Promise<{ points: ProposedPoint[]; warnings: string[] }> {
+  const { input, n } = args;
+  const seen = new Set(args.existing.map((p) => input.space.key(p)));
+  const points: ProposedPoint[] = [];
+  const warnings: string[] = [];
+  const take = (candidates: readonly Point[], generator: string): void => {
+    for (const p of candidates) {
+      if (points.length >= n) return;
+      const key = input.space.key(p);
+      if (!args.allowDuplicates && seen.has(key)) continue;
+      seen.add(key);
+      points.push({ point: p, generator });
+    }
+  };
+  take(await args.generator.propose(input, n), args.generator.name);
+  if (points.length < n && args.fallback) {
+    const missing = n - points.length;
+    warnings.push(
+      `${args.generator.name} gave ${points.length} new point(s) of ${n}; ${args.fallback.name} proposes the other ${missing} (revert_to_random_when_seemingly_exhausted)`,
+    );
+    const input2: GeneratorInput = { ...input, pending: [...input.pending, ...points.map((p) => p.point)] };
+    take(await args.fallback.propose(input2, missing), args.fallback.name);
+  }
+  return { points, warnings };
+}

@@ -1,0 +1,21 @@
+import type { AttemptResult } from "../executor/executor.js";
+import type { Point } from "../space/parameters.js";
+
+/** How a campaign's program is run for a point and how its output becomes a trial outcome. */
+export interface TrialProgram {
+  render(
+    point: Point,
+    trial: { index: number; id: number; attemptDir: string },
+  ): { command: string; env: Record<string, string> };
+  /** The command text stored with the trial (results.csv's program_string). */
+  describe(point: Point): string;
+  outcome(result: AttemptResult): TrialOutcomeValues;
+}
+
+export interface TrialOutcomeValues {
+  state: "COMPLETED" | "FAILED" | "TIMEOUT" | "CANCELLED";
+  values: Record<string, number>;
+  sems: Record<string, number>;
+  extras: Record<string, string>;
+  reason: string | null;
+}

@@ -1,0 +1,77 @@
+import type { Campaign } from "../spec/campaign.js";
+import type { TrialRow } from "../store/rowTypes.js";
+import { formatValue, type ParamValue } from "../space/parameters.js";
+
+/**
+ * The rows of results.csv, derived from the store (never a second source of truth).
+ * Columns follow OmniOpt2 where it has a name for them: trial_index, arm_name, submit_time,
+ * queue_time, start_time, end_time, run_time, program_string, exit_code, signal, hostname,
+ * trial_status, generation_node; then slurmopt's generator, generation_ms and reason; then
+ * OO_Info_* columns; then one column per objective; then one per parameter.
+ * Times are Unix epoch seconds (integers); queue_time and run_time are seconds.
+ */
+export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): string[][] {
+  const extraKeys = new Set<string>();
+  for (const t of trials) {
+    if (!t.extras_json) continue;
+    for (const k of Object.keys(JSON.parse(t.extras_json) as Record<string, string>)) extraKeys.add(k);
+  }
+  const extras = [...extraKeys].sort();
+  const header = [
+    "trial_index",
+    "arm_name",
+    "submit_time",
+    "queue_time",
+    "start_time",
+    "end_time",
+    "run_time",
+    "program_string",
+    "exit_code",
+    "signal",
+    "hostname",
+    "trial_status",
+    "generation_node",
+    "generator",
+    "generation_ms",
+    "reason",
+    ...extras,
+    ...campaign.objectives.map((o) => o.name),
+    ...campaign.parameters.map((p) => p.name),
+  ];
+  const rows = trials.map((t) => {
+    const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
+    const extra = t.extras_json ? (JSON.parse(t.extras_json) as Record<string, string>) : {};
+    const params = JSON.parse(t.params_json) as Record<string, ParamValue>;
+    return [
+      String(t.trial_index),
+      `${t.trial_index}_0`,
+      secs(t.submit_time),
+      diff(t.submit_time, t.start_time),
+      secs(t.start_time),
+      secs(t.end_time),
+      diff(t.start_time, t.end_time),
+      t.program_string ?? "",
+      t.exit_code === null ? "" : String(t.exit_code),
+      t.signal ?? "",
+      t.hostname ?? "",
+      t.state,
+      t.generation_node,
+      t.generator,
+      t.generation_ms === null ? "" : t.generation_ms.toFixed(1),
+      t.reason ?? "",
+      ...extras.map((k) => extra[k] ?? ""),
+      ...campaign.objectives.map((o) => (results[o.name] === undefined ? "" : String(results[o.name]))),
+      ...campaign.parameters.map((p) => (params[p.name] === undefined ? "" : formatValue(params[p.name]!))),
+    ];
+  });
+  return [header, ...rows];
+}
+
+function secs(ms: number | null): string {
+  return ms === null ? "" : String(Math.round(ms / 1000));
+}
+
+function diff(a: number | null, b: number | null): string {
+  if (a === null || b === null) return "";
+  return String(Math.round((b - a) / 100) / 10);
+}

@@ -1,0 +1,36 @@
+/**
+ * Asks for a key passphrase on the terminal without echoing it. Used only when stdin is a TTY
+ * and no passphrase environment variable is set; a daemon never prompts.
+ */
+
+export type AskPassphrase = (keyFile: string) => Promise<string | null>;
+
+/** Resolves null when there is no terminal to ask on, or the user pressed Ctrl-D / Ctrl-C. */
+export const askPassphraseOnTty: AskPassphrase = (keyFile) => {
+  const stdin = process.stdin;
+  if (!stdin.isTTY || typeof stdin.setRawMode !== "function") return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let answer = "";
+    const wasRaw = stdin.isRaw;
+    process.stderr.write(`Enter passphrase for key '${keyFile}': `);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding("utf8");
+    const finish = (value: string | null): void => {
+      stdin.removeListener("data", onData);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      process.stderr.write("\n");
+      resolve(value);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === "\r" || ch === "\n") return finish(answer);
+        if (ch === "\u0003" || ch === "\u0004") return finish(null);
+        if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
+        else answer += ch;
+      }
+    };
+    stdin.on("data", onData);
+  });
+};
