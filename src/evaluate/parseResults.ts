@@ -1,0 +1,164 @@
+/**
+ * Results from a program's stdout, OmniOpt2's format done right.
+ *
+ * For every objective NAME a result line is `NAME: value` at the start of a line (after
+ * optional spaces or tabs); `MY_RESULT: 9` and `RESULT2: 3` are not RESULT. The value is the
+ * first word after the colon in the full float grammar (`1.5e-3`, `.5`, `5.`, `+3`, `1E5`,
+ * `-inf`, `nan`); anything after it, separated by whitespace, is ignored.
+ * - `SEM-NAME: value` gives the standard error of NAME (a bad or negative one is ignored with
+ *   a note; it never fails the trial).
+ * - `OO-Info: key: value` becomes the extra column `OO_Info_key` (runs of characters other
+ *   than letters, digits and `_` in the key become `_`).
+ * - When a line is printed several times, the LAST one counts (programs often print progress
+ *   values before the final one); `notes` says so.
+ * - Lines end at `\n`, `\r\n` or a lone `\r` (progress bars); ANSI colour codes are removed.
+ * - One linear pass over the text, whatever its size.
+ */
+import type { EndInfo, Outcome } from "./outcome.js";
+import { exitCodeNote, faultOutcome } from "./outcome.js";
+import { parseNumberText, stripAnsi, unusableNumber } from "./outputText.js";
+
+export interface InvalidResult {
+  readonly name: string;
+  /** The text after `NAME:` on the line that counted. */
+  readonly text: string;
+  /** "is NaN", "is infinite" or "is not a number". */
+  readonly problem: string;
+}
+
+export interface ParsedResults {
+  /** Finite values of the objectives found. */
+  readonly values: Record<string, number>;
+  /** Standard errors given by `SEM-NAME:` lines. */
+  readonly sems: Record<string, number>;
+  /** Extra columns (`OO_Info_key` from `OO-Info: key: value`). */
+  readonly extras: Record<string, string>;
+  /** Objectives without any result line. */
+  readonly missing: string[];
+  /** Objectives whose counted line holds NaN, an infinity or no number. */
+  readonly invalid: InvalidResult[];
+  /** Remarks worth keeping (repeated lines, ignored SEM or OO-Info lines). */
+  readonly notes: string[];
+}
+
+const patterns = new Map<string, RegExp>();
+
+function patternFor(objectiveNames: readonly string[]): RegExp {
+  const key = objectiveNames.join("\u0000");
+  let re = patterns.get(key);
+  if (re === undefined) {
+    const alternatives = [...objectiveNames]
+      .sort((a, b) => b.length - a.length)
+      .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("|");
+    const names = alternatives === "" ? "(?!)" : alternatives;
+    re = new RegExp(
+      `^[ \\t]*(?:(SEM-)?(${names})[ \\t]*|OO-Info:([^:\\r\\n]*)):[ \\t]*(.*)$`,
+      "gm",
+    );
+    if (patterns.size >= 32) patterns.clear();
+    patterns.set(key, re);
+  }
+  return re;
+}
+
+function firstWord(text: string): string {
+  const t = text.trim();
+  const space = t.search(/\s/);
+  return space < 0 ? t : t.slice(0, space);
+}
+
+/** Parses the result, SEM and OO-Info lines of `stdout` for the given objective names. */
+export function parseResults(stdout: string, objectiveNames: readonly string[]): ParsedResults {
+  const text = stripAnsi(stdout);
+  const last = new Map<string, { text: string; count: number }>();
+  const lastSem = new Map<string, { text: string; count: number }>();
+  const extras: Record<string, string> = {};
+  const notes: string[] = [];
+  let keylessInfo = 0;
+
+  for (const m of text.matchAll(patternFor(objectiveNames))) {
+    const value = m[4]!;
+    const name = m[2];
+    if (name !== undefined) {
+      const into = m[1] !== undefined ? lastSem : last;
+      const seen = into.get(name);
+      into.set(name, { text: value, count: (seen?.count ?? 0) + 1 });
+      continue;
+    }
+    const key = m[3]!
+      .trim()
+      .replace(/[^A-Za-z0-9_]+/g, "_")
+      .replace(/^_+|_+$/g, "");
+    if (key === "") keylessInfo++;
+    else extras[`OO_Info_${key}`] = value.trim();
+  }
+  if (keylessInfo > 0) notes.push(`${keylessInfo} OO-Info line(s) without a key were ignored`);
+
+  const values: Record<string, number> = {};
+  const sems: Record<string, number> = {};
+  const missing: string[] = [];
+  const invalid: InvalidResult[] = [];
+  for (const name of objectiveNames) {
+    const seen = last.get(name);
+    if (seen === undefined) {
+      missing.push(name);
+    } else {
+      const word = firstWord(seen.text);
+      const v = parseNumberText(word);
+      const problem = unusableNumber(v);
+      if (problem === null) values[name] = v!;
+      else invalid.push({ name, text: seen.text.trim(), problem });
+      if (seen.count > 1)
+        notes.push(`${name} was printed ${seen.count} times; the last line counts (${word})`);
+    }
+    const sem = lastSem.get(name);
+    if (sem !== undefined) {
+      const word = firstWord(sem.text);
+      const s = parseNumberText(word);
+      const problem = unusableNumber(s) ?? (s! < 0 ? "is negative" : null);
+      if (problem === null) sems[name] = s!;
+      else notes.push(`SEM-${name} ${JSON.stringify(sem.text.trim())} ${problem}; ignored`);
+      if (sem.count > 1)
+        notes.push(`SEM-${name} was printed ${sem.count} times; the last line counts`);
+    }
+  }
+  return { values, sems, extras, missing, invalid, notes };
+}
+
+/** Why the objectives are not all usable, or null when they are. */
+export function resultProblems(parsed: ParsedResults): string | null {
+  const parts = [
+    ...parsed.missing.map((n) => `no result line "${n}: <number>" for objective ${n}`),
+    ...parsed.invalid.map((r) => `objective ${r.name} ${r.problem} (${JSON.stringify(r.text)})`),
+  ];
+  return parts.length === 0 ? null : parts.join("; ");
+}
+
+export interface ClassifyInput extends EndInfo {
+  readonly parsed: ParsedResults;
+}
+
+/**
+ * Decides the final state of an attempt:
+ * 1. a fault (time-out, cancel, out of memory, node failure...) or a deadly signal beats any
+ *    result line: TIMEOUT / CANCELLED / FAILED with the fault as reason;
+ * 2. otherwise, when every objective has a finite value the trial is COMPLETED, even with a
+ *    non-zero exit code (as in OmniOpt2; the exit code is kept, the reason says so);
+ * 3. otherwise FAILED, the reason naming each missing or unusable objective and the exit code.
+ */
+export function classifyOutcome(input: ClassifyInput): Outcome {
+  const { parsed } = input;
+  const printed = Object.keys(parsed.values).length > 0 || parsed.invalid.length > 0;
+  const fault = faultOutcome(input, printed);
+  if (fault !== null) return fault;
+  const problems = resultProblems(parsed);
+  if (problems !== null)
+    return { state: "FAILED", reason: problems + exitCodeNote(input.exitCode) };
+  if (input.exitCode !== null && input.exitCode !== 0)
+    return {
+      state: "COMPLETED",
+      reason: `exit code ${input.exitCode}, but every result was printed: counted as completed (as OmniOpt2 does)`,
+    };
+  return { state: "COMPLETED", reason: null };
+}
