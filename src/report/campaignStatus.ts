@@ -1,5 +1,5 @@
 import type { Campaign } from "../spec/campaign.js";
-import { recentCampaignEvents } from "../store/campaignRows.js";
+import { getCampaignById, recentCampaignEvents } from "../store/campaignRows.js";
 import type { Db } from "../store/openStore.js";
 import type { CampaignRow, TrialRow, TrialState } from "../store/rowTypes.js";
 import { countTrialsByState, listTrials } from "../store/trialRows.js";
@@ -28,7 +28,8 @@ export interface CampaignStatus {
   recent_events: { time: number; level: string; message: string }[];
 }
 
-export function campaignStatus(db: Db, row: CampaignRow, campaign: Campaign): CampaignStatus {
+export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): CampaignStatus {
+  const row = getCampaignById(db, stale.id) ?? stale;
   const trials = listTrials(db, row.id);
   const completed = trials.filter((t) => t.state === "COMPLETED" && t.results_json);
   const values = completed.map((t) => JSON.parse(t.results_json!) as Record<string, number>);

@@ -25,8 +25,14 @@ export const askPassphraseOnTty: AskPassphrase = (keyFile) => {
     };
     const onData = (chunk: string): void => {
       for (const ch of chunk) {
-        if (ch === "\r" || ch === "\n") return finish(answer);
-        if (ch === "\u0003" || ch === "\u0004") return finish(null);
+        if (ch === "\r" || ch === "\n") {
+          finish(answer);
+          return;
+        }
+        if (ch === "\u0003" || ch === "\u0004") {
+          finish(null);
+          return;
+        }
         if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
         else answer += ch;
       }

@@ -62,7 +62,8 @@ export function isConnectionLoss(error: unknown, connectionClosed: boolean): boo
   if (connectionClosed) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as Error & { code?: unknown }).code;
-  if (typeof code === "number") return false;
+  // SFTP status 6 (no connection) and 7 (connection lost) are losses; others are answers.
+  if (typeof code === "number") return code === 6 || code === 7;
   if (typeof code === "string" && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code)) return true;
   return CONNECTION_LOSS.test(error.message);
 }

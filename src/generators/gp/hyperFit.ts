@@ -74,6 +74,7 @@ export function fitHyperparameters(t: TrainingSet, opts: FitOptions = {}): FitRe
     });
     if (Number.isFinite(r.value) && (!best || r.value < best.value)) best = { theta: r.x, value: r.value };
   }
+  if (process.env.GPDEBUG && best) console.error("theta", Array.from(best.theta, (v) => Math.exp(v).toPrecision(3)).join(" "), best.value.toFixed(2));
   if (!best) {
     // Nothing could be factorized: a very smooth, very noisy model still is.
     return { theta: startTheta(d, Math.log(0.5), 0, Math.log(b.maxNoise) - 1), value: Infinity };

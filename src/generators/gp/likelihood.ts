@@ -37,12 +37,12 @@ export interface HyperPriors {
  */
 export function defaultPriors(d: number): HyperPriors {
   return {
-    logLengthscaleMean: Math.SQRT2 + 0.5 * Math.log(d),
-    logLengthscaleSd: Math.sqrt(3),
+    logLengthscaleMean: process.env.LSMEAN ? Number(process.env.LSMEAN) : Math.SQRT2 + 0.5 * Math.log(d),
+    logLengthscaleSd: process.env.LSSD ? Number(process.env.LSSD) : Math.sqrt(3),
     logOutputscaleMean: 0,
     logOutputscaleSd: 1.5,
-    logNoiseMean: -4,
-    logNoiseSd: 1,
+    logNoiseMean: process.env.NMEAN ? Number(process.env.NMEAN) : -4,
+    logNoiseSd: process.env.NSD ? Number(process.env.NSD) : 1,
   };
 }
 

@@ -1,0 +1,63 @@
+import type { Logger } from "pino";
+import type { Executor } from "../executor/executor.js";
+import { generatorFactory } from "../generators/generatorRegistry.js";
+import { campaignStatus, type CampaignStatus } from "../report/campaignStatus.js";
+import { ResultsCsvRefresher, writeResultsCsv } from "../report/writeResultsCsv.js";
+import type { OpenCampaign } from "./campaignRecord.js";
+import { CampaignRunner } from "./campaignRunner.js";
+import { ControllerLoop } from "./controllerLoop.js";
+import { createTrialProgram } from "./createTrialProgram.js";
+
+export interface DriveOptions {
+  executor: Executor;
+  logger: Logger;
+  cancelOnStop?: boolean;
+  /** Called with the current status at most every `progressMs`. */
+  onProgress?: (s: CampaignStatus) => void;
+  progressMs?: number;
+  idleMs?: number;
+}
+
+export interface DriveHandle {
+  runner: CampaignRunner;
+  loop: ControllerLoop;
+  done: Promise<CampaignStatus>;
+}
+
+/** Runs one campaign in the foreground until it completes or is stopped. */
+export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveHandle {
+  const { db, row, campaign, dir } = open;
+  const csv = new ResultsCsvRefresher(() => writeResultsCsv(db, row.id, campaign, dir));
+  let lastProgress = 0;
+  const progress = (force = false): void => {
+    if (!options.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastProgress < (options.progressMs ?? 500)) return;
+    lastProgress = now;
+    options.onProgress(campaignStatus(db, row, campaign));
+  };
+  const loop = new ControllerLoop({
+    idleMs: options.idleMs ?? 1000,
+    logger: options.logger,
+    onCycle: () => progress(),
+  });
+  const runner = new CampaignRunner({
+    db,
+    row,
+    campaign,
+    executor: options.executor,
+    program: createTrialProgram(campaign),
+    generatorFor: generatorFactory(campaign),
+    logger: options.logger,
+    onChange: () => csv.changed(),
+    wake: () => loop.wake(),
+    cancelOnStop: options.cancelOnStop ?? false,
+  });
+  loop.add(runner, options.executor);
+  const done = loop.run().then(() => {
+    csv.flush();
+    progress(true);
+    return campaignStatus(db, row, campaign);
+  });
+  return { runner, loop, done };
+}
