@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { execa } from "execa";
 import { ClusterError } from "../errors/errors.js";
@@ -26,7 +36,10 @@ export class LocalTransport implements Transport {
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const [file, ...args] = argv;
     if (file === undefined || file === "") {
-      throw new ClusterError("TRANSPORT_ERROR", "local transport: run() needs a command; argv was empty");
+      throw new ClusterError(
+        "TRANSPORT_ERROR",
+        "local transport: run() needs a command; argv was empty",
+      );
     }
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const result = await execa(file, args, {
@@ -44,7 +57,12 @@ export class LocalTransport implements Transport {
     const stdout = typeof result.stdout === "string" ? result.stdout : "";
     let stderr = typeof result.stderr === "string" ? result.stderr : "";
     let exitCode: number | null = result.exitCode ?? null;
-    if (result.failed && result.exitCode === undefined && result.signal === undefined && !result.timedOut) {
+    if (
+      result.failed &&
+      result.exitCode === undefined &&
+      result.signal === undefined &&
+      !result.timedOut
+    ) {
       // The command could not be started (not found, not executable, bad cwd): answer like a
       // shell would, so that callers treat local and SSH the same way.
       stderr = `${stderr}${result.shortMessage}\n`;
@@ -65,7 +83,10 @@ export class LocalTransport implements Transport {
 
   async writeFile(path: string, content: string, mode?: number): Promise<void> {
     const dir = dirname(path);
-    const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const tmp = join(
+      dir,
+      `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`,
+    );
     try {
       await mkdir(dir, { recursive: true });
       await writeFile(tmp, content, mode !== undefined ? { encoding: "utf8", mode } : "utf8");
