@@ -71,8 +71,11 @@ export function proposeWithRejection(
   const violated = new Map<string, number>();
   const feasibleSeen = new Map<string, Point>();
   let drawn = 0;
-  for (const p of options.draws) {
-    if (out.length >= n || drawn >= maxDraws) break;
+  const draws = options.draws[Symbol.iterator]();
+  while (out.length < n && drawn < maxDraws) {
+    const next = draws.next();
+    if (next.done) break;
+    const p = next.value;
     drawn++;
     const bad = constraints.violations(p);
     if (bad.length > 0) {
