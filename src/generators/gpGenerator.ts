@@ -77,12 +77,18 @@ class GpWorkerClient {
       this.waiting.clear();
       this.worker = null;
     };
-    w.on("error", (e) =>
-      failAll(new GeneratorError("GENERATOR_ERROR", `gp: the model worker crashed: ${e.message}`, { cause: e })),
-    );
+    w.on("error", (e) => {
+      failAll(
+        new GeneratorError("GENERATOR_ERROR", `gp: the model worker crashed: ${e.message}`, {
+          cause: e,
+        }),
+      );
+    });
     w.on("exit", (code) => {
       if (this.worker === w)
-        failAll(new GeneratorError("GENERATOR_ERROR", `gp: the model worker exited with code ${code}`));
+        failAll(
+          new GeneratorError("GENERATOR_ERROR", `gp: the model worker exited with code ${code}`),
+        );
     });
     this.worker = w;
     return w;

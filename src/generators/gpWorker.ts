@@ -16,7 +16,12 @@ if (port) {
     try {
       res = { id: req.id, ok: true, points: proposeGp(fromRequest(req), req.count, req.options) };
     } catch (e) {
-      res = { id: req.id, ok: false, message: errorMessage(e), code: isSlurmoptError(e) ? e.code : null };
+      res = {
+        id: req.id,
+        ok: false,
+        message: errorMessage(e),
+        code: isSlurmoptError(e) ? e.code : null,
+      };
     }
     port.postMessage(res);
   });

@@ -106,7 +106,9 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
           acq,
         )
       : null;
-    const u: Float64Array = found ? found.u : space.encode(randomValidPoint(space, constraints, rng, excluded));
+    const u: Float64Array = found
+      ? found.u
+      : space.encode(randomValidPoint(space, constraints, rng, excluded));
     const point = space.decode(u);
     out.push(point);
     excluded.add(space.key(point));

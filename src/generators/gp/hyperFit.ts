@@ -50,13 +50,24 @@ function startTheta(d: number, logL: number, logS2: number, logNoise: number): F
 
 export function fitHyperparameters(t: TrainingSet, opts: FitOptions = {}): FitResult {
   const d = t.d;
-  const priors = opts.priors ?? defaultPriors(d);
+  const priors = opts.priors ?? defaultPriors();
   const b = opts.bounds ?? DEFAULT_BOUNDS;
-  const lower = startTheta(d, Math.log(b.minLengthscale), Math.log(b.minOutputscale), Math.log(b.minNoise));
-  const upper = startTheta(d, Math.log(b.maxLengthscale), Math.log(b.maxOutputscale), Math.log(b.maxNoise));
+  const lower = startTheta(
+    d,
+    Math.log(b.minLengthscale),
+    Math.log(b.minOutputscale),
+    Math.log(b.minNoise),
+  );
+  const upper = startTheta(
+    d,
+    Math.log(b.maxLengthscale),
+    Math.log(b.maxOutputscale),
+    Math.log(b.maxNoise),
+  );
   const clampLogL = (v: number): number => Math.min(upper[0]!, Math.max(lower[0]!, v));
   const candidates: Float64Array[] = [];
-  if (opts.warmStart && opts.warmStart.length === d + 2) candidates.push(Float64Array.from(opts.warmStart));
+  if (opts.warmStart && opts.warmStart.length === d + 2)
+    candidates.push(Float64Array.from(opts.warmStart));
   const centre = clampLogL(priors.logLengthscaleMean - priors.logLengthscaleSd * 0.5);
   candidates.push(startTheta(d, centre, 0, -6));
   candidates.push(startTheta(d, Math.log(0.3), 0, -8));
@@ -72,9 +83,9 @@ export function fitHyperparameters(t: TrainingSet, opts: FitOptions = {}): FitRe
       ftol: 1e-8,
       pgtol: 1e-5,
     });
-    if (Number.isFinite(r.value) && (!best || r.value < best.value)) best = { theta: r.x, value: r.value };
+    if (Number.isFinite(r.value) && (!best || r.value < best.value))
+      best = { theta: r.x, value: r.value };
   }
-  if (process.env.GPDEBUG && best) console.error("theta", Array.from(best.theta, (v) => Math.exp(v).toPrecision(3)).join(" "), best.value.toFixed(2));
   if (!best) {
     // Nothing could be factorized: a very smooth, very noisy model still is.
     return { theta: startTheta(d, Math.log(0.5), 0, Math.log(b.maxNoise) - 1), value: Infinity };
