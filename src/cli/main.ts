@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(grouped ? ["run", ...grouped.rest] : argv)
     .scriptName("slurmopt")
+    .parserConfiguration({ "boolean-negation": false, "camel-case-expansion": false })
     .usage("slurmopt: Slurm-native hyperparameter optimization (OmniOpt2-compatible)\n\nUsage: $0 <command> [options]")
     .command(
       "run [spec]",
