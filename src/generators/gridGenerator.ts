@@ -102,6 +102,7 @@ export function proposeGrid(
     generator: "grid",
     draws: grid.pointsFrom(Math.min(input.proposedByNode, grid.size)),
     enumerate: grid.size <= ENUMERATION_LIMIT ? () => grid.pointsFrom(0) : null,
+    listingName: "grid",
     maxDraws: options.maxDraws ?? Math.max(ENUMERATION_LIMIT, 100 * n),
   });
 }

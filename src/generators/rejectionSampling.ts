@@ -1,4 +1,5 @@
 import { GeneratorError } from "../errors/errors.js";
+import { variablesOf } from "../space/constraintParser.js";
 import type { Point } from "../space/parameters.js";
 import type { GeneratorInput } from "./generator.js";
 
@@ -22,6 +23,8 @@ export interface RejectionSamplingOptions {
    * feasible points not tried yet, and to know when every feasible point has been tried.
    */
   readonly enumerate: (() => Iterable<Point>) | null;
+  /** What the listing is, for messages (default "search space"; the grid says "grid"). */
+  readonly listingName?: string;
   /** At most this many draws per call (default DEFAULT_MAX_DRAWS, or max(that, 100 n)). */
   readonly maxDraws?: number;
 }
@@ -40,8 +43,8 @@ export interface RejectionSamplingOptions {
  * 3. Duplicates are allowed only after that, when every distinct feasible point found has been
  *    tried (a discrete space smaller than the budget): the least-tried feasible point is
  *    proposed again, ties in listing (else drawing) order, so repeats go round-robin.
- * When no candidate at all satisfies the constraints, a GeneratorError SPACE_INFEASIBLE names
- * the constraints that every draw violated.
+ * When no draw (or, for a listable space, no point at all) satisfies the constraints, a
+ * GeneratorError SPACE_INFEASIBLE names the constraints that every point tried violated.
  */
 export function proposeWithRejection(
   input: GeneratorInput,
@@ -92,16 +95,30 @@ export function proposeWithRejection(
   let candidates: Map<string, Point> = feasibleSeen;
   if (options.enumerate) {
     candidates = new Map();
+    let listed = 0;
+    const violatedListed = new Map<string, number>();
     for (const p of options.enumerate()) {
-      if (!constraints.isSatisfied(p)) continue;
+      listed++;
+      const bad = constraints.violations(p);
+      if (bad.length > 0) {
+        for (const text of bad) violatedListed.set(text, (violatedListed.get(text) ?? 0) + 1);
+        continue;
+      }
       const key = space.key(p);
       if (candidates.has(key)) continue;
       candidates.set(key, p);
       if (!tries.has(key) && out.length < n) propose(p, key);
     }
     if (out.length >= n) return out;
+    if (candidates.size === 0) {
+      const where = `the ${listed} points of the ${options.listingName ?? "search space"}`;
+      throw infeasible(input, options.generator, where, listed, violatedListed);
+    }
   }
-  if (candidates.size === 0) throw infeasible(input, options.generator, drawn, violated);
+  if (candidates.size === 0) {
+    const where = `${drawn} points drawn from the search space`;
+    throw infeasible(input, options.generator, where, drawn, violated);
+  }
 
   // 3. Every feasible point found has been tried: repeat the least-tried ones.
   const order = [...candidates];
@@ -123,12 +140,20 @@ export function proposeWithRejection(
 function infeasible(
   input: GeneratorInput,
   generator: string,
+  where: string,
   drawn: number,
   violated: ReadonlyMap<string, number>,
 ): GeneratorError {
   const texts = input.constraints.all.map((c) => c.text);
   const always = texts.filter((t) => drawn > 0 && violated.get(t) === drawn);
+  const named = new Set<string>();
+  for (const c of input.constraints.all) {
+    if (always.length > 0 && !always.includes(c.text)) continue;
+    variablesOf(c.left, named);
+    variablesOf(c.right, named);
+  }
   const ranges = input.space.parameters
+    .filter((p) => named.has(p.name))
     .map((p) =>
       p.kind === "range"
         ? `${p.name} in [${p.low}, ${p.high}]`
@@ -138,18 +163,19 @@ function infeasible(
     )
     .filter((s) => s !== null)
     .join(", ");
+  const check = ranges === "" ? "" : ` against the parameter ranges (${ranges})`;
   const what =
     always.length > 0
-      ? `every draw violated ${always.map((t) => `"${t}"`).join(" and ")}, so ${always.length === 1 ? "this constraint looks" : "these constraints look"} infeasible`
-      : `no single constraint was violated by every draw (${texts
+      ? `every point violated ${always.map((t) => `"${t}"`).join(" and ")}, so ${always.length === 1 ? "this constraint looks" : "these constraints look"} infeasible`
+      : `no single constraint was violated by every point (${texts
           .map(
             (t) => `"${t}" by ${Math.round((100 * (violated.get(t) ?? 0)) / Math.max(1, drawn))}%`,
           )
           .join(", ")}), so the constraints together look infeasible`;
   return new GeneratorError(
     "SPACE_INFEASIBLE",
-    `${generator}: none of ${drawn} points drawn from the search space satisfies the constraints: ${what}. ` +
-      `Check the constraints against the parameter ranges (${ranges}) and fix or relax them.`,
+    `${generator}: none of ${where} satisfies the constraints: ${what}. ` +
+      `Check the constraints${check} and fix or relax them.`,
   );
 }
 

@@ -54,7 +54,7 @@ describe("proposeWithRejection", () => {
         enumerate: null,
         maxDraws: 4,
       }),
-    ).toThrow(/^t: none of 4 points .*every draw violated "x >= 100", so this constraint looks/);
+    ).toThrow(/^t: none of 4 points .*every point violated "x >= 100", so this constraint looks/);
     expect(pulled.n).toBe(4);
   });
 

@@ -110,6 +110,13 @@ describe.each(GENERATORS)("%s generator", (name, make) => {
     expect((error as GeneratorError).message).toMatch(/x in \[0, 1\]/);
   });
 
+  it("says when a listable discrete space has no feasible point at all", async () => {
+    const input = makeInput([range("n", 1, 3, "int"), choice("c", ["u", "v"])], ["n >= 10"]);
+    await expect(make().propose(input, 1)).rejects.toThrow(
+      /none of the 6 points of the (search space|grid) .*"n >= 10".*\(n in \[1, 3\]\)/,
+    );
+  });
+
   it("says when constraints are only infeasible together", async () => {
     const input = makeInput([range("x", 0, 1)], ["x <= 0.3", "x >= 0.7"]);
     await expect(make().propose(input, 1)).rejects.toThrow(/together look infeasible/);
