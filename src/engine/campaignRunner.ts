@@ -16,7 +16,6 @@ import {
   getTrial,
   insertProposedTrials,
   listOpenAttempts,
-  listTrials,
   recordAttemptEnd,
   recordStarted,
   recordSubmitted,
@@ -25,6 +24,7 @@ import { faultPoint } from "./faultPoints.js";
 import { buildGeneratorInput } from "./generatorInput.js";
 import { proposePoints } from "./proposePoints.js";
 import { currentNode } from "./strategyState.js";
+import { TrialCache } from "./trialCache.js";
 import type { TrialProgram } from "./trialProgram.js";
 
 export interface RunnerDeps {
@@ -59,11 +59,13 @@ export class CampaignRunner {
   stopReason: string | null = null;
   private proposing: Promise<void> | null = null;
   private zeroRounds = 0;
+  private readonly trials: TrialCache;
 
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.row.uid;
     this.space = new SearchSpace(deps.campaign.parameters);
     this.constraints = new ConstraintSet(deps.campaign.constraints, this.space);
+    this.trials = new TrialCache(deps.db, deps.row.id);
   }
 
   get campaignId(): number {
@@ -182,10 +184,11 @@ export class CampaignRunner {
 
   private async proposeAndSubmit(n: number): Promise<void> {
     const { campaign, db } = this.deps;
-    const trials = listTrials(db, this.campaignId);
+    const cached = this.trials.refresh();
+    const trials = cached.map((c) => c.row);
     const choice = currentNode(campaign.strategy, trials);
     const input = buildGeneratorInput({
-      trials,
+      trials: cached,
       space: this.space,
       constraints: this.constraints,
       objectives: campaign.objectives,
@@ -199,7 +202,7 @@ export class CampaignRunner {
       fallback: campaign.revertToRandomWhenExhausted ? this.deps.generatorFor({ model: "random", label: "RANDOM", trials: null }) : null,
       input,
       n,
-      existing: trials.map((t) => JSON.parse(t.params_json) as Point),
+      existing: cached.map((c) => c.point),
       allowDuplicates: false,
     });
     const ms = (performance.now() - started) / Math.max(1, result.points.length);

@@ -2,11 +2,11 @@ import type { GeneratorInput, Objective, Observation } from "../generators/gener
 import type { ConstraintSet } from "../space/constraints.js";
 import type { Point } from "../space/parameters.js";
 import type { SearchSpace } from "../space/searchSpace.js";
-import type { TrialRow } from "../store/rowTypes.js";
+import type { CachedTrial } from "./trialCache.js";
 
 /** Builds what a generator sees from the stored trials (the store is the only truth). */
 export function buildGeneratorInput(args: {
-  trials: readonly TrialRow[];
+  trials: readonly CachedTrial[];
   space: SearchSpace;
   constraints: ConstraintSet;
   objectives: readonly Objective[];
@@ -17,8 +17,7 @@ export function buildGeneratorInput(args: {
   const completed: Observation[] = [];
   const failed: Point[] = [];
   const pending: Point[] = [];
-  for (const t of args.trials) {
-    const point = JSON.parse(t.params_json) as Point;
+  for (const { row: t, point } of args.trials) {
     if (t.state === "COMPLETED" && t.results_json) {
       const values = JSON.parse(t.results_json) as Record<string, number>;
       const sems = t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {};

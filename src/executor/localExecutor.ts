@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -19,7 +18,7 @@ import { isSameProcessRunning, processStartTicks } from "./processStartTime.js";
 const WRAPPER = `(
 eval "$SLURMOPT_COMMAND"
 )
-echo "exit=$?" > "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}.tmp" && mv -f "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}.tmp" "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}"`;
+echo "exit=$?" > "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}"`;
 
 export interface LocalExecutorOptions {
   /** Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt. */
@@ -114,10 +113,10 @@ export class LocalExecutor implements Executor {
     if (a.timeoutMs !== null) r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
     child.on("error", (e) => {
       this.options.logger?.error({ err: e, attemptId: a.attemptId }, "could not start /bin/sh");
-      void this.finish(r, null, null);
+      this.finish(r, null, null);
     });
     child.on("exit", (code, signal) => {
-      void this.finish(r, code, signal);
+      this.finish(r, code, signal);
     });
     return {
       attemptId: a.attemptId,
@@ -137,7 +136,7 @@ export class LocalExecutor implements Executor {
     r.killTimer.unref();
   }
 
-  private async finish(r: Running, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+  private finish(r: Running, code: number | null, signal: NodeJS.Signals | null): void {
     const key = attemptKey(r.attempt);
     if (this.running.get(key) !== r) return;
     this.running.delete(key);
@@ -146,7 +145,7 @@ export class LocalExecutor implements Executor {
     if (r.fault !== null) signalGroup(r.pid, "SIGKILL");
     else if (r.killTimer) clearTimeout(r.killTimer);
     const status = readStatus(r.attempt.dir);
-    const stdout = await readFile(join(r.attempt.dir, STDOUT_FILE), "utf8").catch(() => "");
+    const stdout = readOutput(join(r.attempt.dir, STDOUT_FILE));
     const exitCode = status?.exitCode ?? (signal ? null : code);
     const sig = signal ?? (exitCode !== null && exitCode > 128 ? signalName(exitCode - 128) : null);
     this.events.push({
@@ -220,7 +219,7 @@ export class LocalExecutor implements Executor {
         fault: null,
       };
       this.running.set(attemptKey(q), r);
-      void this.finish(r, status ? status.exitCode : null, null);
+      this.finish(r, status ? status.exitCode : null, null);
     }
     if (!this.adoptedTimer && [...this.running.values()].some((r) => r.child === null)) {
       this.adoptedTimer = setInterval(() => this.checkAdopted(), this.adoptedCheckMs);
@@ -235,7 +234,7 @@ export class LocalExecutor implements Executor {
       any = true;
       if (!isSameProcessRunning(r.pid, r.startTicks)) {
         const status = readStatus(r.attempt.dir);
-        void this.finish(r, status?.exitCode ?? null, null);
+        this.finish(r, status?.exitCode ?? null, null);
       }
     }
     if (!any && this.adoptedTimer) {
@@ -257,6 +256,25 @@ export class LocalExecutor implements Executor {
   /** Stops every running attempt now (SIGTERM, then SIGKILL) and waits for them to end. */
   async cancelAll(): Promise<void> {
     await this.cancel([...this.running.values()].map((r) => r.attempt));
+  }
+}
+
+/** The program's stdout (the last 16 MiB when it is larger; result lines are usually at the end). */
+function readOutput(path: string): string {
+  try {
+    const size = statSync(path).size;
+    const max = 16 * 1024 * 1024;
+    if (size <= max) return readFileSync(path, "utf8");
+    const fd = openSync(path, "r");
+    try {
+      const buf = Buffer.alloc(max);
+      readSync(fd, buf, 0, max, size - max);
+      return buf.toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return "";
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from "./openStore.js";
+import { sql } from "./statementCache.js";
 import type { CampaignRow, CampaignState } from "./rowTypes.js";
 
 export function insertCampaign(
@@ -6,8 +7,7 @@ export function insertCampaign(
   c: { uid: string; name: string; dir: string; specJson: string },
   now = Date.now(),
 ): CampaignRow {
-  const info = db
-    .prepare(
+  const info = sql(db, 
       `INSERT INTO campaigns (uid, name, dir, spec_json, state, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`,
     )
@@ -16,11 +16,11 @@ export function insertCampaign(
 }
 
 export function getCampaignById(db: Db, id: number): CampaignRow | undefined {
-  return db.prepare(`SELECT * FROM campaigns WHERE id = ?`).get(id) as CampaignRow | undefined;
+  return sql(db, `SELECT * FROM campaigns WHERE id = ?`).get(id) as CampaignRow | undefined;
 }
 
 export function listCampaigns(db: Db): CampaignRow[] {
-  return db.prepare(`SELECT * FROM campaigns ORDER BY id`).all() as CampaignRow[];
+  return sql(db, `SELECT * FROM campaigns ORDER BY id`).all() as CampaignRow[];
 }
 
 export function setCampaignState(
@@ -30,7 +30,7 @@ export function setCampaignState(
   reason: string | null,
   now = Date.now(),
 ): void {
-  db.prepare(`UPDATE campaigns SET state = ?, stop_reason = ?, updated_at = ? WHERE id = ?`).run(
+  sql(db, `UPDATE campaigns SET state = ?, stop_reason = ?, updated_at = ? WHERE id = ?`).run(
     state,
     reason,
     now,
@@ -39,7 +39,7 @@ export function setCampaignState(
 }
 
 export function updateCampaignSpec(db: Db, id: number, specJson: string, now = Date.now()): void {
-  db.prepare(`UPDATE campaigns SET spec_json = ?, updated_at = ? WHERE id = ?`).run(specJson, now, id);
+  sql(db, `UPDATE campaigns SET spec_json = ?, updated_at = ? WHERE id = ?`).run(specJson, now, id);
 }
 
 export function addCampaignEvent(
@@ -49,7 +49,7 @@ export function addCampaignEvent(
   message: string,
   now = Date.now(),
 ): void {
-  db.prepare(`INSERT INTO campaign_events (campaign_id, time, level, message) VALUES (?, ?, ?, ?)`).run(
+  sql(db, `INSERT INTO campaign_events (campaign_id, time, level, message) VALUES (?, ?, ?, ?)`).run(
     campaignId,
     now,
     level,
@@ -62,8 +62,7 @@ export function recentCampaignEvents(
   campaignId: number,
   limit: number,
 ): { time: number; level: string; message: string }[] {
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT time, level, message FROM campaign_events WHERE campaign_id = ? ORDER BY id DESC LIMIT ?`,
     )
     .all(campaignId, limit) as { time: number; level: string; message: string }[];

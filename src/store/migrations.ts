@@ -38,9 +38,18 @@ export const MIGRATIONS: readonly string[] = [
     reason TEXT,
     hostname TEXT,
     program_string TEXT,
+    rev INTEGER NOT NULL DEFAULT 0,
     UNIQUE (campaign_id, trial_index)
   );
   CREATE INDEX trials_state ON trials (campaign_id, state);
+  CREATE INDEX trials_rev ON trials (rev);
+  -- rev orders trial changes, so a runner re-reads only the trials that changed.
+  CREATE TRIGGER trials_rev_insert AFTER INSERT ON trials BEGIN
+    UPDATE trials SET rev = (SELECT MAX(rev) FROM trials) + 1 WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER trials_rev_update AFTER UPDATE OF state, results_json, start_time, end_time, reason ON trials BEGIN
+    UPDATE trials SET rev = (SELECT MAX(rev) FROM trials) + 1 WHERE id = NEW.id;
+  END;
   CREATE TABLE attempts (
     id INTEGER PRIMARY KEY,
     trial_id INTEGER NOT NULL REFERENCES trials(id),

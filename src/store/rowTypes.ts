@@ -50,6 +50,8 @@ export interface TrialRow {
   reason: string | null;
   hostname: string | null;
   program_string: string | null;
+  /** Increases with every change of the row (see the trials_rev triggers). */
+  rev: number;
 }
 
 export interface AttemptRow {

@@ -1,5 +1,6 @@
 import type { SubmitRecord } from "../executor/executor.js";
 import type { Db } from "./openStore.js";
+import { sql } from "./statementCache.js";
 import type { AttemptRow, TrialRow, TrialState } from "./rowTypes.js";
 
 export interface NewTrial {
@@ -42,8 +43,7 @@ export interface AttemptEnd {
 }
 
 export function nextTrialIndex(db: Db, campaignId: number): number {
-  const row = db
-    .prepare(`SELECT COALESCE(MAX(trial_index) + 1, 0) AS n FROM trials WHERE campaign_id = ?`)
+  const row = sql(db, `SELECT COALESCE(MAX(trial_index) + 1, 0) AS n FROM trials WHERE campaign_id = ?`)
     .get(campaignId) as { n: number };
   return row.n;
 }
@@ -59,7 +59,7 @@ export function insertProposedTrials(
   attemptFor: (trialIndex: number) => NewAttempt,
   now = Date.now(),
 ): TrialWithAttempt[] {
-  const insertTrial = db.prepare(
+  const insertTrial = sql(db, 
     `INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node,
        node_position, generation_ms, created_at, program_string)
      VALUES (?, ?, 'PROPOSED', ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,8 +89,7 @@ export function insertProposedTrials(
 }
 
 function insertAttempt(db: Db, trialId: number, attemptNo: number, a: NewAttempt): AttemptRow {
-  const info = db
-    .prepare(
+  const info = sql(db, 
       `INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir)
        VALUES (?, ?, 'CREATED', ?, ?, ?)`,
     )
@@ -100,11 +99,11 @@ function insertAttempt(db: Db, trialId: number, attemptNo: number, a: NewAttempt
 
 /** Stores job ids / pids right after submission, together with the state change. */
 export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = Date.now()): void {
-  const upAttempt = db.prepare(
+  const upAttempt = sql(db, 
     `UPDATE attempts SET state = 'SUBMITTED', job_id = ?, array_task_id = ?, pid = ?, pid_start = ?,
        submit_time = ? WHERE id = ? AND state = 'CREATED'`,
   );
-  const upTrial = db.prepare(
+  const upTrial = sql(db, 
     `UPDATE trials SET state = 'SUBMITTED', submit_time = COALESCE(submit_time, ?)
      WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state = 'PROPOSED'`,
   );
@@ -118,11 +117,11 @@ export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = 
 
 export function recordStarted(db: Db, attemptId: number, time: number, hostname: string | null): void {
   db.transaction(() => {
-    db.prepare(
+    sql(db, 
       `UPDATE attempts SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
          hostname = COALESCE(?, hostname) WHERE id = ? AND state IN ('CREATED', 'SUBMITTED')`,
     ).run(time, hostname, attemptId);
-    db.prepare(
+    sql(db, 
       `UPDATE trials SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
          hostname = COALESCE(?, hostname)
        WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state IN ('PROPOSED', 'SUBMITTED')`,
@@ -146,13 +145,13 @@ export function recordAttemptEnd(
     .transaction(() => {
       const attempt = getAttempt(db, attemptId);
       if (!attempt || attempt.state === "FINISHED") return null;
-      db.prepare(
+      sql(db, 
         `UPDATE attempts SET state = 'FINISHED', end_time = ?, start_time = COALESCE(start_time, ?),
            exit_code = ?, signal = ?, fault = ?, reason = ?, hostname = COALESCE(?, hostname)
          WHERE id = ?`,
       ).run(end.endTime, end.startTime, end.exitCode, end.signal, end.fault, end.reason, end.hostname, attemptId);
       if (outcome) {
-        db.prepare(
+        sql(db, 
           `UPDATE trials SET state = ?, end_time = ?, start_time = COALESCE(start_time, ?),
              results_json = ?, sems_json = ?, extras_json = ?, exit_code = ?, signal = ?, reason = ?,
              hostname = COALESCE(?, hostname)
@@ -173,7 +172,7 @@ export function recordAttemptEnd(
         return null;
       }
       if (!retry) throw new Error("recordAttemptEnd needs an outcome or a retry");
-      db.prepare(`UPDATE trials SET state = 'PROPOSED', reason = ? WHERE id = ?`).run(
+      sql(db, `UPDATE trials SET state = 'PROPOSED', reason = ? WHERE id = ?`).run(
         end.reason,
         attempt.trial_id,
       );
@@ -183,23 +182,21 @@ export function recordAttemptEnd(
 }
 
 export function getTrial(db: Db, id: number): TrialRow | undefined {
-  return db.prepare(`SELECT * FROM trials WHERE id = ?`).get(id) as TrialRow | undefined;
+  return sql(db, `SELECT * FROM trials WHERE id = ?`).get(id) as TrialRow | undefined;
 }
 
 export function getAttempt(db: Db, id: number): AttemptRow | undefined {
-  return db.prepare(`SELECT * FROM attempts WHERE id = ?`).get(id) as AttemptRow | undefined;
+  return sql(db, `SELECT * FROM attempts WHERE id = ?`).get(id) as AttemptRow | undefined;
 }
 
 export function listTrials(db: Db, campaignId: number): TrialRow[] {
-  return db
-    .prepare(`SELECT * FROM trials WHERE campaign_id = ? ORDER BY trial_index`)
+  return sql(db, `SELECT * FROM trials WHERE campaign_id = ? ORDER BY trial_index`)
     .all(campaignId) as TrialRow[];
 }
 
 /** Attempts not yet finished, with their trials (for the loop and for resume). */
 export function listOpenAttempts(db: Db, campaignId: number): TrialWithAttempt[] {
-  const rows = db
-    .prepare(
+  const rows = sql(db, 
       `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
        WHERE t.campaign_id = ? AND a.state != 'FINISHED' ORDER BY t.trial_index`,
     )
@@ -208,8 +205,7 @@ export function listOpenAttempts(db: Db, campaignId: number): TrialWithAttempt[]
 }
 
 export function listAttempts(db: Db, trialId: number): AttemptRow[] {
-  return db
-    .prepare(`SELECT * FROM attempts WHERE trial_id = ? ORDER BY attempt_no`)
+  return sql(db, `SELECT * FROM attempts WHERE trial_id = ? ORDER BY attempt_no`)
     .all(trialId) as AttemptRow[];
 }
 
@@ -223,9 +219,16 @@ export function countTrialsByState(db: Db, campaignId: number): Record<TrialStat
     TIMEOUT: 0,
     CANCELLED: 0,
   };
-  const rows = db
-    .prepare(`SELECT state, COUNT(*) AS n FROM trials WHERE campaign_id = ? GROUP BY state`)
+  const rows = sql(db, `SELECT state, COUNT(*) AS n FROM trials WHERE campaign_id = ? GROUP BY state`)
     .all(campaignId) as { state: TrialState; n: number }[];
   for (const r of rows) counts[r.state] = r.n;
   return counts;
+}
+
+/** Trials changed after revision `rev` (all trials for rev = -1). */
+export function listTrialsChangedSince(db: Db, campaignId: number, rev: number): TrialRow[] {
+  return sql(db, `SELECT * FROM trials WHERE campaign_id = ? AND rev > ? ORDER BY rev`).all(
+    campaignId,
+    rev,
+  ) as TrialRow[];
 }
