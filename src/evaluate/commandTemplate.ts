@@ -11,15 +11,19 @@
  * Values:
  * - plain values (every number, in shortest round-trip form, and non-empty strings of letters,
  *   digits and `._+-:=@/,`) are substituted as text exactly like OmniOpt2, so
- *   `echo "RESULT: %(x)%(y)"` works. Such text is inert in every shell context.
+ *   `echo "RESULT: %(x)%(y)"` works. Such text cannot start a new word, quote,
+ *   substitution or command, wherever the validation lets a placeholder stand.
  * - any other value (spaces, quotes, `;`, `$`, newlines, globs, the empty string...) is never
  *   put into the command. The program gets it through the environment variable
  *   SLURMOPT_P_<name>, referenced to fit the quote context at that position: unquoted
  *   `"$SLURMOPT_P_x"`, in double quotes `$SLURMOPT_P_x` (`${SLURMOPT_P_x}` before a name
  *   character), in single quotes `'"$SLURMOPT_P_x"'` (close, reference, reopen).
+ * - one exception keeps plain text inert: an all-digit value right before `<` / `>` outside
+ *   quotes is written as `"2"`, so `%x>out` never turns into the redirection `2>out`.
  * - where the context cannot be followed safely (backticks, `$(...)`, `${...}`, `$((...))`,
  *   heredocs, bash's `$'...'`) a parameter that may take a non-plain value is refused when the
- *   spec is validated; a placeholder right after an active `\` or `$` is refused for every value.
+ *   spec is validated; a placeholder right after an active `\`, a `$`, an unbraced shell variable
+ *   (`$HOME%x`: write `${HOME}%x`) or a word-initial `~` is refused for every value.
  *
  * The environment always holds every parameter as SLURMOPT_P_<name> (its exact text), plus
  * the trial id, trial index and attempt directory when given, plus the caller's extras.
@@ -252,19 +256,31 @@ export function renderCommand(
   c.placeholders.forEach((ph, k) => {
     const after = c.literals[k + 1]!;
     const nextIsNameChar = after === "" ? k + 1 < c.placeholders.length : NAME_CHAR.test(after[0]!);
-    command += insertion(ph, point[ph.name]!, nextIsNameChar) + after;
+    command += insertion(ph, point[ph.name]!, nextIsNameChar, REDIRECT_AFTER.test(after)) + after;
   });
   return { command, env };
 }
 
-function insertion(ph: Placeholder, value: ParamValue, nextIsNameChar: boolean): string {
+/** Digits then `<` / `>`: an all-digit word there would become a file descriptor (`2>out`). */
+const REDIRECT_AFTER = /^\d*[<>]/;
+
+function insertion(
+  ph: Placeholder,
+  value: ParamValue,
+  nextIsNameChar: boolean,
+  redirectAfter: boolean,
+): string {
   const ctx = ph.context;
   if (ctx.kind === "attached")
     throw new InputError(
       "SPEC_INVALID",
       `run_program: placeholder "${ph.text}" stands ${ctx.where}; remove that character`,
     );
-  if (isPlainValue(value)) return formatValue(value);
+  if (isPlainValue(value)) {
+    const text = formatValue(value);
+    // `%x>out` with x=2 would redirect file descriptor 2; quoted, it stays the word "2".
+    return ctx.kind === "unquoted" && redirectAfter && /^\d+$/.test(text) ? `"${text}"` : text;
+  }
   const v = parameterEnvName(ph.name);
   switch (ctx.kind) {
     case "unquoted":

@@ -132,6 +132,11 @@ export function scanShellContexts(text: string): ScanResult {
     if (n !== undefined && NAME_START.test(n)) {
       let j = i + 1;
       while (j < text.length && NAME_CHAR.test(text[j]!)) j++;
+      if (text[j] === PLACEHOLDER_MARK) {
+        const name = text.slice(i + 1, j);
+        attached(`right after the shell variable $${name} (write \${${name}} to end its name)`);
+        return j + 1;
+      }
       return j;
     }
     if (n !== undefined && SPECIAL_PARAM.test(n)) return i + 2;
@@ -254,6 +259,12 @@ export function scanShellContexts(text: string): ScanResult {
         return i + 1;
       case "<":
         if (n === "<") stopFollowing("a here-document (<<)");
+        return i + 1;
+      case "~":
+        if (wasWordStart && n === PLACEHOLDER_MARK) {
+          attached("right after a `~` (the value would become a user name, as in ~root)");
+          return i + 2;
+        }
         return i + 1;
       default:
         if (

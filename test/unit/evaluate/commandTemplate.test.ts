@@ -85,6 +85,16 @@ describe("renderCommand: placeholder forms and names", () => {
   });
 });
 
+describe("renderCommand: plain values never become redirections", () => {
+  it("quotes an all-digit value right before < or > so it stays a word, not a file descriptor", () => {
+    expect(renderCommand("echo %x>out", { x: 2 }).command).toBe('echo "2">out');
+    expect(renderCommand("cat %(x)1<in", { x: 2 }).command).toBe('cat "2"1<in');
+    expect(renderCommand("echo %x>out", { x: 0.5 }).command).toBe("echo 0.5>out");
+    expect(renderCommand('echo "%x>out"', { x: 2 }).command).toBe('echo "2>out"');
+    expect(renderCommand("echo %x >out", { x: 2 }).command).toBe("echo 2 >out");
+  });
+});
+
 describe("renderCommand: values that are not plain go through the environment", () => {
   it('references an unquoted placeholder as "$SLURMOPT_P_name"', () => {
     const r = renderCommand("prog --opt %o --n=%(o)", { o: "a;rm -rf ~" });
@@ -190,6 +200,16 @@ describe("validateCommandTemplate", () => {
     expect(() => validateCommandTemplate("echo $%x", space)).toThrow(/right after a `\$`/);
     expect(() => validateCommandTemplate("echo $$x", space)).toThrow(InputError);
     expect(() => validateCommandTemplate("echo '\\%x'", space)).not.toThrow();
+  });
+
+  it("refuses a placeholder that would extend a shell variable name or a ~user prefix", () => {
+    expect(() => validateCommandTemplate("echo $HOME%x", space)).toThrow(
+      /\$HOME.*write \$\{HOME\}/,
+    );
+    expect(() => validateCommandTemplate('echo "$HOME$(x)"', space)).toThrow(InputError);
+    expect(() => validateCommandTemplate("echo ${HOME}%x $HOME/%x", space)).not.toThrow();
+    expect(() => validateCommandTemplate("echo ~%opt", space)).toThrow(/`~`/);
+    expect(() => validateCommandTemplate("echo ~/%opt a~%opt", space)).not.toThrow();
   });
 
   it("refuses a template that ends inside a quote", () => {

@@ -68,6 +68,13 @@ describe("scanShellContexts", () => {
     expect(kinds("echo $$ @@")).toEqual(["unquoted"]);
   });
 
+  it("reports a placeholder that would extend a shell variable name or a ~user prefix as attached", () => {
+    expect(kinds("echo $HOME@@")).toEqual(["attached"]);
+    expect(kinds(`echo "$HOME@@"`)).toEqual(["attached"]);
+    expect(kinds("echo ${HOME}@@ $HOME/@@ $1@@")).toEqual(["unquoted", "unquoted", "unquoted"]);
+    expect(kinds("echo ~@@ a~@@ '~@@'")).toEqual(["attached", "unquoted", "single"]);
+  });
+
   it("reports an unterminated quote or substitution", () => {
     expect(scanShellContexts(`echo "abc`).unterminated).toBe("a double-quoted string");
     expect(scanShellContexts(`echo 'abc`).unterminated).toBe("a single-quoted string");
