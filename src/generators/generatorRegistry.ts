@@ -1,6 +1,7 @@
 import { GeneratorError } from "../errors/errors.js";
 import type { Campaign, ModelName, StrategyNode } from "../spec/campaign.js";
 import type { Generator } from "./generator.js";
+import { createGpGenerator } from "./gpGenerator.js";
 import { createGridGenerator } from "./gridGenerator.js";
 import { createRandomGenerator } from "./randomGenerator.js";
 import { createSobolGenerator } from "./sobolGenerator.js";
@@ -27,6 +28,7 @@ function create(model: ModelName): Generator {
     case "grid":
       return createGridGenerator();
     case "gp":
+      return createGpGenerator();
     case "tpe":
     case "external":
       throw new GeneratorError("GENERATOR_ERROR", `model ${model} is not available in this build`);
