@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { resolve } from "node:path";
 import { InputError } from "../errors/errors.js";
+import { validateCommandTemplate } from "../evaluate/commandTemplate.js";
 import type { Objective } from "../generators/generator.js";
 import { defaultStrategy, modelFromName, parseStrategyText } from "../generators/modelNames.js";
 import { ConstraintSet } from "../space/constraints.js";
@@ -39,6 +40,10 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
   const constraints = raw.constraints ?? [];
   new ConstraintSet(constraints, space); // validates names, types and grammar
   const objectives = buildObjectives(raw.objectives);
+  if ((raw.program_style ?? "omniopt") === "omniopt") {
+    const checked = validateCommandTemplate(raw.program, parameters, 'field "program"');
+    for (const w of checked.warnings) options.warnings.warn(w);
+  }
   const strategy = buildStrategy(raw, space.dim, options);
   if (strategy.some((n) => n.model === "external") && !raw.external_generator)
     throw new InputError(
