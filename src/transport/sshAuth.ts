@@ -41,7 +41,12 @@ function authError(message: string, cause?: unknown): ClusterError {
   return new ClusterError("SSH_AUTH", message, cause === undefined ? undefined : { cause });
 }
 
-async function decrypt(file: string, data: Buffer, source: PassphraseSource, notes: string[]): Promise<ParsedKey | null> {
+async function decrypt(
+  file: string,
+  data: Buffer,
+  source: PassphraseSource,
+  notes: string[],
+): Promise<ParsedKey | null> {
   const fromEnv = source.env[source.envName];
   if (fromEnv !== undefined && fromEnv !== "") {
     const key = utils.parseKey(data, fromEnv);
@@ -71,7 +76,10 @@ async function decrypt(file: string, data: Buffer, source: PassphraseSource, not
 }
 
 /** Reads and decrypts key files in order. Default key files that do not exist are skipped. */
-export async function loadIdentities(files: readonly IdentityFile[], source: PassphraseSource): Promise<LoadedIdentities> {
+export async function loadIdentities(
+  files: readonly IdentityFile[],
+  source: PassphraseSource,
+): Promise<LoadedIdentities> {
   const result: LoadedIdentities = { identities: [], notes: [] };
   const seen = new Set<string>();
   for (const { path, explicit } of files) {
@@ -126,14 +134,24 @@ export function authMethods(
   agentSocket: string | null,
   identitiesOnly: boolean,
 ): AnyAuthMethod[] {
-  const keys: AnyAuthMethod[] = identities.map((i) => ({ type: "publickey", username, key: i.key }));
-  const agent: AnyAuthMethod[] = agentSocket === null ? [] : [{ type: "agent", username, agent: agentSocket }];
+  const keys: AnyAuthMethod[] = identities.map((i) => ({
+    type: "publickey",
+    username,
+    key: i.key,
+  }));
+  const agent: AnyAuthMethod[] =
+    agentSocket === null ? [] : [{ type: "agent", username, agent: agentSocket }];
   return identitiesOnly ? [...keys, ...agent] : [...agent, ...keys];
 }
 
 /** What was offered, for the error message. */
-export function describeOffered(identities: readonly Identity[], agentSocket: string | null): string[] {
-  const offered = identities.map((i) => `key ${i.file} (${i.key.type} ${sha256Fingerprint(i.key.getPublicSSH())})`);
+export function describeOffered(
+  identities: readonly Identity[],
+  agentSocket: string | null,
+): string[] {
+  const offered = identities.map(
+    (i) => `key ${i.file} (${i.key.type} ${sha256Fingerprint(i.key.getPublicSSH())})`,
+  );
   if (agentSocket !== null) offered.unshift(`ssh-agent at ${agentSocket}`);
   return offered;
 }
@@ -148,7 +166,8 @@ export interface AuthFailureContext {
 
 export function authFailedError(ctx: AuthFailureContext, cause?: unknown): ClusterError {
   const where = `${ctx.user}@${ctx.host}:${ctx.port}`;
-  const tried = ctx.offered.length > 0 ? ctx.offered.join("; ") : "nothing (no agent, no readable key file)";
+  const tried =
+    ctx.offered.length > 0 ? ctx.offered.join("; ") : "nothing (no agent, no readable key file)";
   const notes = ctx.notes.length > 0 ? ` Notes: ${ctx.notes.join("; ")}.` : "";
   const portArg = ctx.port === 22 ? "" : ` -p ${ctx.port}`;
   return authError(

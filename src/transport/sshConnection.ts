@@ -35,11 +35,14 @@ const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
 ];
 
 /** Like OpenSSH: prefer the host key types known_hosts records for this host. */
-export function preferredHostKeyAlgorithms(knownTypes: readonly string[]): ServerHostKeyAlgorithm[] {
+export function preferredHostKeyAlgorithms(
+  knownTypes: readonly string[],
+): ServerHostKeyAlgorithm[] {
   const preferred: ServerHostKeyAlgorithm[] = [];
   for (const t of knownTypes) {
     const algos = t === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : [t];
-    for (const a of HOST_KEY_ALGORITHMS) if (algos.includes(a) && !preferred.includes(a)) preferred.push(a);
+    for (const a of HOST_KEY_ALGORITHMS)
+      if (algos.includes(a) && !preferred.includes(a)) preferred.push(a);
   }
   return [...preferred, ...HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
 }
@@ -48,12 +51,17 @@ type Ssh2Error = Error & { level?: string; code?: string };
 
 function networkError(e: Ssh2Error, what: string, endpoint: SshEndpoint): ClusterError {
   let hint = "check the network (VPN, firewall) and that the host is up";
-  if (e.code === "ECONNREFUSED") hint = `nothing accepts connections on port ${endpoint.port}; check the host and port`;
+  if (e.code === "ECONNREFUSED")
+    hint = `nothing accepts connections on port ${endpoint.port}; check the host and port`;
   else if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN")
     hint = `the host name "${endpoint.host}" does not resolve; check the host / HostName`;
-  return new ClusterError("TRANSPORT_ERROR", `cannot connect to ${what} ${describeEndpoint(endpoint)}: ${e.message}; ${hint}`, {
-    cause: e,
-  });
+  return new ClusterError(
+    "TRANSPORT_ERROR",
+    `cannot connect to ${what} ${describeEndpoint(endpoint)}: ${e.message}; ${hint}`,
+    {
+      cause: e,
+    },
+  );
 }
 
 function connectClient(
@@ -104,7 +112,12 @@ function connectClient(
       if (e.level === "client-authentication") {
         if (/All configured authentication methods failed/.test(e.message)) {
           const offered = describeOffered(identities.identities, resolved.agent);
-          fail(authFailedError({ user: endpoint.user, host: endpoint.host, port: endpoint.port, offered, notes }, e));
+          fail(
+            authFailedError(
+              { user: endpoint.user, host: endpoint.host, port: endpoint.port, offered, notes },
+              e,
+            ),
+          );
         } else notes.push(e.message);
         return;
       }
@@ -126,8 +139,17 @@ function connectClient(
       keepaliveInterval: resolved.keepaliveIntervalMs,
       keepaliveCountMax: resolved.keepaliveCountMax,
       readyTimeout: resolved.connectTimeoutMs,
-      algorithms: { serverHostKey: preferredHostKeyAlgorithms(knownKeyTypes(knownHosts.entries, endpoint.lookupName)) },
-      authHandler: authMethods(endpoint.user, identities.identities, resolved.agent, endpoint.identitiesOnly),
+      algorithms: {
+        serverHostKey: preferredHostKeyAlgorithms(
+          knownKeyTypes(knownHosts.entries, endpoint.lookupName),
+        ),
+      },
+      authHandler: authMethods(
+        endpoint.user,
+        identities.identities,
+        resolved.agent,
+        endpoint.identitiesOnly,
+      ),
       hostVerifier: (key: Buffer): boolean => {
         const verdict = checkHostKey(knownHosts.entries, endpoint.lookupName, key);
         const ctx = {
@@ -135,7 +157,9 @@ function connectClient(
           port: endpoint.port,
           lookupName: endpoint.lookupName,
           files: knownHosts.files,
-          ...(what === "jump host" || resolved.jump === null ? {} : { jump: describeEndpoint(resolved.jump) }),
+          ...(what === "jump host" || resolved.jump === null
+            ? {}
+            : { jump: describeEndpoint(resolved.jump) }),
         };
         hostKeyFailure = hostKeyError(verdict, key, ctx);
         return hostKeyFailure === null;
@@ -145,12 +169,22 @@ function connectClient(
     try {
       client.connect(config);
     } catch (e) {
-      fail(new ClusterError("TRANSPORT_ERROR", `cannot start an SSH connection to ${what}: ${(e as Error).message}`, { cause: e }));
+      fail(
+        new ClusterError(
+          "TRANSPORT_ERROR",
+          `cannot start an SSH connection to ${what}: ${(e as Error).message}`,
+          { cause: e },
+        ),
+      );
     }
   });
 }
 
-function forward(jump: Client, jumpEndpoint: SshEndpoint, target: SshEndpoint): Promise<ClientChannel> {
+function forward(
+  jump: Client,
+  jumpEndpoint: SshEndpoint,
+  target: SshEndpoint,
+): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     jump.forwardOut("127.0.0.1", 0, target.host, target.port, (err, stream) => {
       if (err) {
@@ -211,7 +245,10 @@ export class SshConnection {
       this.jumpClient?.end();
     }
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.closedPromise, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    await Promise.race([
+      this.closedPromise,
+      new Promise<void>((r) => (timer = setTimeout(r, graceMs))),
+    ]);
     clearTimeout(timer);
     this.client.destroy();
     this.jumpClient?.destroy();
@@ -222,14 +259,26 @@ export class SshConnection {
 export async function openSshConnection(inputs: ConnectionInputs): Promise<SshConnection> {
   const { resolved } = inputs;
   if (resolved.jump === null) {
-    const client = await connectClient(resolved.target, "host", inputs.targetIdentities, inputs, null);
+    const client = await connectClient(
+      resolved.target,
+      "host",
+      inputs.targetIdentities,
+      inputs,
+      null,
+    );
     return new SshConnection(client, null, inputs.logger);
   }
   const jumpIdentities = inputs.jumpIdentities ?? inputs.targetIdentities;
   const jumpClient = await connectClient(resolved.jump, "jump host", jumpIdentities, inputs, null);
   try {
     const stream = await forward(jumpClient, resolved.jump, resolved.target);
-    const client = await connectClient(resolved.target, "host", inputs.targetIdentities, inputs, stream);
+    const client = await connectClient(
+      resolved.target,
+      "host",
+      inputs.targetIdentities,
+      inputs,
+      stream,
+    );
     return new SshConnection(client, jumpClient, inputs.logger);
   } catch (e) {
     jumpClient.destroy();

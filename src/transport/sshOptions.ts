@@ -90,7 +90,11 @@ function defaultKnownHosts(home: string): string[] {
   ];
 }
 
-function identityList(explicit: readonly string[] | undefined, fromConfig: readonly string[], home: string): IdentityFile[] {
+function identityList(
+  explicit: readonly string[] | undefined,
+  fromConfig: readonly string[],
+  home: string,
+): IdentityFile[] {
   if (explicit !== undefined && explicit.length > 0) {
     const expanded = explicit.map((p) => (p.startsWith("~/") ? join(home, p.slice(2)) : p));
     return expanded.map((path) => ({ path, explicit: true }));
@@ -122,17 +126,33 @@ function endpoint(
 export async function resolveSshOptions(options: SshTransportOptions): Promise<ResolvedSshOptions> {
   const env = options.env ?? process.env;
   const home = env.HOME ?? homedir();
-  const configFile = options.sshConfigFile === undefined ? join(home, ".ssh", "config") : options.sshConfigFile;
-  const ctx: SshConfigContext = { ...localSshConfigContext(configFile ?? "(no ssh config)", env), homeDir: home };
+  const configFile =
+    options.sshConfigFile === undefined ? join(home, ".ssh", "config") : options.sshConfigFile;
+  const ctx: SshConfigContext = {
+    ...localSshConfigContext(configFile ?? "(no ssh config)", env),
+    homeDir: home,
+  };
   const text = configFile === null ? null : await loadSshConfigText(configFile, home);
-  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
-    throw new ClusterError("TRANSPORT_ERROR", `ssh port ${options.port} is not a port number (1-65535)`);
+  if (
+    options.port !== undefined &&
+    (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
+  ) {
+    throw new ClusterError(
+      "TRANSPORT_ERROR",
+      `ssh port ${options.port} is not a port number (1-65535)`,
+    );
   }
   const explicit: { user?: string; port?: number } = {};
   if (options.user !== undefined) explicit.user = options.user;
   if (options.port !== undefined) explicit.port = options.port;
   const cfg = resolveSshHost(text, options.host, ctx, explicit);
-  const target = endpoint(cfg, options.user, options.port, identityList(options.identityFiles, cfg.identityFiles, home), ctx);
+  const target = endpoint(
+    cfg,
+    options.user,
+    options.port,
+    identityList(options.identityFiles, cfg.identityFiles, home),
+    ctx,
+  );
 
   let jump: SshEndpoint | null = null;
   if (cfg.proxyJump !== null) {
@@ -145,14 +165,24 @@ export async function resolveSshOptions(options: SshTransportOptions): Promise<R
       );
     }
     const jumpKeys = identityList(undefined, jcfg.identityFiles, home);
-    const merged = [...target.identityFiles, ...jumpKeys.filter((k) => !target.identityFiles.some((t) => t.path === k.path))];
-    jump = endpoint(jcfg, cfg.proxyJump.user ?? jcfg.user ?? undefined, cfg.proxyJump.port ?? jcfg.port ?? undefined, merged, ctx);
+    const merged = [
+      ...target.identityFiles,
+      ...jumpKeys.filter((k) => !target.identityFiles.some((t) => t.path === k.path)),
+    ];
+    jump = endpoint(
+      jcfg,
+      cfg.proxyJump.user ?? jcfg.user ?? undefined,
+      cfg.proxyJump.port ?? jcfg.port ?? undefined,
+      merged,
+      ctx,
+    );
   }
 
   const agent =
     options.agent === false
       ? null
-      : (options.agent ?? (cfg.identityAgent === "none" ? null : (cfg.identityAgent ?? env.SSH_AUTH_SOCK ?? null)));
+      : (options.agent ??
+        (cfg.identityAgent === "none" ? null : (cfg.identityAgent ?? env.SSH_AUTH_SOCK ?? null)));
 
   const aliveSec = cfg.serverAliveIntervalSec;
   return {
@@ -164,9 +194,12 @@ export async function resolveSshOptions(options: SshTransportOptions): Promise<R
       ...(cfg.userKnownHostsFiles ?? defaultKnownHosts(home).slice(0, 2)),
       ...defaultKnownHosts(home).slice(2),
     ],
-    keepaliveIntervalMs: options.keepaliveIntervalMs ?? (aliveSec !== null && aliveSec > 0 ? aliveSec * 1000 : 15_000),
+    keepaliveIntervalMs:
+      options.keepaliveIntervalMs ?? (aliveSec !== null && aliveSec > 0 ? aliveSec * 1000 : 15_000),
     keepaliveCountMax: options.keepaliveCountMax ?? cfg.serverAliveCountMax ?? 3,
-    connectTimeoutMs: options.connectTimeoutMs ?? (cfg.connectTimeoutSec !== null ? cfg.connectTimeoutSec * 1000 : 20_000),
+    connectTimeoutMs:
+      options.connectTimeoutMs ??
+      (cfg.connectTimeoutSec !== null ? cfg.connectTimeoutSec * 1000 : 20_000),
   };
 }
 

@@ -25,7 +25,11 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = {
  * Delay before reconnection attempt `retry` (0 = first retry): initialDelay * 2^retry, capped,
  * then jittered into [cap/2, cap) so that many controllers do not reconnect in lockstep.
  */
-export function backoffDelayMs(retry: number, policy: ReconnectPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  policy: ReconnectPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = policy.initialDelayMs * 2 ** Math.max(0, retry);
   const cap = Math.min(policy.maxDelayMs, exp);
   return Math.round(cap / 2 + (cap / 2) * random());
@@ -64,6 +68,7 @@ export function isConnectionLoss(error: unknown, connectionClosed: boolean): boo
   const code = (error as Error & { code?: unknown }).code;
   // SFTP status 6 (no connection) and 7 (connection lost) are losses; others are answers.
   if (typeof code === "number") return code === 6 || code === 7;
-  if (typeof code === "string" && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code)) return true;
+  if (typeof code === "string" && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code))
+    return true;
   return CONNECTION_LOSS.test(error.message);
 }

@@ -10,6 +10,9 @@
 import { InputError } from "../errors/errors.js";
 import { shellJoin, shellQuote } from "./shellQuote.js";
 
+/** First line on stderr: the command's process group id, used to stop it on time-out. */
+export const PGID_MARKER = "slurmopt-pgid";
+
 export interface RemoteCommandParts {
   argv: readonly string[];
   setupLines: readonly string[];
@@ -25,11 +28,16 @@ export function remoteShellPath(path: string): string {
   return shellQuote(path);
 }
 
-/** The POSIX sh script: setup (its output goes to stderr), PATH, env, cd, then exec of argv. */
+/**
+ * The POSIX sh script: the process-group marker, setup (its output goes to stderr), PATH, env,
+ * cd, then exec of argv (same process, so the exit status and signals are the command's own).
+ */
 export function remoteScript(parts: RemoteCommandParts): string {
   const { argv } = parts;
-  if (argv.length === 0) throw new InputError("SPEC_INVALID", "cannot run an empty command over SSH (argv is empty)");
-  const lines: string[] = [];
+  if (argv.length === 0)
+    throw new InputError("SPEC_INVALID", "cannot run an empty command over SSH (argv is empty)");
+  // sshd made this shell a session leader (setsid), so $$ is the process group of everything below.
+  const lines: string[] = [`printf '${PGID_MARKER} %s\\n' "$$" >&2`];
   if (parts.setupLines.length > 0) {
     // Braces, not a subshell: `module load` and `source .../activate` must change this shell.
     lines.push("{", ...parts.setupLines, "} >&2");

@@ -25,7 +25,20 @@ function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => 
         else resolve(value);
       });
     } catch (e) {
-      reject(e as Error);
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
+}
+
+function done(fn: (cb: (err?: Error | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    try {
+      fn((err) => {
+        if (err) reject(err);
+        else resolve();
+      });
+    } catch (e) {
+      reject(e instanceof Error ? e : new Error(String(e)));
     }
   });
 }
@@ -75,7 +88,7 @@ export async function sftpMkdirp(sftp: SFTPWrapper, path: string): Promise<void>
   const parent = posix.dirname(p);
   if (parent !== p && parent !== "." && parent !== "/") await sftpMkdirp(sftp, parent);
   try {
-    await call<undefined>((cb) => {
+    await done((cb) => {
       sftp.mkdir(p, cb);
     });
   } catch (e) {
@@ -87,7 +100,7 @@ export async function sftpMkdirp(sftp: SFTPWrapper, path: string): Promise<void>
 
 async function rename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
   try {
-    await call<undefined>((cb) => {
+    await done((cb) => {
       sftp.ext_openssh_rename(from, to, cb);
     });
     return;
@@ -96,13 +109,13 @@ async function rename(sftp: SFTPWrapper, from: string, to: string): Promise<void
   }
   // Servers without posix-rename: SFTP v3 rename refuses to replace, so remove first (not atomic).
   try {
-    await call<undefined>((cb) => {
+    await done((cb) => {
       sftp.unlink(to, cb);
     });
   } catch (e) {
     if (!isNoSuchFile(e)) throw e;
   }
-  await call<undefined>((cb) => {
+  await done((cb) => {
     sftp.rename(from, to, cb);
   });
 }
@@ -123,19 +136,19 @@ export async function sftpWriteFileAtomic(
   if (dir !== "." && dir !== "/") await sftpMkdirp(sftp, dir);
   const tmp = posix.join(dir, `.${posix.basename(p)}.${tmpSuffix}.tmp`);
   try {
-    await call<undefined>((cb) => {
+    await done((cb) => {
       if (mode === undefined) sftp.writeFile(tmp, content, cb);
       else sftp.writeFile(tmp, content, { mode }, cb);
     });
     if (mode !== undefined) {
       // The server applies its umask at open; chmod makes the mode exact.
-      await call<undefined>((cb) => {
+      await done((cb) => {
         sftp.chmod(tmp, mode, cb);
       });
     }
     await rename(sftp, tmp, p);
   } catch (e) {
-    await call<undefined>((cb) => {
+    await done((cb) => {
       sftp.unlink(tmp, cb);
     }).catch(() => undefined);
     throw e;
@@ -171,13 +184,13 @@ export async function sftpRemove(sftp: SFTPWrapper, path: string): Promise<void>
     if (!isNoSuchFile(e)) throw e;
   };
   if (!isDirectory(st)) {
-    await call<undefined>((cb) => {
+    await done((cb) => {
       sftp.unlink(p, cb);
     }).catch(ignoreMissing);
     return;
   }
   for (const entry of await sftpList(sftp, p)) await sftpRemove(sftp, posix.join(p, entry.name));
-  await call<undefined>((cb) => {
+  await done((cb) => {
     sftp.rmdir(p, cb);
   }).catch(ignoreMissing);
 }
