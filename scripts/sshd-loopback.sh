@@ -5,10 +5,13 @@
 #   scripts/sshd-loopback.sh down [--purge] stop it (--purge also deletes the state directory)
 #   scripts/sshd-loopback.sh status         exit 0 when it is running and accepting our key
 #   scripts/sshd-loopback.sh env            print the paths as KEY=VALUE lines (no side effects)
-#   scripts/sshd-loopback.sh kill-sessions [--all]
+#   scripts/sshd-loopback.sh kill-sessions [--all] [--client-port N]
 #                     kill the sshd process of every open SSH session (the listener stays): the
 #                     client sees the connection drop as after a network cut, while commands the
-#                     sessions started keep running; --all kills those commands too
+#                     sessions started keep running; --all kills those commands too;
+#                     --client-port only the session of the client connected from port N (a
+#                     session sees it as the second word of $SSH_CLIENT), so that tests running
+#                     side by side do not cut each other's connections
 #
 # Settings (environment):
 #   SLURMOPT_SSHD_DIR   state directory, mode 0700 (default /tmp/slurmopt-sshd)
@@ -226,10 +229,26 @@ session_pids() {
   done
 }
 
+# sshd processes holding the connection from 127.0.0.1:<client port>, and with "all" their children.
+client_session_pids() {
+  local master="$1" which="$2" client_port="$3" ours p
+  ours=" $(session_pids "$master" sshd | tr '\n' ' ') "
+  for p in $(ss -Htnp state established "( sport = :$PORT and dport = :$client_port )" |
+    grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    case "$ours" in *" $p "*) ;; *) continue ;; esac
+    echo "$p"
+    if [ "$which" = all ]; then session_pids "$p" all; fi
+  done
+}
+
 kill_sessions_quiet() {
   local pid pids
   pid="$(master_pid)" || return 0
-  pids="$(session_pids "$pid" "${1:-sshd}" | tr '\n' ' ')"
+  if [ -n "${2:-}" ]; then
+    pids="$(client_session_pids "$pid" "${1:-sshd}" "$2" | sort -u | tr '\n' ' ')"
+  else
+    pids="$(session_pids "$pid" "${1:-sshd}" | tr '\n' ' ')"
+  fi
   if [ -n "${pids// /}" ]; then
     # shellcheck disable=SC2086
     kill -KILL $pids 2>/dev/null || true
@@ -239,8 +258,22 @@ kill_sessions_quiet() {
 
 cmd_kill_sessions() {
   master_pid >/dev/null || die "not running ($DIR); run: $0 up"
-  local n
-  n="$(kill_sessions_quiet "$([ "${1:-}" = --all ] && echo all || echo sshd)")"
+  local which=sshd client_port="" n
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --all) which=all ;;
+      --client-port)
+        client_port="${2:-}"
+        shift
+        ;;
+      *) die "kill-sessions: unknown option $1" ;;
+    esac
+    shift
+  done
+  if [ -n "$client_port" ] && ! [[ "$client_port" =~ ^[0-9]+$ ]]; then
+    die "kill-sessions: --client-port needs a port number"
+  fi
+  n="$(kill_sessions_quiet "$which" "$client_port")"
   echo "sshd-loopback: killed $n session process(es)"
 }
 
@@ -249,9 +282,12 @@ case "${1:-}" in
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
   env) print_env ;;
-  kill-sessions) cmd_kill_sessions "${2:-}" ;;
+  kill-sessions)
+    shift
+    cmd_kill_sessions "$@"
+    ;;
   *)
-    echo "usage: $0 up|down [--purge]|status|env|kill-sessions [--all]" >&2
+    echo "usage: $0 up|down [--purge]|status|env|kill-sessions [--all] [--client-port N]" >&2
     exit 2
     ;;
 esac
