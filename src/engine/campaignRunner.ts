@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { GeneratorError, errorMessage } from "../errors/errors.js";
-import type { AttemptEvent, AttemptToRun, Executor } from "../executor/executor.js";
+import type { AttemptEvent, AttemptToRun, Executor, StoredAttempt } from "../executor/executor.js";
 import type { Generator } from "../generators/generator.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
 import { ConstraintSet } from "../space/constraints.js";
@@ -15,6 +15,7 @@ import {
   getAttempt,
   getTrial,
   insertProposedTrials,
+  attemptIdsWithJobName,
   listOpenAttempts,
   recordAttemptEnd,
   recordStarted,
@@ -59,6 +60,7 @@ export class CampaignRunner {
   stopReason: string | null = null;
   private proposing: Promise<void> | null = null;
   private zeroRounds = 0;
+  private submitChain: Promise<void> = Promise.resolve();
   private readonly trials: TrialCache;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -121,6 +123,39 @@ export class CampaignRunner {
       this.checkFailureLimit();
     }
     this.deps.onChange?.();
+  }
+
+  /**
+   * Before anything new is proposed after a restart: reconciles every unfinished attempt with
+   * the executor (adopts what runs, collects what finished, learns job ids that were never
+   * recorded); attempts that never reached the cluster stay CREATED and are submitted by fill().
+   */
+  async resume(): Promise<{ tracked: number; notSubmitted: number }> {
+    const { db, executor } = this.deps;
+    const open = listOpenAttempts(db, this.campaignId);
+    const timeout = this.deps.campaign.workerTimeoutSeconds;
+    const stored: StoredAttempt[] = open.map(({ attempt: a }) => ({
+      campaignUid: this.uid,
+      attemptId: a.id,
+      state: a.state === "FINISHED" ? "RUNNING" : a.state,
+      jobName: a.job_name,
+      indexInJob: attemptIdsWithJobName(db, a.job_name).indexOf(a.id),
+      jobId: a.job_id,
+      arrayTaskId: a.array_task_id,
+      pid: a.pid,
+      pidStart: a.pid_start,
+      dir: a.dir,
+      startTime: a.start_time,
+      remainingMs:
+        timeout === null ? null : Math.max(0, timeout * 1000 - (a.start_time === null ? 0 : Date.now() - a.start_time)),
+    }));
+    const findings = await executor.resume(stored);
+    const tracked = findings.flatMap((f) => (f.found === "tracked" ? [f.record] : []));
+    recordSubmitted(db, tracked);
+    const notSubmitted = findings.length - tracked.length;
+    if (open.length > 0)
+      this.log("info", `resumed: ${tracked.length} attempt(s) re-attached or collected, ${notSubmitted} never submitted (submitting them now)`);
+    return { tracked: tracked.length, notSubmitted };
   }
 
   /** Submits attempts waiting for submission and starts a proposal for free slots. */
@@ -251,8 +286,18 @@ export class CampaignRunner {
     };
   }
 
+  /**
+   * Submits CREATED attempts, one call at a time: a second caller waits for the first, so an
+   * attempt whose submission is in flight is never submitted twice.
+   */
+  private submitCreated(): Promise<void> {
+    const next = this.submitChain.then(() => this.submitCreatedNow());
+    this.submitChain = next.catch(() => undefined);
+    return next;
+  }
+
   /** Submits CREATED attempts grouped by job name (each group may become one job array). */
-  private async submitCreated(): Promise<void> {
+  private async submitCreatedNow(): Promise<void> {
     const open = listOpenAttempts(this.deps.db, this.campaignId).filter((o) => o.attempt.state === "CREATED");
     if (open.length === 0 || this.state !== "running") return;
     const groups = new Map<string, { trial: TrialRow; attempt: AttemptRow }[]>();

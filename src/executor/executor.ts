@@ -81,6 +81,32 @@ export function attemptKey(ref: AttemptRef): string {
   return `${ref.campaignUid}:${ref.attemptId}`;
 }
 
+/** An attempt found unfinished in the store when a campaign resumes. */
+export interface StoredAttempt {
+  campaignUid: string;
+  attemptId: number;
+  /** CREATED: written before submission, which may or may not have happened. */
+  state: "CREATED" | "SUBMITTED" | "RUNNING";
+  jobName: string;
+  /** Position of this attempt among the attempts sharing its job name (array task index). */
+  indexInJob: number;
+  jobId: string | null;
+  arrayTaskId: number | null;
+  pid: number | null;
+  pidStart: number | null;
+  dir: string;
+  startTime: number | null;
+  /** Remaining wall-clock limit in ms, or null for none. */
+  remainingMs: number | null;
+}
+
+/** What the executor found for a stored attempt on resume. */
+export type ResumeFinding =
+  /** It was submitted (maybe by a crashed controller): now tracked; its events follow via poll. */
+  | { attemptId: number; found: "tracked"; record: SubmitRecord }
+  /** It was never submitted, and nothing of it runs: safe to submit it now. */
+  | { attemptId: number; found: "not-submitted" };
+
 export interface Executor {
   readonly kind: "local" | "slurm";
   /**
@@ -94,6 +120,13 @@ export interface Executor {
   cancel(attempts: readonly AttemptRef[]): Promise<void>;
   /** Resolves when there may be new events (a child exited); lets the loop wake before its interval. */
   readonly wakeups?: { on(event: "wake", listener: () => void): unknown };
+  /**
+   * Reconciles attempts left unfinished by an earlier controller (by job name, job id, or pid and
+   * start time): running ones are adopted, finished ones report their "finished" events via poll,
+   * vanished ones finish as LOST, and CREATED ones that never reached the cluster are returned as
+   * "not-submitted". Never submits anything.
+   */
+  resume(attempts: readonly StoredAttempt[]): Promise<ResumeFinding[]>;
   /** Releases resources. Leaves running attempts alone unless they were cancelled. */
   close(): Promise<void>;
 }

@@ -1,13 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { AttemptEvent, AttemptRef, AttemptToRun, Executor, SubmitRecord } from "./executor.js";
+import type {
+  AttemptEvent,
+  AttemptRef,
+  AttemptToRun,
+  Executor,
+  ResumeFinding,
+  StoredAttempt,
+  SubmitRecord,
+} from "./executor.js";
 import { attemptKey } from "./executor.js";
 import { EXIT_STATUS_FILE, STDERR_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
-import { isSameProcessRunning, processStartTicks } from "./processStartTime.js";
+import { isSameProcessRunning, processStartTicks, processesByAttemptDir } from "./processStartTime.js";
 
 /**
  * The wrapper every local attempt runs in: the program runs in a subshell exactly as
@@ -39,16 +47,6 @@ interface Running {
   fault: "TIMEOUT" | "CANCELLED" | null;
 }
 
-export interface AdoptRequest {
-  campaignUid: string;
-  attemptId: number;
-  dir: string;
-  pid: number | null;
-  pidStart: number | null;
-  startTime: number | null;
-  /** Remaining time limit in ms, or null for none. */
-  remainingMs: number | null;
-}
 
 /** Runs attempts as local processes, each in its own process group. */
 export class LocalExecutor implements Executor {
@@ -185,46 +183,87 @@ export class LocalExecutor implements Executor {
   }
 
   /**
-   * Takes over attempts started by an earlier controller: a process that still runs (same pid
-   * and start time) is watched until it ends; one that ended is collected from its files;
-   * anything else is LOST (after making sure nothing of it still runs).
+   * Takes over attempts left by an earlier controller. A process still running (same pid and
+   * start time, or found by its SLURMOPT_ATTEMPT_DIR in /proc) is watched until it ends; one that
+   * ended is collected from its exit-status and stdout files; one that started and vanished
+   * without an exit status is LOST (retried); a CREATED attempt with no trace never started.
    */
-  adopt(requests: readonly AdoptRequest[]): void {
-    for (const q of requests) {
-      const alive = q.pid !== null && isSameProcessRunning(q.pid, q.pidStart);
-      if (alive && q.pid !== null) {
-        const r: Running = {
-          attempt: { campaignUid: q.campaignUid, attemptId: q.attemptId, dir: q.dir },
-          pid: q.pid,
-          child: null,
-          startTime: q.startTime ?? Date.now(),
-          startTicks: q.pidStart,
-          timer: null,
-          killTimer: null,
-          fault: null,
-        };
-        this.running.set(attemptKey(q), r);
-        if (q.remainingMs !== null) r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
-        continue;
+  resume(attempts: readonly StoredAttempt[]): Promise<ResumeFinding[]> {
+    const findings: ResumeFinding[] = [];
+    const byDir = attempts.length > 0 ? processesByAttemptDir() : new Map<string, number[]>();
+    for (const q of attempts) {
+      const record = (pid: number | null, ticks: number | null): SubmitRecord => ({
+        attemptId: q.attemptId,
+        jobId: null,
+        arrayTaskId: null,
+        pid,
+        pidStartTime: ticks,
+      });
+      let pid: number | null = null;
+      let ticks: number | null = null;
+      if (q.pid !== null && isSameProcessRunning(q.pid, q.pidStart)) {
+        pid = q.pid;
+        ticks = q.pidStart ?? processStartTicks(q.pid);
+      } else {
+        const found = byDir.get(q.dir);
+        if (found && found.length > 0) {
+          pid = Math.min(...found);
+          ticks = processStartTicks(pid);
+        }
       }
       const status = readStatus(q.dir);
+      const started = status !== null || pid !== null || existsSync(join(q.dir, STDOUT_FILE));
+      if (q.state === "CREATED" && !started) {
+        findings.push({ attemptId: q.attemptId, found: "not-submitted" });
+        continue;
+      }
       const r: Running = {
         attempt: { campaignUid: q.campaignUid, attemptId: q.attemptId, dir: q.dir },
-        pid: q.pid ?? -1,
+        pid: pid ?? q.pid ?? -1,
         child: null,
         startTime: q.startTime ?? Date.now(),
-        startTicks: q.pidStart,
+        startTicks: ticks,
         timer: null,
         killTimer: null,
         fault: null,
       };
       this.running.set(attemptKey(q), r);
-      this.finish(r, status ? status.exitCode : null, null);
+      findings.push({ attemptId: q.attemptId, found: "tracked", record: record(r.pid > 0 ? r.pid : null, ticks) });
+      if (pid !== null) {
+        if (q.remainingMs !== null)
+          r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
+      } else if (status !== null) {
+        this.finish(r, status.exitCode, null);
+      } else {
+        this.finishLost(r);
+      }
     }
     if (!this.adoptedTimer && [...this.running.values()].some((r) => r.child === null)) {
       this.adoptedTimer = setInterval(() => this.checkAdopted(), this.adoptedCheckMs);
       this.adoptedTimer.unref();
     }
+    return Promise.resolve(findings);
+  }
+
+  private finishLost(r: Running): void {
+    this.running.delete(attemptKey(r.attempt));
+    this.events.push({
+      type: "finished",
+      campaignUid: r.attempt.campaignUid,
+      attemptId: r.attempt.attemptId,
+      result: {
+        exitCode: null,
+        signal: null,
+        fault: "LOST",
+        faultReason: "lost: the process ended without an exit status while no controller watched it",
+        stdout: readOutput(join(r.attempt.dir, STDOUT_FILE)),
+        startTime: r.startTime,
+        endTime: Date.now(),
+        hostname: this.host,
+        retryable: true,
+      },
+    });
+    this.wakeups.emit("wake");
   }
 
   private checkAdopted(): void {
@@ -234,7 +273,8 @@ export class LocalExecutor implements Executor {
       any = true;
       if (!isSameProcessRunning(r.pid, r.startTicks)) {
         const status = readStatus(r.attempt.dir);
-        this.finish(r, status?.exitCode ?? null, null);
+        if (status) this.finish(r, status.exitCode, null);
+        else this.finishLost(r);
       }
     }
     if (!any && this.adoptedTimer) {

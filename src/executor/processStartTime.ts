@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
 /**
  * The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or null
@@ -25,4 +25,36 @@ export function isSameProcessRunning(pid: number, startTicks: number | null): bo
   const now = processStartTicks(pid);
   if (now === null) return false;
   return startTicks === null || now === startTicks;
+}
+
+/**
+ * Live processes that carry SLURMOPT_ATTEMPT_DIR in their environment, by that directory: finds
+ * an attempt's processes even when its pid was never recorded (a crash right after spawn).
+ */
+export function processesByAttemptDir(): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let env: string;
+    try {
+      env = readFileSync(`/proc/${e}/environ`, "utf8");
+    } catch {
+      continue;
+    }
+    const i = env.indexOf("SLURMOPT_ATTEMPT_DIR=");
+    if (i < 0 || (i > 0 && env[i - 1] !== "\0")) continue;
+    const end = env.indexOf("\0", i);
+    const dir = env.slice(i + "SLURMOPT_ATTEMPT_DIR=".length, end < 0 ? undefined : end);
+    if (processStartTicks(Number(e)) === null) continue;
+    const list = out.get(dir) ?? [];
+    list.push(Number(e));
+    out.set(dir, list);
+  }
+  return out;
 }

@@ -232,3 +232,10 @@ export function listTrialsChangedSince(db: Db, campaignId: number, rev: number):
     rev,
   ) as TrialRow[];
 }
+
+/** Ids of the attempts sharing a job name, in submission order (array task index order). */
+export function attemptIdsWithJobName(db: Db, jobName: string): number[] {
+  return (sql(db, `SELECT id FROM attempts WHERE job_name = ? ORDER BY id`).all(jobName) as { id: number }[]).map(
+    (r) => r.id,
+  );
+}

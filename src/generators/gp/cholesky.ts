@@ -90,23 +90,28 @@ export function logDet(f: CholeskyFactor): number {
 /** (L L^T)^{-1} as a dense symmetric matrix. */
 export function inverseFromCholesky(f: CholeskyFactor): Float64Array {
   const { n, l } = f;
-  // Invert L (lower triangular) into m, then A^{-1} = m^T m.
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    m[i * n + i] = 1 / l[i * n + i]!;
-    for (let j = 0; j < i; j++) {
+  // Row j of mt is column j of L^{-1} (forward substitution from i = j), so that
+  // A^{-1}_ij = sum_k mt[i][k] mt[j][k] reads rows contiguously.
+  const mt = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    mt[rj + j] = 1 / l[j * n + j]!;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
       let s = 0;
-      for (let k = j; k < i; k++) s -= l[i * n + k]! * m[k * n + j]!;
-      m[i * n + j] = s / l[i * n + i]!;
+      for (let k = j; k < i; k++) s -= l[ri + k]! * mt[rj + k]!;
+      mt[rj + i] = s / l[ri + i]!;
     }
   }
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
+      const rj = j * n;
       let s = 0;
-      for (let k = i; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
-      inv[i * n + j] = s;
-      inv[j * n + i] = s;
+      for (let k = i; k < n; k++) s += mt[ri + k]! * mt[rj + k]!;
+      inv[ri + j] = s;
+      inv[rj + i] = s;
     }
   }
   return inv;

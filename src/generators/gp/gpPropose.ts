@@ -14,6 +14,7 @@ import { DEFAULT_ACQUISITION, optimizeAcquisition } from "./acquisitionOptimizer
 import type { GpModel } from "./gpModel.js";
 import { buildModel, predict, withObservation } from "./gpModel.js";
 import { fitHyperparameters } from "./hyperFit.js";
+import type { TrainingSet } from "./likelihood.js";
 import { prepareData } from "./trainingData.js";
 import { randomValidPoint } from "./validPoints.js";
 import { sweepPoints } from "./sweep.js";
@@ -26,15 +27,25 @@ export interface GpOptions {
   readonly acquisition?: Partial<AcquisitionOptions>;
   /** Hyperparameter fit starts; default depends on the number of trials. */
   readonly fitStarts?: number;
+  /**
+   * Hyperparameters are fitted on at most this many points (default 150): the best third
+   * and a seeded random sample of the rest; the model then uses every point.
+   */
+  readonly maxFitPoints?: number;
 }
 
 /** Stream tag for the GP's randomness ("GP" in ASCII). */
 const GP_STREAM = 0x4750;
 
 function fitStartsFor(n: number): number {
-  if (n <= 60) return 3;
-  if (n <= 150) return 2;
+  if (n <= 40) return 3;
+  if (n <= 100) return 2;
   return 1;
+}
+
+/** Fewer raw sweep samples for big data sets: scoring one costs O(n^2). */
+function rawSamplesFor(n: number, base: number): number {
+  return n <= 300 ? base : Math.max(256, Math.round((base * (300 * 300)) / (n * n)));
 }
 
 function modelFor(
@@ -43,11 +54,32 @@ function modelFor(
   opts: GpOptions,
 ): { data: ReturnType<typeof prepareData>; model: GpModel | null } {
   const data = prepareData(input, rng, opts.powerTransform ?? true);
-  const fit = fitHyperparameters(data.train, {
-    starts: opts.fitStarts ?? fitStartsFor(data.train.n),
+  const fitSet = subsetForFit(data.train, opts.maxFitPoints ?? 150, rng);
+  const fit = fitHyperparameters(fitSet, {
+    starts: opts.fitStarts ?? fitStartsFor(fitSet.n),
   });
   const model = buildModel(data.train, fit.theta);
   return { data, model };
+}
+
+/** The training set itself, or (when larger than `max`) its best third plus a random sample. */
+export function subsetForFit(t: TrainingSet, max: number, rng: Rng): TrainingSet {
+  if (t.n <= max) return t;
+  const order = Array.from({ length: t.n }, (_, i) => i).sort((a, b) => t.y[a]! - t.y[b]! || a - b);
+  const keepBest = Math.floor(max / 3);
+  const rest = rng.shuffle(order.slice(keepBest));
+  const idx = [...order.slice(0, keepBest), ...rest.slice(0, max - keepBest)].sort((a, b) => a - b);
+  const { d } = t;
+  const x = new Float64Array(idx.length * d);
+  idx.forEach((i, r) => x.set(t.x.subarray(i * d, (i + 1) * d), r * d));
+  return {
+    x,
+    y: Float64Array.from(idx, (i) => t.y[i]!),
+    extraNoise: Float64Array.from(idx, (i) => t.extraNoise[i]!),
+    n: idx.length,
+    d,
+    cat: t.cat,
+  };
 }
 
 export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions = {}): Point[] {
@@ -68,7 +100,12 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
     for (let i = 0; i < count; i++) out.push(space.decode([]));
     return out;
   }
-  const acq = { ...DEFAULT_ACQUISITION, ...opts.acquisition };
+  const nData = input.completed.length + input.failed.length + input.pending.length;
+  const acq = {
+    ...DEFAULT_ACQUISITION,
+    rawSamples: rawSamplesFor(nData, DEFAULT_ACQUISITION.rawSamples),
+    ...opts.acquisition,
+  };
   const minCompleted = Math.max(2, opts.minCompleted ?? 2);
   const multi = input.objectives.length > 1;
   let state: { model: GpModel | null; best: number; incumbents: Float64Array[] } | null = null;

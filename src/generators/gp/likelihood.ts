@@ -6,7 +6,9 @@
 import { cholesky, inverseFromCholesky, logDet, solveCholesky } from "./cholesky.js";
 import type { CholeskyFactor } from "./cholesky.js";
 import type { CategoricalLevels } from "./matern.js";
-import { coordDiff, maternSlope, maternUnit } from "./matern.js";
+import { coordDiff } from "./matern.js";
+
+const SQRT5 = Math.sqrt(5);
 
 export interface TrainingSet {
   /** n x d row-major unit-cube inputs. */
@@ -67,26 +69,63 @@ export interface FittedState {
   readonly alpha: Float64Array;
 }
 
-/** Builds K + diag(noise + extra) for the given theta; null when not positive definite. */
-export function factorFor(t: TrainingSet, theta: Float64Array): FittedState | null {
+const pairCache = new WeakMap<TrainingSet, Float64Array>();
+
+/**
+ * Squared coordinate differences of every pair i > j (pair index i(i-1)/2 + j, d values each),
+ * computed once per training set and shared by every likelihood evaluation of a fit.
+ */
+export function pairSquares(t: TrainingSet): Float64Array {
+  const cached = pairCache.get(t);
+  if (cached) return cached;
   const { n, d, x, cat } = t;
-  const s2 = Math.exp(theta[d]!);
-  const noise = Math.exp(theta[d + 1]!);
-  const invL2 = new Float64Array(d);
-  for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
-  const k = new Float64Array(n * n);
+  const out = new Float64Array(((n * (n - 1)) / 2) * d);
+  let o = 0;
   for (let i = 0; i < n; i++) {
-    k[i * n + i] = s2 + noise + t.extraNoise[i]!;
     for (let j = 0; j < i; j++) {
-      let r2 = 0;
       for (let q = 0; q < d; q++) {
         const lv = cat[q]!;
         const a = x[i * d + q]!;
         const b = x[j * d + q]!;
         const diff = lv === 0 ? a - b : coordDiff(a, b, lv);
-        r2 += diff * diff * invL2[q]!;
+        out[o++] = diff * diff;
       }
-      const v = s2 * maternUnit(Math.sqrt(r2));
+    }
+  }
+  pairCache.set(t, out);
+  return out;
+}
+
+interface KernelState extends FittedState {
+  /** s2 * maternSlope(r) per pair (for the lengthscale gradient). */
+  readonly slopes: Float64Array;
+  /** s2 * maternUnit(r) per pair. */
+  readonly values: Float64Array;
+}
+
+function kernelState(t: TrainingSet, theta: Float64Array): KernelState | null {
+  const { n, d } = t;
+  const sq = pairSquares(t);
+  const s2 = Math.exp(theta[d]!);
+  const noise = Math.exp(theta[d + 1]!);
+  const invL2 = new Float64Array(d);
+  for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
+  const pairs = (n * (n - 1)) / 2;
+  const slopes = new Float64Array(pairs);
+  const values = new Float64Array(pairs);
+  const k = new Float64Array(n * n);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    k[i * n + i] = s2 + noise + t.extraNoise[i]!;
+    for (let j = 0; j < i; j++, p++) {
+      let r2 = 0;
+      const o = p * d;
+      for (let q = 0; q < d; q++) r2 += sq[o + q]! * invL2[q]!;
+      const sr = SQRT5 * Math.sqrt(r2);
+      const e = Math.exp(-sr);
+      const v = s2 * (1 + sr + (sr * sr) / 3) * e;
+      values[p] = v;
+      slopes[p] = s2 * (5 / 3) * (1 + sr) * e;
       k[i * n + j] = v;
       k[j * n + i] = v;
     }
@@ -105,7 +144,12 @@ export function factorFor(t: TrainingSet, theta: Float64Array): FittedState | nu
   const mean = den > 0 ? num / den : 0;
   const alpha = new Float64Array(n);
   for (let i = 0; i < n; i++) alpha[i] = kiY[i]! - mean * kiOnes[i]!;
-  return { factor, mean, alpha };
+  return { factor, mean, alpha, slopes, values };
+}
+
+/** Builds K + diag(noise + extra) for the given theta; null when not positive definite. */
+export function factorFor(t: TrainingSet, theta: Float64Array): FittedState | null {
+  return kernelState(t, theta);
 }
 
 /** Negative log posterior of theta (up to a constant) and its gradient; null if not PD. */
@@ -114,45 +158,39 @@ export function negLogPosterior(
   theta: Float64Array,
   priors: HyperPriors,
 ): Objective | null {
-  const { n, d, x, cat } = t;
-  const st = factorFor(t, theta);
+  const { n, d } = t;
+  const st = kernelState(t, theta);
   if (!st) return null;
-  const { factor, alpha, mean } = st;
+  const { factor, alpha, mean, slopes, values } = st;
   let quad = 0;
   for (let i = 0; i < n; i++) quad += (t.y[i]! - mean) * alpha[i]!;
   let value = 0.5 * quad + 0.5 * logDet(factor) + 0.5 * n * Math.log(2 * Math.PI);
 
   // W = alpha alpha^T - K^{-1};  d(NLL)/d theta = -1/2 tr(W dK/dtheta)
   const kinv = inverseFromCholesky(factor);
+  const sq = pairSquares(t);
   const s2 = Math.exp(theta[d]!);
   const noise = Math.exp(theta[d + 1]!);
-  const invL2 = new Float64Array(d);
-  for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
   const grad = new Float64Array(d + 2);
-  const diff = new Float64Array(d);
+  const acc = new Float64Array(d);
   let gS2 = 0;
   let traceW = 0;
+  let p = 0;
   for (let i = 0; i < n; i++) {
     const wii = alpha[i]! * alpha[i]! - kinv[i * n + i]!;
     traceW += wii;
     gS2 += wii * s2;
-    for (let j = 0; j < i; j++) {
-      const w = alpha[i]! * alpha[j]! - kinv[i * n + j]!;
-      let r2 = 0;
-      for (let q = 0; q < d; q++) {
-        const lv = cat[q]!;
-        const a = x[i * d + q]!;
-        const b = x[j * d + q]!;
-        const df = lv === 0 ? a - b : coordDiff(a, b, lv);
-        diff[q] = df * df;
-        r2 += df * df * invL2[q]!;
-      }
-      const r = Math.sqrt(r2);
-      gS2 += 2 * w * s2 * maternUnit(r);
-      const g = 2 * w * s2 * maternSlope(r);
-      if (g !== 0) for (let q = 0; q < d; q++) grad[q] = grad[q]! + g * diff[q]! * invL2[q]!;
+    const ai = alpha[i]!;
+    const ri = i * n;
+    for (let j = 0; j < i; j++, p++) {
+      const w = ai * alpha[j]! - kinv[ri + j]!;
+      gS2 += 2 * w * values[p]!;
+      const g = 2 * w * slopes[p]!;
+      const o = p * d;
+      for (let q = 0; q < d; q++) acc[q] = acc[q]! + g * sq[o + q]!;
     }
   }
+  for (let q = 0; q < d; q++) grad[q] = acc[q]! * Math.exp(-2 * theta[q]!);
   for (let q = 0; q < d; q++) grad[q] = -0.5 * grad[q]!;
   grad[d] = -0.5 * gS2;
   grad[d + 1] = -0.5 * noise * traceW;
