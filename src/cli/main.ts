@@ -4,6 +4,7 @@ import { hideBin } from "yargs/helpers";
 import { InputError, exitCodeFor, errorMessage, isSlurmoptError } from "../errors/errors.js";
 import { extractGroupedFlags } from "./groupedFlags.js";
 import { RUN_OPTIONS } from "./runOptions.js";
+import { controlCommand, resumeCommand } from "./campaignCommands.js";
 import { runCommand } from "./runCommand.js";
 import { exportCommand, statusCommand } from "./statusCommands.js";
 
@@ -33,8 +34,51 @@ async function main(argv: string[]): Promise<number> {
       async (a) => {
         exitCode = await runCommand(
           { specFile: a.spec, flags: a as Record<string, unknown>, grouped: grouped! },
-          { dryRun: a["dry-run"] === true, quiet: a.quiet === true },
+          { dryRun: a["dry-run"] === true, quiet: a.quiet === true, cancelOnExit: a["cancel-on-exit"] === true },
         );
+      },
+    )
+    .command(
+      "resume <dir>",
+      "Continue a campaign (OmniOpt2: --continue_previous_job): re-attach to its jobs, collect what finished, go on",
+      (y) =>
+        y
+          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest" })
+          .option("spec", { type: "string", describe: "A changed spec: max_eval may grow, ranges widen, choices gain values" })
+          .option("max_eval", { type: "number", describe: "New number of trials (may only grow)" })
+          .option("parallelism", { type: "number", describe: "New number of trials running at once" })
+          .option("cancel-on-exit", { type: "boolean", describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running" })
+          .option("quiet", { type: "boolean", describe: "No progress line" }),
+      async (a) => {
+        exitCode = await resumeCommand(a.dir, {
+          spec: a.spec,
+          maxEval: a.max_eval,
+          parallelism: a.parallelism,
+          quiet: a.quiet === true,
+          cancelOnExit: a["cancel-on-exit"] === true,
+        });
+      },
+    )
+    .command(
+      "stop <dir>",
+      "Ask the controller of a campaign to stop (running trials keep running) and wait for it",
+      (y) =>
+        y
+          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
+          .option("wait", { type: "number", default: 120, describe: "Seconds to wait for the controller" }),
+      async (a) => {
+        exitCode = await controlCommand(a.dir, "stop", a.wait);
+      },
+    )
+    .command(
+      "cancel <dir>",
+      "Stop a campaign and cancel its running trials (works without a running controller too)",
+      (y) =>
+        y
+          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
+          .option("wait", { type: "number", default: 120, describe: "Seconds to wait for the controller" }),
+      async (a) => {
+        exitCode = await controlCommand(a.dir, "cancel", a.wait);
       },
     )
     .command(
@@ -56,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
         exitCode = exportCommand(a.dir);
       },
     )
-    .demandCommand(1, "Name a command: run, status or export (see --help)")
+    .demandCommand(1, "Name a command: run, resume, stop, cancel, status or export (see --help)")
     .strict()
     .recommendCommands()
     .help()

@@ -43,6 +43,7 @@ export const RUN_OPTIONS = {
   slurm_signal_delay_s: { type: "number", describe: "Seconds before the time limit at which the job gets its signal", group: "Slurm:" },
   "dry-run": { type: "boolean", describe: "Validate the spec, render the first job scripts and print them; submit nothing", group: "Run:" },
   quiet: { type: "boolean", describe: "No progress line", group: "Run:" },
+  "cancel-on-exit": { type: "boolean", describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running", group: "Run:" },
 } as const satisfies Record<string, Options>;
 
 type FlagValues = Partial<Record<keyof typeof RUN_OPTIONS, unknown>>;

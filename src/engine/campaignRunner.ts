@@ -166,7 +166,8 @@ export class CampaignRunner {
     const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (this.state === "stopping") {
-      if (active === 0 || !this.deps.cancelOnStop) this.finish(this.finalState ?? "STOPPED", this.stopReason);
+      const waitForCancel = this.deps.cancelOnStop || this.finalState === "CANCELLED";
+      if (active === 0 || !waitForCancel) this.finish(this.finalState ?? "STOPPED", this.stopReason);
       return;
     }
     const remaining = this.deps.campaign.maxEval - total;
@@ -200,7 +201,17 @@ export class CampaignRunner {
     this.stopReason = reason;
     if (this.deps.cancelOnStop || state === "CANCELLED") {
       const open = listOpenAttempts(this.deps.db, this.campaignId);
-      void this.deps.executor.cancel(open.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })));
+      // Never-submitted attempts end here; submitted ones end through the executor's events.
+      for (const o of open.filter((x) => x.attempt.state === "CREATED"))
+        recordAttemptEnd(
+          this.deps.db,
+          o.attempt.id,
+          { endTime: Date.now(), startTime: null, exitCode: null, signal: null, fault: "CANCELLED", reason: "cancelled before submission", hostname: null },
+          { state: "CANCELLED", resultsJson: null, semsJson: null, extrasJson: null, reason: reason ?? "cancelled" },
+          null,
+        );
+      const submitted = open.filter((x) => x.attempt.state !== "CREATED");
+      void this.deps.executor.cancel(submitted.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })));
     }
     this.deps.wake?.();
   }

@@ -8,7 +8,7 @@ export interface LoopOptions {
   /** Longest sleep between cycles; executor events and proposals wake the loop earlier. */
   idleMs: number;
   logger: Logger;
-  /** Called once per cycle (progress line). */
+  /** Called at the start of every cycle (control requests, progress line). */
   onCycle?: () => void;
   /** Keep running when every runner has finished (daemon); the foreground run exits. */
   keepAlive?: boolean;
@@ -55,8 +55,8 @@ export class ControllerLoop {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      await this.cycle();
       this.options.onCycle?.();
+      await this.cycle();
       const all = [...this.runners.values()];
       if (!this.options.keepAlive && all.every((r) => r.state === "finished")) break;
       await this.delay.wait(this.options.idleMs);

@@ -16,6 +16,10 @@ export interface DriveOptions {
   onProgress?: (s: CampaignStatus) => void;
   progressMs?: number;
   idleMs?: number;
+  /** Called once per loop cycle (control requests). */
+  onCycle?: () => void;
+  /** Runs before the loop starts (resume reconciliation). */
+  beforeStart?: ((runner: CampaignRunner) => Promise<unknown>) | undefined;
 }
 
 export interface DriveHandle {
@@ -39,7 +43,10 @@ export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveH
   const loop = new ControllerLoop({
     idleMs: options.idleMs ?? 1000,
     logger: options.logger,
-    onCycle: () => progress(),
+    onCycle: () => {
+      options.onCycle?.();
+      progress();
+    },
   });
   const runner = new CampaignRunner({
     db,
@@ -54,7 +61,8 @@ export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveH
     cancelOnStop: options.cancelOnStop ?? false,
   });
   loop.add(runner, options.executor);
-  const done = loop.run().then(() => {
+  const start = options.beforeStart ? options.beforeStart(runner) : Promise.resolve();
+  const done = start.then(() => loop.run()).then(() => {
     csv.flush();
     progress(true);
     return campaignStatus(db, row, campaign);

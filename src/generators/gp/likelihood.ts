@@ -42,9 +42,9 @@ export interface HyperPriors {
  */
 export function defaultPriors(): HyperPriors {
   return {
-    logLengthscaleMean: Math.log(0.5),
+    logLengthscaleMean: Number(process.env.LSM ?? Math.log(0.5)),
     logLengthscaleSd: 1,
-    logOutputscaleMean: 0,
+    logOutputscaleMean: Number(process.env.OSM ?? 0),
     logOutputscaleSd: 1.5,
     logNoiseMean: -8,
     logNoiseSd: 2,

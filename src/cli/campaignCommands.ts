@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { resolveCampaignFolder } from "../engine/campaignFolder.js";
+import { isCampaignLocked, readOwner } from "../engine/campaignLock.js";
+import { openCampaignRecord } from "../engine/campaignRecord.js";
+import { writeControlRequest, type ControlRequest } from "../engine/controlRequests.js";
+import { applyResumeChanges } from "../engine/resumeChanges.js";
+import { EXIT, StateError } from "../errors/errors.js";
+import { buildCampaign } from "../spec/buildCampaign.js";
+import { loadSpecFile } from "../spec/loadSpecFile.js";
+import { updateCampaignSpec } from "../store/campaignRows.js";
+import { countTrialsByState } from "../store/trialRows.js";
+import { driveInForeground } from "./driveInForeground.js";
+
+export interface ResumeOptions {
+  spec?: string | undefined;
+  maxEval?: number | undefined;
+  parallelism?: number | undefined;
+  quiet: boolean;
+  cancelOnExit: boolean;
+}
+
+/**
+ * `slurmopt resume <dir>` (OmniOpt2: --continue_previous_job <dir>): reconciles with the
+ * executor first (adopts running jobs, collects finished ones, learns unrecorded job ids),
+ * then goes on proposing until max_eval.
+ */
+export async function resumeCommand(dirArg: string, options: ResumeOptions): Promise<number> {
+  const dir = resolveCampaignFolder(dirArg);
+  const open = openCampaignRecord(dir);
+  const counts = countTrialsByState(open.db, open.row.id);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  let changed = open.campaign;
+  if (options.spec) {
+    const built = buildCampaign(loadSpecFile(options.spec), {
+      cwd: process.cwd(),
+      warnings: { warn: (m) => process.stderr.write(`warning: ${m}\n`) },
+    });
+    changed = applyResumeChanges(open.campaign, built, total);
+  }
+  if (options.maxEval !== undefined || options.parallelism !== undefined)
+    changed = applyResumeChanges(
+      open.campaign,
+      {
+        ...changed,
+        maxEval: options.maxEval ?? changed.maxEval,
+        parallelism: options.parallelism ?? changed.parallelism,
+      },
+      total,
+    );
+  if (changed !== open.campaign) updateCampaignSpec(open.db, open.row.id, JSON.stringify(changed));
+  process.stderr.write(`slurmopt: resuming campaign ${changed.name} in ${dir} (${total} trials so far)\n`);
+  return driveInForeground(
+    { ...open, campaign: changed },
+    { quiet: options.quiet, cancelOnExit: options.cancelOnExit, resume: true },
+  );
+}
+
+/**
+ * `slurmopt stop <dir>` / `slurmopt cancel <dir>`: asks the controller that owns the campaign
+ * (on any host sharing the folder) to stop, and waits for it to let go of the campaign.
+ * With no controller running, `cancel` cancels the campaign's unfinished trials itself.
+ */
+export async function controlCommand(dirArg: string, request: ControlRequest, waitSeconds: number): Promise<number> {
+  const dir = resolveCampaignFolder(dirArg);
+  if (!isCampaignLocked(dir)) {
+    if (request === "stop") {
+      process.stdout.write(`no controller drives ${dir}; nothing to stop\n`);
+      return EXIT.ok;
+    }
+    const open = openCampaignRecord(dir);
+    open.db.close();
+    writeControlRequest(dir, "cancel");
+    return driveInForeground(openCampaignRecord(dir), { quiet: true, cancelOnExit: true, resume: true });
+  }
+  const owner = readOwner(dir);
+  writeControlRequest(dir, request);
+  process.stdout.write(
+    `asked the controller${owner ? ` on ${owner.host} (pid ${owner.pid})` : ""} to ${request}; waiting up to ${waitSeconds} s\n`,
+  );
+  const deadline = Date.now() + waitSeconds * 1000;
+  while (Date.now() < deadline) {
+    if (!isCampaignLocked(dir)) {
+      process.stdout.write(`${request === "stop" ? "stopped" : "cancelled"}\n`);
+      return EXIT.ok;
+    }
+    await sleep(250);
+  }
+  throw new StateError(
+    "CAMPAIGN_LOCKED",
+    `the controller of ${dir} did not stop within ${waitSeconds} s; it may be busy submitting: try again, or end it with kill`,
+  );
+}

@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import type { OpenCampaign } from "../engine/campaignRecord.js";
+import { lockCampaign } from "../engine/campaignLock.js";
+import type { CampaignRunner } from "../engine/campaignRunner.js";
+import { takeControlRequest } from "../engine/controlRequests.js";
+import { createExecutor } from "../engine/createExecutor.js";
+import { driveCampaign } from "../engine/driveCampaign.js";
+import { EXIT } from "../errors/errors.js";
+import { createLogger } from "../log/logger.js";
+import { formatStatus } from "../report/campaignStatus.js";
+import { ProgressLine, progressText } from "./progressLine.js";
+
+function answerControlRequest(runner: CampaignRunner, dir: string): void {
+  const request = takeControlRequest(dir);
+  if (request === "cancel") runner.stop("CANCELLED", "cancelled by slurmopt cancel");
+  else if (request === "stop") runner.stop("STOPPED", "stopped by slurmopt stop");
+}
+
+export interface ForegroundOptions {
+  quiet: boolean;
+  cancelOnExit: boolean;
+  /** Reconcile unfinished attempts first (resume). */
+  resume: boolean;
+}
+
+/**
+ * Drives one campaign in the foreground: takes the campaign lock, reconciles (on resume),
+ * runs the loop with a progress line, answers signals and stop/cancel requests, and prints the
+ * final status. Returns the exit code.
+ */
+export async function driveInForeground(open: OpenCampaign, options: ForegroundOptions): Promise<number> {
+  const logger = createLogger({ file: join(open.dir, "slurmopt.log") });
+  let handle: ReturnType<typeof driveCampaign> | null = null;
+  const release = await lockCampaign(open.dir, {
+    onCompromised: (e) => {
+      logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");
+      process.stderr.write(`slurmopt: the campaign lock was lost (${e.message}); stopping without further submissions\n`);
+      handle?.runner.stop("STOPPED", "lock lost to another controller");
+    },
+    onTakeover: (m) => {
+      logger.warn(m);
+      process.stderr.write(`slurmopt: ${m}\n`);
+    },
+  });
+  const executor = createExecutor(open.campaign);
+  const line = new ProgressLine(process.stdout, !options.quiet && process.stdout.isTTY);
+  const startedAt = Date.now();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`\nslurmopt: second ${sig}: exiting now (the stored state is consistent)\n`);
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(
+      `\nslurmopt: ${sig}: stopping; ${options.cancelOnExit ? "cancelling running trials" : `running trials keep running (resume with "slurmopt resume ${open.dir}")`}\n`,
+    );
+    handle?.runner.stop("STOPPED", `stopped by ${sig}`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    handle = driveCampaign(open, {
+      executor,
+      logger,
+      cancelOnStop: options.cancelOnExit,
+      onProgress: (s) => line.update(progressText(s, startedAt)),
+      onCycle: () => {
+        if (handle) answerControlRequest(handle.runner, open.dir);
+      },
+      beforeStart: async (runner) => {
+        if (options.resume) await runner.resume();
+        answerControlRequest(runner, open.dir);
+      },
+    });
+    const status = await handle.done;
+    line.end();
+    process.stdout.write(`${formatStatus(status)}\nresults: ${join(open.dir, "results.csv")}\n`);
+    return status.state === "FAILED" ? EXIT.failure : EXIT.ok;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await executor.close();
+    open.db.close();
+    await release().catch(() => undefined);
+    logger.flush();
+  }
+}
