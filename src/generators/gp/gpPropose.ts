@@ -71,7 +71,9 @@ export function subsetForFit(t: TrainingSet, max: number, rng: Rng): TrainingSet
   const idx = [...order.slice(0, keepBest), ...rest.slice(0, max - keepBest)].sort((a, b) => a - b);
   const { d } = t;
   const x = new Float64Array(idx.length * d);
-  idx.forEach((i, r) => x.set(t.x.subarray(i * d, (i + 1) * d), r * d));
+  idx.forEach((i, r) => {
+    x.set(t.x.subarray(i * d, (i + 1) * d), r * d);
+  });
   return {
     x,
     y: Float64Array.from(idx, (i) => t.y[i]!),

@@ -1,0 +1,236 @@
+/**
+ * Optimizer benchmark: GP, TPE, Sobol and random search (and Optuna's TPE where Debian's
+ * python3-optuna is installed) on standard test functions, 50 sequential evaluations, median
+ * simple regret over seeds; then the GP's proposal latency with 50, 200 and 500 completed trials
+ * in 6-d. GP and TPE start with Sobol for max(5, 2d) trials, like the default strategy.
+ *
+ *   npm run bench:optimizers [-- --quick] [--seeds N] [--functions Branin,Hartmann6]
+ *                            [--methods gp,tpe,sobol,random,optuna] [--no-latency]
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { Generator, GeneratorInput, Observation } from "../src/generators/generator.js";
+import { createGpGenerator } from "../src/generators/gpGenerator.js";
+import { proposeGp } from "../src/generators/gp/gpPropose.js";
+import { createRandomGenerator } from "../src/generators/randomGenerator.js";
+import { createRng } from "../src/generators/rng.js";
+import { createSobolGenerator } from "../src/generators/sobolGenerator.js";
+import { createTpeGenerator } from "../src/generators/tpeGenerator.js";
+import { ConstraintSet } from "../src/space/constraints.js";
+import type { Point } from "../src/space/parameters.js";
+import { SearchSpace } from "../src/space/searchSpace.js";
+import type { TestProblem } from "./testFunctions.js";
+import { TEST_PROBLEMS } from "./testFunctions.js";
+
+const BUDGET = 50;
+const OPTUNA_PYTHON = "/usr/bin/python3";
+
+interface Args {
+  seeds: number;
+  functions: string[] | null;
+  methods: string[];
+  latency: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    seeds: 10,
+    functions: null,
+    methods: ["gp", "tpe", "optuna", "sobol", "random"],
+    latency: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!;
+    const next = (): string => argv[++i] ?? "";
+    if (k === "--quick") a.seeds = 3;
+    else if (k === "--seeds") a.seeds = Number(next());
+    else if (k === "--functions") a.functions = next().split(",");
+    else if (k === "--methods") a.methods = next().split(",");
+    else if (k === "--no-latency") a.latency = false;
+    else throw new Error(`unknown option ${k}`);
+  }
+  return a;
+}
+
+function baseInput(space: SearchSpace, seed: number, completed: Observation[]): GeneratorInput {
+  return {
+    space,
+    constraints: new ConstraintSet([], space),
+    objectives: [{ name: "f", goal: "min" }],
+    completed,
+    failed: [],
+    pending: [],
+    seed,
+    proposedByNode: 0,
+    campaignDir: "",
+  };
+}
+
+/** One sequential run: `first` for the initial trials, then `model`. Returns the best value. */
+async function runGenerators(
+  problem: TestProblem,
+  seed: number,
+  init: number,
+  first: Generator,
+  model: Generator | null,
+): Promise<number> {
+  const space = new SearchSpace(problem.parameters);
+  const completed: Observation[] = [];
+  let best = Infinity;
+  for (let t = 0; t < BUDGET; t++) {
+    const useFirst = model === null || t < init;
+    const gen = useFirst ? first : model;
+    const input = { ...baseInput(space, seed, completed), proposedByNode: useFirst ? t : t - init };
+    const [p] = await gen.propose(input, 1);
+    const v = problem.evaluate(p!);
+    best = Math.min(best, v);
+    completed.push({ point: p!, values: { f: v }, sems: { f: null } });
+  }
+  return best;
+}
+
+/** Optuna's TPE through bench/optuna_tpe.py; null when python3-optuna is not installed. */
+class OptunaRunner {
+  private readonly proc;
+  private readonly lines: AsyncIterator<string>;
+
+  private constructor() {
+    const script = fileURLToPath(new URL("./optuna_tpe.py", import.meta.url));
+    this.proc = spawn(OPTUNA_PYTHON, [script], { stdio: ["pipe", "pipe", "inherit"] });
+    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+  }
+
+  static async open(): Promise<OptunaRunner | null> {
+    if (!existsSync(OPTUNA_PYTHON)) return null;
+    const ok = await new Promise<boolean>((resolve) => {
+      const p = spawn(OPTUNA_PYTHON, ["-c", "import optuna"], { stdio: "ignore" });
+      p.on("exit", (code) => {
+        resolve(code === 0);
+      });
+      p.on("error", () => {
+        resolve(false);
+      });
+    });
+    return ok ? new OptunaRunner() : null;
+  }
+
+  async run(problem: TestProblem, seed: number): Promise<number> {
+    this.proc.stdin.write(
+      JSON.stringify({ seed, budget: BUDGET, space: problem.parameters }) + "\n",
+    );
+    let best = Infinity;
+    for (;;) {
+      const r = await this.lines.next();
+      if (r.done) throw new Error("optuna_tpe.py ended early");
+      const msg = JSON.parse(r.value) as { params?: Point; done?: boolean };
+      if (msg.done) return best;
+      const v = problem.evaluate(msg.params!);
+      best = Math.min(best, v);
+      this.proc.stdin.write(JSON.stringify({ value: v }) + "\n");
+    }
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return "-";
+  return v === 0 ? "0" : v.toExponential(2);
+}
+
+async function regretTable(args: Args): Promise<void> {
+  const optuna = args.methods.includes("optuna") ? await OptunaRunner.open() : null;
+  const methods = args.methods.filter((m) => m !== "optuna" || optuna);
+  if (args.methods.includes("optuna") && !optuna)
+    console.log(`(Optuna row skipped: ${OPTUNA_PYTHON} has no optuna module)`);
+  const names: Record<string, string> = {
+    gp: "GP",
+    tpe: "TPE",
+    optuna: "Optuna TPE",
+    sobol: "Sobol",
+    random: "Random",
+  };
+  console.log(`\nMedian simple regret after ${BUDGET} evaluations, ${args.seeds} seeds\n`);
+  console.log(`| Function | ${methods.map((m) => names[m]).join(" | ")} |`);
+  console.log(`|---|${methods.map(() => "---:").join("|")}|`);
+  const problems = TEST_PROBLEMS.filter(
+    (p) =>
+      !args.functions ||
+      args.functions.some((f) => p.name.toLowerCase().startsWith(f.toLowerCase())),
+  );
+  const gp = createGpGenerator({ inWorker: false });
+  const tpe = createTpeGenerator({ startupTrials: 1 });
+  const sobol = createSobolGenerator();
+  const random = createRandomGenerator();
+  for (const problem of problems) {
+    const d = problem.parameters.filter((p) => p.kind !== "fixed").length;
+    const init = Math.max(5, 2 * d);
+    const cells: string[] = [];
+    const seconds: string[] = [];
+    for (const m of methods) {
+      const t0 = performance.now();
+      const regrets: number[] = [];
+      for (let seed = 0; seed < args.seeds; seed++) {
+        let best: number;
+        if (m === "gp") best = await runGenerators(problem, seed, init, sobol, gp);
+        else if (m === "tpe") best = await runGenerators(problem, seed, init, sobol, tpe);
+        else if (m === "sobol") best = await runGenerators(problem, seed, 0, sobol, null);
+        else if (m === "random") best = await runGenerators(problem, seed, 0, random, null);
+        else best = await optuna!.run(problem, seed);
+        regrets.push(Math.max(0, best - problem.optimum));
+      }
+      cells.push(fmt(median(regrets)));
+      seconds.push(`${names[m]} ${((performance.now() - t0) / 1000).toFixed(0)}s`);
+    }
+    console.log(`| ${problem.name} | ${cells.join(" | ")} |`);
+    console.error(`  (${problem.name}: ${seconds.join(", ")})`);
+  }
+  optuna?.close();
+}
+
+async function latency(): Promise<void> {
+  console.log("\nGP proposal latency in 6-d (Hartmann6 data at random points), median of 3\n");
+  console.log("| Completed trials | In process | Through the worker thread |");
+  console.log("|---:|---:|---:|");
+  const problem = TEST_PROBLEMS.find((p) => p.name.startsWith("Hartmann6"))!;
+  const space = new SearchSpace(problem.parameters);
+  const worker = createGpGenerator();
+  for (const n of [50, 200, 500]) {
+    const rng = createRng(12345, n);
+    const completed: Observation[] = Array.from({ length: n }, () => {
+      const point = space.decode(rng.uniformVector(space.dim));
+      return { point, values: { f: problem.evaluate(point) }, sems: { f: null } };
+    });
+    const inProc: number[] = [];
+    const viaWorker: number[] = [];
+    await worker.propose(baseInput(space, 0, completed), 1); // start the worker
+    for (let s = 1; s <= 3; s++) {
+      let t0 = performance.now();
+      proposeGp(baseInput(space, s, completed), 1);
+      inProc.push(performance.now() - t0);
+      t0 = performance.now();
+      await worker.propose(baseInput(space, s + 10, completed), 1);
+      viaWorker.push(performance.now() - t0);
+    }
+    console.log(
+      `| ${n} | ${(median(inProc) / 1000).toFixed(2)} s | ${(median(viaWorker) / 1000).toFixed(2)} s |`,
+    );
+  }
+  worker.close();
+}
+
+const args = parseArgs(process.argv.slice(2));
+const started = performance.now();
+await regretTable(args);
+if (args.latency) await latency();
+console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);
