@@ -273,7 +273,7 @@ export class LocalExecutor implements Executor {
       any = true;
       if (!isSameProcessRunning(r.pid, r.startTicks)) {
         const status = readStatus(r.attempt.dir);
-        if (status) this.finish(r, status.exitCode, null);
+        if (status || r.fault !== null) this.finish(r, status?.exitCode ?? null, null);
         else this.finishLost(r);
       }
     }
