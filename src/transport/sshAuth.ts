@@ -82,6 +82,7 @@ export async function loadIdentities(
 ): Promise<LoadedIdentities> {
   const result: LoadedIdentities = { identities: [], notes: [] };
   const seen = new Set<string>();
+  const missing: string[] = [];
   for (const { path, explicit } of files) {
     if (seen.has(path)) continue;
     seen.add(path);
@@ -90,7 +91,10 @@ export async function loadIdentities(
       data = await readFile(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (!explicit && code === "ENOENT") continue;
+      if (!explicit && code === "ENOENT") {
+        missing.push(path);
+        continue;
+      }
       if (!explicit) {
         result.notes.push(`cannot read key ${path}: ${(e as Error).message}`);
         continue;
@@ -120,6 +124,9 @@ export async function loadIdentities(
       continue;
     }
     result.identities.push({ file: path, key });
+  }
+  if (missing.length > 0 && result.identities.length === 0) {
+    result.notes.push(`no key file found (looked for ${missing.join(", ")})`);
   }
   return result;
 }

@@ -202,36 +202,51 @@ function forward(
   });
 }
 
-/** One live connection (plus its jump connection). `closed` turns true as soon as either drops. */
+/**
+ * One live connection (plus its jump connection). `closed` turns true as soon as either ends or
+ * closes, or the transport discards it after an operation showed it is unusable.
+ */
 export class SshConnection {
   closed = false;
   private readonly closeListeners: ((error: Error | null) => void)[] = [];
   private lastError: Error | null = null;
   private readonly closedPromise: Promise<void>;
+  private resolveClosed: () => void = () => undefined;
 
   constructor(
     readonly client: Client,
     private readonly jumpClient: Client | null,
     private readonly logger: SshLogger,
   ) {
-    let markClosed: () => void = () => undefined;
-    this.closedPromise = new Promise((resolve) => (markClosed = resolve));
-    const onClose = (): void => {
-      if (this.closed) return;
-      this.closed = true;
-      markClosed();
-      this.client.destroy();
-      this.jumpClient?.destroy();
-      for (const l of this.closeListeners) l(this.lastError);
-    };
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     const onError = (e: Error): void => {
       this.lastError = e;
       this.logger.debug({ err: e.message }, "ssh connection error");
     };
+    const onGone = (): void => {
+      this.markClosed();
+    };
     client.on("error", onError);
-    client.on("close", onClose);
+    client.on("end", onGone);
+    client.on("close", onGone);
     jumpClient?.on("error", onError);
-    jumpClient?.on("close", onClose);
+    jumpClient?.on("end", onGone);
+    jumpClient?.on("close", onGone);
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.resolveClosed();
+    this.client.destroy();
+    this.jumpClient?.destroy();
+    for (const l of this.closeListeners) l(this.lastError);
+  }
+
+  /** Drops a connection that failed an operation in a way only a dead connection does. */
+  discard(reason: Error): void {
+    this.lastError ??= reason;
+    this.markClosed();
   }
 
   onClose(listener: (error: Error | null) => void): void {

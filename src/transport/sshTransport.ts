@@ -225,6 +225,17 @@ export class SshTransport implements Transport {
     return sftp;
   }
 
+  /**
+   * After a loss: a dead SFTP channel on a live connection is reopened next time; a connection
+   * that cannot even open a channel any more is discarded, so the next operation reconnects.
+   */
+  private forget(conn: SshConnection, e: unknown): void {
+    if (this.sftpState?.conn === conn) this.sftpState = null;
+    const sftpOnly =
+      e instanceof Error && /No response from server/.test(e.message) && !conn.closed;
+    if (!sftpOnly) conn.discard(e instanceof Error ? e : new Error(String(e)));
+  }
+
   /** Runs an idempotent operation, again on a new connection after a drop. */
   private async retrying<T>(what: string, op: (conn: SshConnection) => Promise<T>): Promise<T> {
     for (let retry = 0; ; retry++) {
@@ -241,7 +252,7 @@ export class SshTransport implements Transport {
             { cause: e },
           );
         }
-        if (this.sftpState?.conn === conn) this.sftpState = null;
+        this.forget(conn, e);
         this.logger.warn(
           { target: this.label, op: what, retry: retry + 1 },
           "ssh: connection lost; retrying",
@@ -294,6 +305,7 @@ export class SshTransport implements Transport {
       } catch (e) {
         if (e instanceof SlurmoptError) throw e;
         const lost = isConnectionLoss(e, conn?.closed ?? false);
+        if (lost && conn !== null) this.forget(conn, e);
         const again = execNotStarted(e) || options.idempotent === true;
         if (lost && again && this.closing === null && retry < this.policy.operationRetries) {
           this.logger.warn(
