@@ -30,7 +30,9 @@ async function plainLoop(values: readonly number[]): Promise<number> {
     while (next < values.length) {
       const x = values[next++]!;
       await new Promise<void>((resolve, reject) => {
-        const child = spawn("/bin/sh", ["-c", `echo RESULT: ${x}`], { stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn("/bin/sh", ["-c", `echo RESULT: ${x}`], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
         let out = "";
         child.stdout.on("data", (d: Buffer) => (out += d.toString()));
         child.on("error", reject);
@@ -65,10 +67,11 @@ async function throughController(root: string): Promise<{ ms: number; values: nu
   const executor = new LocalExecutor();
   const status = await driveCampaign(open, { executor, logger: silentLogger() }).done;
   const ms = performance.now() - start;
-  if (status.counts.COMPLETED !== TRIALS) throw new Error(`only ${status.counts.COMPLETED} trials completed`);
-  const values = (open.db.prepare("SELECT params_json FROM trials").all() as { params_json: string }[]).map(
-    (r) => (JSON.parse(r.params_json) as { x: number }).x,
-  );
+  if (status.counts.COMPLETED !== TRIALS)
+    throw new Error(`only ${status.counts.COMPLETED} trials completed`);
+  const values = (
+    open.db.prepare("SELECT params_json FROM trials").all() as { params_json: string }[]
+  ).map((r) => (JSON.parse(r.params_json) as { x: number }).x);
   open.db.close();
   await executor.close();
   return { ms, values };

@@ -48,7 +48,9 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
       total,
     );
   if (changed !== open.campaign) updateCampaignSpec(open.db, open.row.id, JSON.stringify(changed));
-  process.stderr.write(`slurmopt: resuming campaign ${changed.name} in ${dir} (${total} trials so far)\n`);
+  process.stderr.write(
+    `slurmopt: resuming campaign ${changed.name} in ${dir} (${total} trials so far)\n`,
+  );
   return driveInForeground(
     { ...open, campaign: changed },
     { quiet: options.quiet, cancelOnExit: options.cancelOnExit, resume: true },
@@ -60,7 +62,11 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
  * (on any host sharing the folder) to stop, and waits for it to let go of the campaign.
  * With no controller running, `cancel` cancels the campaign's unfinished trials itself.
  */
-export async function controlCommand(dirArg: string, request: ControlRequest, waitSeconds: number): Promise<number> {
+export async function controlCommand(
+  dirArg: string,
+  request: ControlRequest,
+  waitSeconds: number,
+): Promise<number> {
   const dir = resolveCampaignFolder(dirArg);
   if (!isCampaignLocked(dir)) {
     if (request === "stop") {
@@ -70,7 +76,11 @@ export async function controlCommand(dirArg: string, request: ControlRequest, wa
     const open = openCampaignRecord(dir);
     open.db.close();
     writeControlRequest(dir, "cancel");
-    return driveInForeground(openCampaignRecord(dir), { quiet: true, cancelOnExit: true, resume: true });
+    return driveInForeground(openCampaignRecord(dir), {
+      quiet: true,
+      cancelOnExit: true,
+      resume: true,
+    });
   }
   const owner = readOwner(dir);
   writeControlRequest(dir, request);

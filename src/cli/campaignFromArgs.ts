@@ -16,11 +16,15 @@ export interface RunArgs {
 export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings): Campaign {
   const file = args.specFile ? loadSpecFile(args.specFile) : {};
   const overlay = specOverlayFromFlags(args.flags);
-  if (args.grouped.parameters.length > 0) overlay.parameters = args.grouped.parameters.map(parameterFromWords);
-  if (args.grouped.resultNames.length > 0) overlay.objectives = objectivesFromWords(args.grouped.resultNames);
+  if (args.grouped.parameters.length > 0)
+    overlay.parameters = args.grouped.parameters.map(parameterFromWords);
+  if (args.grouped.resultNames.length > 0)
+    overlay.objectives = objectivesFromWords(args.grouped.resultNames);
   const merged = mergeSpec(file, overlay);
   if (!args.specFile) {
-    const missing = ["name", "parameters", "program", "max_eval"].filter((k) => merged[k] === undefined);
+    const missing = ["name", "parameters", "program", "max_eval"].filter(
+      (k) => merged[k] === undefined,
+    );
     if (missing.length > 0)
       throw new InputError(
         "FLAG_INVALID",
@@ -29,7 +33,8 @@ export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings)
   }
   const options: Parameters<typeof buildCampaign>[1] = { cwd, warnings };
   if (typeof args.flags.model === "string") options.defaultModel = args.flags.model;
-  if (typeof args.flags.num_random_steps === "number") options.numRandomSteps = args.flags.num_random_steps;
+  if (typeof args.flags.num_random_steps === "number")
+    options.numRandomSteps = args.flags.num_random_steps;
   return buildCampaign(merged, options);
 }
 

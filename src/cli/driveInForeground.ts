@@ -28,13 +28,18 @@ export interface ForegroundOptions {
  * runs the loop with a progress line, answers signals and stop/cancel requests, and prints the
  * final status. Returns the exit code.
  */
-export async function driveInForeground(open: OpenCampaign, options: ForegroundOptions): Promise<number> {
+export async function driveInForeground(
+  open: OpenCampaign,
+  options: ForegroundOptions,
+): Promise<number> {
   const logger = createLogger({ file: join(open.dir, "slurmopt.log") });
   let handle: ReturnType<typeof driveCampaign> | null = null;
   const release = await lockCampaign(open.dir, {
     onCompromised: (e) => {
       logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");
-      process.stderr.write(`slurmopt: the campaign lock was lost (${e.message}); stopping without further submissions\n`);
+      process.stderr.write(
+        `slurmopt: the campaign lock was lost (${e.message}); stopping without further submissions\n`,
+      );
       handle?.runner.stop("STOPPED", "lock lost to another controller");
     },
     onTakeover: (m) => {
@@ -49,7 +54,9 @@ export async function driveInForeground(open: OpenCampaign, options: ForegroundO
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) {
-      process.stderr.write(`\nslurmopt: second ${sig}: exiting now (the stored state is consistent)\n`);
+      process.stderr.write(
+        `\nslurmopt: second ${sig}: exiting now (the stored state is consistent)\n`,
+      );
       process.exit(EXIT.interrupted);
     }
     process.stderr.write(

@@ -19,7 +19,8 @@ export function extractGroupedFlags(argv: readonly string[]): GroupedFlags {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
-    const [flag, inline] = token.includes("=") && token.startsWith("--") ? splitOnce(token) : [token, undefined];
+    const [flag, inline] =
+      token.includes("=") && token.startsWith("--") ? splitOnce(token) : [token, undefined];
     if (!GROUPED.has(flag)) {
       rest.push(token);
       continue;
@@ -28,7 +29,10 @@ export function extractGroupedFlags(argv: readonly string[]): GroupedFlags {
     while (i + 1 < argv.length && !argv[i + 1]!.startsWith("--")) words.push(argv[++i]!);
     if (flag === "--parameter") {
       if (words.length === 0)
-        throw new InputError("FLAG_INVALID", `--parameter needs words: NAME range LO HI [int|float] [true|false], NAME choice a,b,c or NAME fixed VALUE`);
+        throw new InputError(
+          "FLAG_INVALID",
+          `--parameter needs words: NAME range LO HI [int|float] [true|false], NAME choice a,b,c or NAME fixed VALUE`,
+        );
       parameters.push(words);
     } else resultNames.push(...words);
   }
@@ -50,15 +54,24 @@ export function parameterFromWords(words: readonly string[]): Record<string, unk
   if (!name || !type) return bad("needs a name and a type (range, choice or fixed)");
   switch (type.toLowerCase()) {
     case "range": {
-      if (args.length < 2 || args.length > 4) bad("write NAME range LO HI [int|float] [true|false]");
+      if (args.length < 2 || args.length > 4)
+        bad("write NAME range LO HI [int|float] [true|false]");
       const low = Number(args[0]);
       const high = Number(args[1]);
-      if (!Number.isFinite(low) || !Number.isFinite(high)) bad(`bounds "${args[0]}" and "${args[1]}" must be numbers`);
+      if (!Number.isFinite(low) || !Number.isFinite(high))
+        bad(`bounds "${args[0]}" and "${args[1]}" must be numbers`);
       const vt = (args[2] ?? "float").toLowerCase();
       if (vt !== "int" && vt !== "float") bad(`the type is "${args[2]}"; use int or float`);
       const log = (args[3] ?? "false").toLowerCase();
-      if (log !== "true" && log !== "false") bad(`the log-scale word is "${args[3]}"; use true or false`);
-      return { name, type: "range", bounds: [low, high], value_type: vt, log_scale: log === "true" };
+      if (log !== "true" && log !== "false")
+        bad(`the log-scale word is "${args[3]}"; use true or false`);
+      return {
+        name,
+        type: "range",
+        bounds: [low, high],
+        value_type: vt,
+        log_scale: log === "true",
+      };
     }
     case "choice": {
       if (args.length !== 1) bad("write NAME choice a,b,c (values separated by commas, no spaces)");
@@ -79,12 +92,17 @@ export function parameterFromWords(words: readonly string[]): Record<string, unk
 }
 
 /** `RESULT=max LOSS=min` (or a bare NAME, meaning min) into spec objectives. */
-export function objectivesFromWords(words: readonly string[]): { name: string; goal: "min" | "max" }[] {
+export function objectivesFromWords(
+  words: readonly string[],
+): { name: string; goal: "min" | "max" }[] {
   return words.map((w) => {
     const [name, goal = "min"] = w.split("=");
     const g = goal.toLowerCase();
     if (!name || !/^[A-Za-z0-9_]+$/.test(name) || (g !== "min" && g !== "max"))
-      throw new InputError("FLAG_INVALID", `--result_names: cannot read "${w}"; write NAME=min or NAME=max, e.g. RESULT=min`);
+      throw new InputError(
+        "FLAG_INVALID",
+        `--result_names: cannot read "${w}"; write NAME=min or NAME=max, e.g. RESULT=min`,
+      );
     return { name, goal: g };
   });
 }

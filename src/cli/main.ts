@@ -22,19 +22,28 @@ async function main(argv: string[]): Promise<number> {
   const parser = yargs(grouped ? ["run", ...grouped.rest] : argv)
     .scriptName("slurmopt")
     .parserConfiguration({ "boolean-negation": false, "camel-case-expansion": false })
-    .usage("slurmopt: Slurm-native hyperparameter optimization (OmniOpt2-compatible)\n\nUsage: $0 <command> [options]")
+    .usage(
+      "slurmopt: Slurm-native hyperparameter optimization (OmniOpt2-compatible)\n\nUsage: $0 <command> [options]",
+    )
     .command(
       "run [spec]",
       "Start a new campaign (runs/<name>/<N>/) and drive it in the foreground",
       (y) =>
         y
-          .positional("spec", { type: "string", describe: "Spec file (YAML, JSON or TOML); flags override it" })
+          .positional("spec", {
+            type: "string",
+            describe: "Spec file (YAML, JSON or TOML); flags override it",
+          })
           .options(RUN_OPTIONS)
           .epilog(RUN_EPILOG),
       async (a) => {
         exitCode = await runCommand(
-          { specFile: a.spec, flags: a as Record<string, unknown>, grouped: grouped! },
-          { dryRun: a["dry-run"] === true, quiet: a.quiet === true, cancelOnExit: a["cancel-on-exit"] === true },
+          { specFile: a.spec, flags: a, grouped: grouped! },
+          {
+            dryRun: a["dry-run"] === true,
+            quiet: a.quiet === true,
+            cancelOnExit: a["cancel-on-exit"] === true,
+          },
         );
       },
     )
@@ -43,11 +52,24 @@ async function main(argv: string[]): Promise<number> {
       "Continue a campaign (OmniOpt2: --continue_previous_job): re-attach to its jobs, collect what finished, go on",
       (y) =>
         y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest" })
-          .option("spec", { type: "string", describe: "A changed spec: max_eval may grow, ranges widen, choices gain values" })
+          .positional("dir", {
+            type: "string",
+            demandOption: true,
+            describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest",
+          })
+          .option("spec", {
+            type: "string",
+            describe: "A changed spec: max_eval may grow, ranges widen, choices gain values",
+          })
           .option("max_eval", { type: "number", describe: "New number of trials (may only grow)" })
-          .option("parallelism", { type: "number", describe: "New number of trials running at once" })
-          .option("cancel-on-exit", { type: "boolean", describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running" })
+          .option("parallelism", {
+            type: "number",
+            describe: "New number of trials running at once",
+          })
+          .option("cancel-on-exit", {
+            type: "boolean",
+            describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running",
+          })
           .option("quiet", { type: "boolean", describe: "No progress line" }),
       async (a) => {
         exitCode = await resumeCommand(a.dir, {
@@ -65,7 +87,11 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .option("wait", { type: "number", default: 120, describe: "Seconds to wait for the controller" }),
+          .option("wait", {
+            type: "number",
+            default: 120,
+            describe: "Seconds to wait for the controller",
+          }),
       async (a) => {
         exitCode = await controlCommand(a.dir, "stop", a.wait);
       },
@@ -76,7 +102,11 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .option("wait", { type: "number", default: 120, describe: "Seconds to wait for the controller" }),
+          .option("wait", {
+            type: "number",
+            default: 120,
+            describe: "Seconds to wait for the controller",
+          }),
       async (a) => {
         exitCode = await controlCommand(a.dir, "cancel", a.wait);
       },
@@ -86,7 +116,11 @@ async function main(argv: string[]): Promise<number> {
       "Show a campaign's counts, best trial (or Pareto front) and recent failures",
       (y) =>
         y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest" })
+          .positional("dir", {
+            type: "string",
+            demandOption: true,
+            describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest",
+          })
           .option("json", { type: "boolean", describe: "Machine-readable output" }),
       (a) => {
         exitCode = statusCommand(a.dir, a.json === true);
@@ -95,7 +129,8 @@ async function main(argv: string[]): Promise<number> {
     .command(
       "export <dir>",
       "Rewrite results.csv from the campaign database",
-      (y) => y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
+      (y) =>
+        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
       (a) => {
         exitCode = exportCommand(a.dir);
       },
@@ -107,7 +142,10 @@ async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new InputError("FLAG_INVALID", `${msg}\nRun "slurmopt ${command === "run" ? "run " : ""}--help" for the flags.`);
+      throw new InputError(
+        "FLAG_INVALID",
+        `${msg}\nRun "slurmopt ${command === "run" ? "run " : ""}--help" for the flags.`,
+      );
     });
   await parser.parseAsync();
   return exitCode;
@@ -119,7 +157,10 @@ main(hideBin(process.argv)).then(
   },
   (e: unknown) => {
     if (isSlurmoptError(e)) process.stderr.write(`slurmopt: error [${e.code}]: ${e.message}\n`);
-    else process.stderr.write(`slurmopt: unexpected error: ${errorMessage(e)}\n${e instanceof Error ? (e.stack ?? "") : ""}\n`);
+    else
+      process.stderr.write(
+        `slurmopt: unexpected error: ${errorMessage(e)}\n${e instanceof Error ? (e.stack ?? "") : ""}\n`,
+      );
     process.exitCode = exitCodeFor(e);
   },
 );

@@ -22,7 +22,9 @@ export function progressText(s: CampaignStatus, startedAt: number, now = Date.no
 }
 
 function formatShort(v: number): string {
-  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(6)));
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
+    ? v.toExponential(3)
+    : String(Number(v.toPrecision(6)));
 }
 
 export function formatDuration(ms: number): string {
@@ -34,7 +36,10 @@ export function formatDuration(ms: number): string {
 
 export class ProgressLine {
   private lastText = "";
-  constructor(private readonly stream: NodeJS.WriteStream, private readonly enabled: boolean) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly enabled: boolean,
+  ) {}
 
   update(text: string): void {
     if (!this.enabled || text === this.lastText) return;

@@ -20,8 +20,14 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     return EXIT.ok;
   }
   const open = createCampaignRecord(campaign);
-  process.stderr.write(`slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`);
-  return driveInForeground(open, { quiet: options.quiet, cancelOnExit: options.cancelOnExit, resume: false });
+  process.stderr.write(
+    `slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`,
+  );
+  return driveInForeground(open, {
+    quiet: options.quiet,
+    cancelOnExit: options.cancelOnExit,
+    resume: false,
+  });
 }
 
 function describeDryRun(c: Campaign): string {

@@ -6,31 +6,128 @@ import { decodeMaybeBase64 } from "../spec/decodeMaybeBase64.js";
  * (mapped onto the same keys). Flags override the spec file.
  */
 export const RUN_OPTIONS = {
-  name: { type: "string", describe: "Campaign name (letters, digits, ._-); spec: name", group: "Campaign:" },
+  name: {
+    type: "string",
+    describe: "Campaign name (letters, digits, ._-); spec: name",
+    group: "Campaign:",
+  },
   experiment_name: { type: "string", describe: "OmniOpt2 name for --name", group: "Campaign:" },
-  run_dir: { type: "string", describe: "Folder holding <name>/<N>/ campaign folders (default: runs)", group: "Campaign:" },
-  workdir: { type: "string", describe: "Where the program runs (default: the current directory)", group: "Campaign:" },
-  program: { type: "string", describe: "Command template run by /bin/sh -c, with %(x), %x, $(x), $x placeholders", group: "Campaign:" },
-  run_program: { type: "string", describe: "OmniOpt2 name for --program (base64 or plain text)", group: "Campaign:" },
-  program_style: { type: "string", choices: ["omniopt", "smac"], describe: "omniopt: result lines NAME: value; smac: SMAC target-function script", group: "Campaign:" },
+  run_dir: {
+    type: "string",
+    describe: "Folder holding <name>/<N>/ campaign folders (default: runs)",
+    group: "Campaign:",
+  },
+  workdir: {
+    type: "string",
+    describe: "Where the program runs (default: the current directory)",
+    group: "Campaign:",
+  },
+  program: {
+    type: "string",
+    describe: "Command template run by /bin/sh -c, with %(x), %x, $(x), $x placeholders",
+    group: "Campaign:",
+  },
+  run_program: {
+    type: "string",
+    describe: "OmniOpt2 name for --program (base64 or plain text)",
+    group: "Campaign:",
+  },
+  program_style: {
+    type: "string",
+    choices: ["omniopt", "smac"],
+    describe: "omniopt: result lines NAME: value; smac: SMAC target-function script",
+    group: "Campaign:",
+  },
   max_eval: { type: "number", describe: "Number of trials", group: "Campaign:" },
-  parallelism: { type: "number", describe: "Trials running at once (default 1)", group: "Campaign:" },
-  num_parallel_jobs: { type: "number", describe: "OmniOpt2 name for --parallelism", group: "Campaign:" },
-  seed: { type: "number", describe: "Random seed (default: a random one, stored in the campaign)", group: "Campaign:" },
-  worker_timeout: { type: "string", describe: "Time limit of each trial: a bare number is MINUTES (as OmniOpt2), or 90s, 30m, 2h", group: "Campaign:" },
-  constraint: { type: "string", array: true, describe: "Constraint such as \"x + 2*y <= 10\" (repeatable)", group: "Campaign:" },
-  experiment_constraint: { type: "string", array: true, describe: "OmniOpt2 name for --constraint (base64 or plain, repeatable)", group: "Campaign:" },
-  max_failed_jobs: { type: "number", describe: "Stop the campaign after this many failed trials", group: "Campaign:" },
-  max_retries: { type: "number", describe: "New attempts for a trial whose node failed or was preempted (default 2)", group: "Campaign:" },
-  executor: { type: "string", choices: ["local", "slurm", "auto"], describe: "Where trials run (default auto: Slurm when sbatch is on PATH)", group: "Execution:" },
-  force_local_execution: { type: "boolean", describe: "OmniOpt2: same as --executor local", group: "Execution:" },
-  strategy: { type: "string", describe: "Generation strategy, e.g. SOBOL=10,GP (models are case-insensitive)", group: "Optimization:" },
-  generation_strategy: { type: "string", describe: "OmniOpt2 name for --strategy", group: "Optimization:" },
-  model: { type: "string", describe: "Model after the Sobol phase (GP/BOTORCH_MODULAR, TPE, SOBOL, ...)", group: "Optimization:" },
-  num_random_steps: { type: "number", describe: "Sobol trials before the model (default max(5, 2*dims))", group: "Optimization:" },
-  generate_all_jobs_at_once: { type: "boolean", describe: "Propose for all free slots together and submit them as one job array (slurmopt always does)", group: "Optimization:" },
-  revert_to_random_when_seemingly_exhausted: { type: "boolean", describe: "Fill with random points when the model repeats itself", group: "Optimization:" },
-  max_nr_of_zero_results: { type: "number", describe: "Stop after this many proposal rounds in a row without a new point (default 50)", group: "Optimization:" },
+  parallelism: {
+    type: "number",
+    describe: "Trials running at once (default 1)",
+    group: "Campaign:",
+  },
+  num_parallel_jobs: {
+    type: "number",
+    describe: "OmniOpt2 name for --parallelism",
+    group: "Campaign:",
+  },
+  seed: {
+    type: "number",
+    describe: "Random seed (default: a random one, stored in the campaign)",
+    group: "Campaign:",
+  },
+  worker_timeout: {
+    type: "string",
+    describe: "Time limit of each trial: a bare number is MINUTES (as OmniOpt2), or 90s, 30m, 2h",
+    group: "Campaign:",
+  },
+  constraint: {
+    type: "string",
+    array: true,
+    describe: 'Constraint such as "x + 2*y <= 10" (repeatable)',
+    group: "Campaign:",
+  },
+  experiment_constraint: {
+    type: "string",
+    array: true,
+    describe: "OmniOpt2 name for --constraint (base64 or plain, repeatable)",
+    group: "Campaign:",
+  },
+  max_failed_jobs: {
+    type: "number",
+    describe: "Stop the campaign after this many failed trials",
+    group: "Campaign:",
+  },
+  max_retries: {
+    type: "number",
+    describe: "New attempts for a trial whose node failed or was preempted (default 2)",
+    group: "Campaign:",
+  },
+  executor: {
+    type: "string",
+    choices: ["local", "slurm", "auto"],
+    describe: "Where trials run (default auto: Slurm when sbatch is on PATH)",
+    group: "Execution:",
+  },
+  force_local_execution: {
+    type: "boolean",
+    describe: "OmniOpt2: same as --executor local",
+    group: "Execution:",
+  },
+  strategy: {
+    type: "string",
+    describe: "Generation strategy, e.g. SOBOL=10,GP (models are case-insensitive)",
+    group: "Optimization:",
+  },
+  generation_strategy: {
+    type: "string",
+    describe: "OmniOpt2 name for --strategy",
+    group: "Optimization:",
+  },
+  model: {
+    type: "string",
+    describe: "Model after the Sobol phase (GP/BOTORCH_MODULAR, TPE, SOBOL, ...)",
+    group: "Optimization:",
+  },
+  num_random_steps: {
+    type: "number",
+    describe: "Sobol trials before the model (default max(5, 2*dims))",
+    group: "Optimization:",
+  },
+  generate_all_jobs_at_once: {
+    type: "boolean",
+    describe:
+      "Propose for all free slots together and submit them as one job array (slurmopt always does)",
+    group: "Optimization:",
+  },
+  revert_to_random_when_seemingly_exhausted: {
+    type: "boolean",
+    describe: "Fill with random points when the model repeats itself",
+    group: "Optimization:",
+  },
+  max_nr_of_zero_results: {
+    type: "number",
+    describe: "Stop after this many proposal rounds in a row without a new point (default 50)",
+    group: "Optimization:",
+  },
   partition: { type: "string", describe: "Slurm partition of the trial jobs", group: "Slurm:" },
   gpus: { type: "number", describe: "GPUs per trial job (--gres=gpu:N)", group: "Slurm:" },
   mem_gb: { type: "number", describe: "Memory per trial job in GB", group: "Slurm:" },
@@ -40,10 +137,22 @@ export const RUN_OPTIONS = {
   reservation: { type: "string", describe: "Slurm reservation", group: "Slurm:" },
   qos: { type: "string", describe: "Slurm QOS", group: "Slurm:" },
   exclude: { type: "string", describe: "Nodes to exclude (Slurm node list)", group: "Slurm:" },
-  slurm_signal_delay_s: { type: "number", describe: "Seconds before the time limit at which the job gets its signal", group: "Slurm:" },
-  "dry-run": { type: "boolean", describe: "Validate the spec, render the first job scripts and print them; submit nothing", group: "Run:" },
+  slurm_signal_delay_s: {
+    type: "number",
+    describe: "Seconds before the time limit at which the job gets its signal",
+    group: "Slurm:",
+  },
+  "dry-run": {
+    type: "boolean",
+    describe: "Validate the spec, render the first job scripts and print them; submit nothing",
+    group: "Run:",
+  },
   quiet: { type: "boolean", describe: "No progress line", group: "Run:" },
-  "cancel-on-exit": { type: "boolean", describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running", group: "Run:" },
+  "cancel-on-exit": {
+    type: "boolean",
+    describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running",
+    group: "Run:",
+  },
 } as const satisfies Record<string, Options>;
 
 type FlagValues = Partial<Record<keyof typeof RUN_OPTIONS, unknown>>;
@@ -77,18 +186,38 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   set("revert_to_random_when_seemingly_exhausted", f.revert_to_random_when_seemingly_exhausted);
   set("max_nr_of_zero_results", f.max_nr_of_zero_results);
   const slurm: Record<string, unknown> = {};
-  const slurmKeys = ["partition", "gpus", "mem_gb", "cpus_per_task", "nodes_per_job", "account", "reservation", "qos", "exclude", "slurm_signal_delay_s"] as const;
+  const slurmKeys = [
+    "partition",
+    "gpus",
+    "mem_gb",
+    "cpus_per_task",
+    "nodes_per_job",
+    "account",
+    "reservation",
+    "qos",
+    "exclude",
+    "slurm_signal_delay_s",
+  ] as const;
   for (const k of slurmKeys) if (f[k] !== undefined) slurm[k] = f[k];
   if (Object.keys(slurm).length > 0) o.slurm = slurm;
   return o;
 }
 
 /** Merges the flag overlay into the spec file's object (nested slurm keys merge too). */
-export function mergeSpec(file: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {
+export function mergeSpec(
+  file: Record<string, unknown>,
+  overlay: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...file };
   for (const [k, v] of Object.entries(overlay)) {
     const cur = out[k];
-    if (k === "slurm" && typeof cur === "object" && cur !== null && typeof v === "object" && v !== null)
+    if (
+      k === "slurm" &&
+      typeof cur === "object" &&
+      cur !== null &&
+      typeof v === "object" &&
+      v !== null
+    )
       out[k] = { ...(cur as Record<string, unknown>), ...(v as Record<string, unknown>) };
     else out[k] = v;
   }

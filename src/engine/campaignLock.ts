@@ -33,7 +33,10 @@ export interface LockOptions {
  * A lock whose owner is gone (same host and its pid is dead, or no heartbeat for staleMs from
  * any host) is taken over with a message; a live owner is refused with its details.
  */
-export async function lockCampaign(dir: string, options: LockOptions): Promise<() => Promise<void>> {
+export async function lockCampaign(
+  dir: string,
+  options: LockOptions,
+): Promise<() => Promise<void>> {
   const staleMs = options.staleMs ?? 60_000;
   const updateMs = options.updateMs ?? Math.min(10_000, Math.floor(staleMs / 3));
   const lockPath = join(dir, LOCK_DIR);
@@ -41,7 +44,8 @@ export async function lockCampaign(dir: string, options: LockOptions): Promise<(
   if (existsSync(lockPath)) {
     const age = Date.now() - statSync(lockPath).mtimeMs;
     const here = hostname();
-    const deadHere = owner !== null && owner.host === here && !isSameProcessRunning(owner.pid, owner.pidStart);
+    const deadHere =
+      owner !== null && owner.host === here && !isSameProcessRunning(owner.pid, owner.pidStart);
     if (deadHere || age > staleMs) {
       options.onTakeover?.(
         `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}: ${deadHere ? "that process is gone" : `no heartbeat for ${Math.round(age / 1000)} s`}`,
@@ -68,9 +72,18 @@ export async function lockCampaign(dir: string, options: LockOptions): Promise<(
         { cause: e },
       );
     }
-    throw new StateError("CAMPAIGN_LOCKED", `cannot lock campaign ${dir}: ${(e as Error).message}`, { cause: e });
+    throw new StateError(
+      "CAMPAIGN_LOCKED",
+      `cannot lock campaign ${dir}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
-  const me: LockOwner = { host: hostname(), pid: process.pid, pidStart: processStartTicks(process.pid), startedAt: Date.now() };
+  const me: LockOwner = {
+    host: hostname(),
+    pid: process.pid,
+    pidStart: processStartTicks(process.pid),
+    startedAt: Date.now(),
+  };
   writeFileSync(join(dir, OWNER_FILE), `${JSON.stringify(me)}\n`, { mode: 0o600 });
   return release;
 }
@@ -88,6 +101,7 @@ export function isCampaignLocked(dir: string, staleMs = 60_000): boolean {
   const lockPath = join(dir, LOCK_DIR);
   if (!existsSync(lockPath)) return false;
   const owner = readOwner(dir);
-  if (owner && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart)) return false;
+  if (owner && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart))
+    return false;
   return Date.now() - statSync(lockPath).mtimeMs <= staleMs;
 }

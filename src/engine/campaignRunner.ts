@@ -99,9 +99,22 @@ export class CampaignRunner {
       reason: r.faultReason,
       hostname: r.hostname,
     };
-    if (r.retryable && attempt.attempt_no <= this.deps.campaign.maxRetries && this.state === "running") {
-      recordAttemptEnd(db, attempt.id, end, null, this.attemptFields(trial.trial_index, attempt.attempt_no + 1));
-      this.log("warn", `trial ${trial.trial_index}: ${r.faultReason ?? r.fault}; retrying (attempt ${attempt.attempt_no + 1})`);
+    if (
+      r.retryable &&
+      attempt.attempt_no <= this.deps.campaign.maxRetries &&
+      this.state === "running"
+    ) {
+      recordAttemptEnd(
+        db,
+        attempt.id,
+        end,
+        null,
+        this.attemptFields(trial.trial_index, attempt.attempt_no + 1),
+      );
+      this.log(
+        "warn",
+        `trial ${trial.trial_index}: ${r.faultReason ?? r.fault}; retrying (attempt ${attempt.attempt_no + 1})`,
+      );
     } else {
       const o = this.deps.program.outcome(r);
       faultPoint("collect-before-write");
@@ -111,7 +124,10 @@ export class CampaignRunner {
         end,
         {
           state: o.state,
-          resultsJson: o.state === "COMPLETED" || Object.keys(o.values).length > 0 ? JSON.stringify(o.values) : null,
+          resultsJson:
+            o.state === "COMPLETED" || Object.keys(o.values).length > 0
+              ? JSON.stringify(o.values)
+              : null,
           semsJson: Object.keys(o.sems).length > 0 ? JSON.stringify(o.sems) : null,
           extrasJson: Object.keys(o.extras).length > 0 ? JSON.stringify(o.extras) : null,
           reason: o.reason,
@@ -147,14 +163,19 @@ export class CampaignRunner {
       dir: a.dir,
       startTime: a.start_time,
       remainingMs:
-        timeout === null ? null : Math.max(0, timeout * 1000 - (a.start_time === null ? 0 : Date.now() - a.start_time)),
+        timeout === null
+          ? null
+          : Math.max(0, timeout * 1000 - (a.start_time === null ? 0 : Date.now() - a.start_time)),
     }));
     const findings = await executor.resume(stored);
     const tracked = findings.flatMap((f) => (f.found === "tracked" ? [f.record] : []));
     recordSubmitted(db, tracked);
     const notSubmitted = findings.length - tracked.length;
     if (open.length > 0)
-      this.log("info", `resumed: ${tracked.length} attempt(s) re-attached or collected, ${notSubmitted} never submitted (submitting them now)`);
+      this.log(
+        "info",
+        `resumed: ${tracked.length} attempt(s) re-attached or collected, ${notSubmitted} never submitted (submitting them now)`,
+      );
     return { tracked: tracked.length, notSubmitted };
   }
 
@@ -167,7 +188,8 @@ export class CampaignRunner {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (this.state === "stopping") {
       const waitForCancel = this.deps.cancelOnStop || this.finalState === "CANCELLED";
-      if (active === 0 || !waitForCancel) this.finish(this.finalState ?? "STOPPED", this.stopReason);
+      if (active === 0 || !waitForCancel)
+        this.finish(this.finalState ?? "STOPPED", this.stopReason);
       return;
     }
     const remaining = this.deps.campaign.maxEval - total;
@@ -206,12 +228,28 @@ export class CampaignRunner {
         recordAttemptEnd(
           this.deps.db,
           o.attempt.id,
-          { endTime: Date.now(), startTime: null, exitCode: null, signal: null, fault: "CANCELLED", reason: "cancelled before submission", hostname: null },
-          { state: "CANCELLED", resultsJson: null, semsJson: null, extrasJson: null, reason: reason ?? "cancelled" },
+          {
+            endTime: Date.now(),
+            startTime: null,
+            exitCode: null,
+            signal: null,
+            fault: "CANCELLED",
+            reason: "cancelled before submission",
+            hostname: null,
+          },
+          {
+            state: "CANCELLED",
+            resultsJson: null,
+            semsJson: null,
+            extrasJson: null,
+            reason: reason ?? "cancelled",
+          },
           null,
         );
       const submitted = open.filter((x) => x.attempt.state !== "CREATED");
-      void this.deps.executor.cancel(submitted.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })));
+      void this.deps.executor.cancel(
+        submitted.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })),
+      );
     }
     this.deps.wake?.();
   }
@@ -221,10 +259,18 @@ export class CampaignRunner {
     await this.proposing;
   }
 
-  private finish(state: "COMPLETED" | "STOPPED" | "FAILED" | "CANCELLED", reason: string | null): void {
+  private finish(
+    state: "COMPLETED" | "STOPPED" | "FAILED" | "CANCELLED",
+    reason: string | null,
+  ): void {
     this.state = "finished";
     this.finalState = state;
-    setCampaignState(this.deps.db, this.campaignId, state === "CANCELLED" ? "CANCELLED" : state, reason);
+    setCampaignState(
+      this.deps.db,
+      this.campaignId,
+      state === "CANCELLED" ? "CANCELLED" : state,
+      reason,
+    );
     this.deps.onChange?.();
   }
 
@@ -245,7 +291,9 @@ export class CampaignRunner {
     const started = performance.now();
     const result = await proposePoints({
       generator: this.deps.generatorFor(choice.node),
-      fallback: campaign.revertToRandomWhenExhausted ? this.deps.generatorFor({ model: "random", label: "RANDOM", trials: null }) : null,
+      fallback: campaign.revertToRandomWhenExhausted
+        ? this.deps.generatorFor({ model: "random", label: "RANDOM", trials: null })
+        : null,
       input,
       n,
       existing: cached.map((c) => c.point),
@@ -257,13 +305,22 @@ export class CampaignRunner {
     if (result.points.length === 0) {
       this.zeroRounds++;
       if (this.zeroRounds >= campaign.maxZeroResults)
-        this.stop("STOPPED", `the search space seems exhausted: ${this.zeroRounds} proposal rounds in a row gave no new point`);
+        this.stop(
+          "STOPPED",
+          `the search space seems exhausted: ${this.zeroRounds} proposal rounds in a row gave no new point`,
+        );
       return;
     }
     this.zeroRounds = 0;
     for (const p of result.points) {
-      const problem = this.space.check(p.point) ?? (this.constraints.isSatisfied(p.point) ? null : "violates a constraint");
-      if (problem) throw new GeneratorError("GENERATOR_ERROR", `generator ${p.generator} proposed an invalid point: ${problem}`);
+      const problem =
+        this.space.check(p.point) ??
+        (this.constraints.isSatisfied(p.point) ? null : "violates a constraint");
+      if (problem)
+        throw new GeneratorError(
+          "GENERATOR_ERROR",
+          `generator ${p.generator} proposed an invalid point: ${problem}`,
+        );
     }
     const first = trials.length === 0 ? 0 : Math.max(...trials.map((t) => t.trial_index)) + 1;
     const maxArray = campaign.slurm.maxArraySize;
@@ -309,7 +366,9 @@ export class CampaignRunner {
 
   /** Submits CREATED attempts grouped by job name (each group may become one job array). */
   private async submitCreatedNow(): Promise<void> {
-    const open = listOpenAttempts(this.deps.db, this.campaignId).filter((o) => o.attempt.state === "CREATED");
+    const open = listOpenAttempts(this.deps.db, this.campaignId).filter(
+      (o) => o.attempt.state === "CREATED",
+    );
     if (open.length === 0 || this.state !== "running") return;
     const groups = new Map<string, { trial: TrialRow; attempt: AttemptRow }[]>();
     for (const o of open) {
@@ -329,8 +388,22 @@ export class CampaignRunner {
           recordAttemptEnd(
             this.deps.db,
             o.attempt.id,
-            { endTime: Date.now(), startTime: null, exitCode: null, signal: null, fault: "SUBMIT_FAILED", reason: errorMessage(e), hostname: null },
-            { state: "FAILED", resultsJson: null, semsJson: null, extrasJson: null, reason: `submission failed: ${errorMessage(e)}` },
+            {
+              endTime: Date.now(),
+              startTime: null,
+              exitCode: null,
+              signal: null,
+              fault: "SUBMIT_FAILED",
+              reason: errorMessage(e),
+              hostname: null,
+            },
+            {
+              state: "FAILED",
+              resultsJson: null,
+              semsJson: null,
+              extrasJson: null,
+              reason: `submission failed: ${errorMessage(e)}`,
+            },
             null,
           );
         this.checkFailureLimit();

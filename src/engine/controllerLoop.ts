@@ -81,7 +81,10 @@ export class ControllerLoop {
       try {
         await runner.fill();
       } catch (e) {
-        this.options.logger.error({ err: e }, `campaign ${runner.campaign.name}: ${errorMessage(e)}`);
+        this.options.logger.error(
+          { err: e },
+          `campaign ${runner.campaign.name}: ${errorMessage(e)}`,
+        );
         runner.stop("FAILED", errorMessage(e));
       }
     }

@@ -62,10 +62,12 @@ export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveH
   });
   loop.add(runner, options.executor);
   const start = options.beforeStart ? options.beforeStart(runner) : Promise.resolve();
-  const done = start.then(() => loop.run()).then(() => {
-    csv.flush();
-    progress(true);
-    return campaignStatus(db, row, campaign);
-  });
+  const done = start
+    .then(() => loop.run())
+    .then(() => {
+      csv.flush();
+      progress(true);
+      return campaignStatus(db, row, campaign);
+    });
   return { runner, loop, done };
 }

@@ -38,7 +38,10 @@ export async function proposePoints(args: {
     warnings.push(
       `${args.generator.name} gave ${points.length} new point(s) of ${n}; ${args.fallback.name} proposes the other ${missing} (revert_to_random_when_seemingly_exhausted)`,
     );
-    const input2: GeneratorInput = { ...input, pending: [...input.pending, ...points.map((p) => p.point)] };
+    const input2: GeneratorInput = {
+      ...input,
+      pending: [...input.pending, ...points.map((p) => p.point)],
+    };
     take(await args.fallback.propose(input2, missing), args.fallback.name);
   }
   return { points, warnings };

@@ -9,7 +9,11 @@ import type { Parameter } from "../space/parameters.js";
  * with a message saying what differs. Returns the campaign to continue with (stored name, seed
  * and folder kept).
  */
-export function applyResumeChanges(stored: Campaign, changed: Campaign, trialsSoFar: number): Campaign {
+export function applyResumeChanges(
+  stored: Campaign,
+  changed: Campaign,
+  trialsSoFar: number,
+): Campaign {
   const problems: string[] = [];
   const storedParams = new Map(stored.parameters.map((p) => [p.name, p]));
   const changedNames = changed.parameters.map((p) => p.name);
@@ -27,8 +31,11 @@ export function applyResumeChanges(stored: Campaign, changed: Campaign, trialsSo
       `objectives differ: stored ${stored.objectives.map((o) => `${o.name}=${o.goal}`).join(" ")}, new ${changed.objectives.map((o) => `${o.name}=${o.goal}`).join(" ")}`,
     );
   if (JSON.stringify(stored.constraints) !== JSON.stringify(changed.constraints))
-    problems.push(`constraints differ: stored ${JSON.stringify(stored.constraints)}, new ${JSON.stringify(changed.constraints)}`);
-  if (stored.program !== changed.program) problems.push(`the program differs: stored "${stored.program}", new "${changed.program}"`);
+    problems.push(
+      `constraints differ: stored ${JSON.stringify(stored.constraints)}, new ${JSON.stringify(changed.constraints)}`,
+    );
+  if (stored.program !== changed.program)
+    problems.push(`the program differs: stored "${stored.program}", new "${changed.program}"`);
   if (stored.programStyle !== changed.programStyle) problems.push(`program_style differs`);
   if (changed.maxEval < trialsSoFar)
     problems.push(`max_eval ${changed.maxEval} is below the ${trialsSoFar} trials already made`);
@@ -37,13 +44,20 @@ export function applyResumeChanges(stored: Campaign, changed: Campaign, trialsSo
       "RESUME_INCOMPATIBLE",
       `cannot resume with these changes: ${problems.join("; ")}. Start a new campaign with "slurmopt run" for a different study`,
     );
-  return { ...changed, name: stored.name, seed: stored.seed, runDir: stored.runDir, workdir: stored.workdir };
+  return {
+    ...changed,
+    name: stored.name,
+    seed: stored.seed,
+    runDir: stored.runDir,
+    workdir: stored.workdir,
+  };
 }
 
 function parameterChange(a: Parameter, b: Parameter): string | null {
   if (a.kind !== b.kind) return `type changed from ${a.kind} to ${b.kind}`;
   if (a.kind === "range" && b.kind === "range") {
-    if (a.valueType !== b.valueType) return `value type changed from ${a.valueType} to ${b.valueType}`;
+    if (a.valueType !== b.valueType)
+      return `value type changed from ${a.valueType} to ${b.valueType}`;
     if (a.log !== b.log) return "log scale changed";
     if (b.low > a.low || b.high < a.high)
       return `range may only widen: stored ${a.low}..${a.high}, new ${b.low}..${b.high}`;
@@ -54,6 +68,8 @@ function parameterChange(a: Parameter, b: Parameter): string | null {
     return missing.length > 0 ? `choices may only be added; missing ${missing.join(", ")}` : null;
   }
   if (a.kind === "fixed" && b.kind === "fixed")
-    return String(a.value) === String(b.value) ? null : `fixed value changed from ${a.value} to ${b.value}`;
+    return String(a.value) === String(b.value)
+      ? null
+      : `fixed value changed from ${a.value} to ${b.value}`;
   return null;
 }

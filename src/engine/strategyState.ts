@@ -13,12 +13,16 @@ export interface NodeChoice {
  * have data (COMPLETED); failed trials don't count, and while results are awaited, free slots
  * keep getting points from the same node (as in Ax). The last node runs until the end.
  */
-export function currentNode(strategy: readonly StrategyNode[], trials: readonly TrialRow[]): NodeChoice {
+export function currentNode(
+  strategy: readonly StrategyNode[],
+  trials: readonly TrialRow[],
+): NodeChoice {
   const withData = new Map<number, number>();
   const proposed = new Map<number, number>();
   for (const t of trials) {
     proposed.set(t.node_position, (proposed.get(t.node_position) ?? 0) + 1);
-    if (t.state === "COMPLETED") withData.set(t.node_position, (withData.get(t.node_position) ?? 0) + 1);
+    if (t.state === "COMPLETED")
+      withData.set(t.node_position, (withData.get(t.node_position) ?? 0) + 1);
   }
   let position = 0;
   while (position < strategy.length - 1) {

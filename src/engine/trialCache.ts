@@ -27,7 +27,10 @@ export class TrialCache {
     const changed = listTrialsChangedSince(this.db, this.campaignId, this.rev);
     for (const row of changed) {
       const old = this.byId.get(row.id);
-      const point = old && old.row.params_json === row.params_json ? old.point : (JSON.parse(row.params_json) as Point);
+      const point =
+        old && old.row.params_json === row.params_json
+          ? old.point
+          : (JSON.parse(row.params_json) as Point);
       this.byId.set(row.id, { row, point });
       if (row.rev > this.rev) this.rev = row.rev;
     }

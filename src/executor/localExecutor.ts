@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -15,7 +23,11 @@ import type {
 } from "./executor.js";
 import { attemptKey } from "./executor.js";
 import { EXIT_STATUS_FILE, STDERR_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
-import { isSameProcessRunning, processStartTicks, processesByAttemptDir } from "./processStartTime.js";
+import {
+  isSameProcessRunning,
+  processStartTicks,
+  processesByAttemptDir,
+} from "./processStartTime.js";
 
 /**
  * The wrapper every local attempt runs in: the program runs in a subshell exactly as
@@ -46,7 +58,6 @@ interface Running {
   killTimer: NodeJS.Timeout | null;
   fault: "TIMEOUT" | "CANCELLED" | null;
 }
-
 
 /** Runs attempts as local processes, each in its own process group. */
 export class LocalExecutor implements Executor {
@@ -228,7 +239,11 @@ export class LocalExecutor implements Executor {
         fault: null,
       };
       this.running.set(attemptKey(q), r);
-      findings.push({ attemptId: q.attemptId, found: "tracked", record: record(r.pid > 0 ? r.pid : null, ticks) });
+      findings.push({
+        attemptId: q.attemptId,
+        found: "tracked",
+        record: record(r.pid > 0 ? r.pid : null, ticks),
+      });
       if (pid !== null) {
         if (q.remainingMs !== null)
           r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
@@ -255,7 +270,8 @@ export class LocalExecutor implements Executor {
         exitCode: null,
         signal: null,
         fault: "LOST",
-        faultReason: "lost: the process ended without an exit status while no controller watched it",
+        faultReason:
+          "lost: the process ended without an exit status while no controller watched it",
         stdout: readOutput(join(r.attempt.dir, STDOUT_FILE)),
         startTime: r.startTime,
         endTime: Date.now(),

@@ -65,7 +65,11 @@ export function parseStrategyText(text: string, where: string): StrategyNode[] {
 }
 
 /** Sobol for max(5, 2*d) trials with data, then the given model (GP by default), like Ax. */
-export function defaultStrategy(freeDims: number, model: ModelName = "gp", label = "GP"): StrategyNode[] {
+export function defaultStrategy(
+  freeDims: number,
+  model: ModelName = "gp",
+  label = "GP",
+): StrategyNode[] {
   const sobol = Math.max(5, 2 * freeDims);
   return [
     { model: "sobol", label: "SOBOL", trials: sobol },

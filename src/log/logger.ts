@@ -11,7 +11,11 @@ export function createLogger(options: { file?: string; level?: string; tty?: boo
   const targets: pino.TransportTargetOptions[] = [];
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
-    targets.push({ target: "pino/file", level, options: { destination: options.file, mkdir: true } });
+    targets.push({
+      target: "pino/file",
+      level,
+      options: { destination: options.file, mkdir: true },
+    });
   }
   if (options.tty ?? process.stderr.isTTY) {
     targets.push({

@@ -93,17 +93,27 @@ export function formatStatus(s: CampaignStatus): string {
     `trials: ${done}/${s.max_eval} finished: ${c.COMPLETED} completed, ${c.FAILED} failed, ${c.TIMEOUT} timed out, ${c.CANCELLED} cancelled; ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued`,
   ];
   const fmt = (t: TrialSummary): string =>
-    `  #${t.trial_index} ${Object.entries(t.results).map(([k, v]) => `${k}=${v}`).join(" ")}  at ${Object.entries(t.parameters).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+    `  #${t.trial_index} ${Object.entries(t.results)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}  at ${Object.entries(t.parameters)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`;
   if (s.best.length === 1) lines.push("best:", fmt(s.best[0]!));
-  else if (s.best.length > 1) lines.push(`Pareto-optimal trials (${s.best.length}):`, ...s.best.map(fmt));
+  else if (s.best.length > 1)
+    lines.push(`Pareto-optimal trials (${s.best.length}):`, ...s.best.map(fmt));
   else lines.push("best: none yet");
   if (s.generation_ms.mean !== null)
     lines.push(
-      `proposal time: mean ${s.generation_ms.mean.toFixed(1)} ms per trial (${Object.entries(s.generation_ms.by_node).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")})`,
+      `proposal time: mean ${s.generation_ms.mean.toFixed(1)} ms per trial (${Object.entries(
+        s.generation_ms.by_node,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+        .join(", ")})`,
     );
   if (s.recent_failures.length > 0) {
     lines.push("recent failures:");
-    for (const f of s.recent_failures) lines.push(`  #${f.trial_index} ${f.state}: ${f.reason ?? "no reason recorded"}`);
+    for (const f of s.recent_failures)
+      lines.push(`  #${f.trial_index} ${f.state}: ${f.reason ?? "no reason recorded"}`);
   }
   return lines.join("\n");
 }

@@ -1,8 +1,12 @@
 import type { Objective } from "../generators/generator.js";
 
 /** Indices of the points no other point dominates (all objectives at least as good, one better). */
-export function paretoFront(values: readonly Readonly<Record<string, number>>[], objectives: readonly Objective[]): number[] {
-  const better = (a: number, b: number, goal: "min" | "max"): boolean => (goal === "min" ? a < b : a > b);
+export function paretoFront(
+  values: readonly Readonly<Record<string, number>>[],
+  objectives: readonly Objective[],
+): number[] {
+  const better = (a: number, b: number, goal: "min" | "max"): boolean =>
+    goal === "min" ? a < b : a > b;
   const front: number[] = [];
   values.forEach((v, i) => {
     const dominated = values.some((w, j) => {

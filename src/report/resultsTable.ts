@@ -14,7 +14,8 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
   const extraKeys = new Set<string>();
   for (const t of trials) {
     if (!t.extras_json) continue;
-    for (const k of Object.keys(JSON.parse(t.extras_json) as Record<string, string>)) extraKeys.add(k);
+    for (const k of Object.keys(JSON.parse(t.extras_json) as Record<string, string>))
+      extraKeys.add(k);
   }
   const extras = [...extraKeys].sort();
   const header = [
@@ -60,8 +61,12 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
       t.generation_ms === null ? "" : t.generation_ms.toFixed(1),
       t.reason ?? "",
       ...extras.map((k) => extra[k] ?? ""),
-      ...campaign.objectives.map((o) => (results[o.name] === undefined ? "" : String(results[o.name]))),
-      ...campaign.parameters.map((p) => (params[p.name] === undefined ? "" : formatValue(params[p.name]!))),
+      ...campaign.objectives.map((o) =>
+        results[o.name] === undefined ? "" : String(results[o.name]),
+      ),
+      ...campaign.parameters.map((p) =>
+        params[p.name] === undefined ? "" : formatValue(params[p.name]!),
+      ),
     ];
   });
   return [header, ...rows];

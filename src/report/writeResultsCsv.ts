@@ -10,7 +10,12 @@ import { resultsTable } from "./resultsTable.js";
 export const RESULTS_CSV = "results.csv";
 
 /** Rewrites results.csv atomically (temporary file, then rename) from the store. */
-export function writeResultsCsv(db: Db, campaignId: number, campaign: Campaign, dir: string): string {
+export function writeResultsCsv(
+  db: Db,
+  campaignId: number,
+  campaign: Campaign,
+  dir: string,
+): string {
   const path = join(dir, RESULTS_CSV);
   const text = stringify(resultsTable(campaign, listTrials(db, campaignId)));
   const tmp = `${path}.${process.pid}.tmp`;

@@ -12,7 +12,12 @@ export type Expr =
   | { readonly type: "num"; readonly value: number }
   | { readonly type: "var"; readonly name: string }
   | { readonly type: "neg"; readonly arg: Expr }
-  | { readonly type: "bin"; readonly op: "+" | "-" | "*" | "/"; readonly left: Expr; readonly right: Expr };
+  | {
+      readonly type: "bin";
+      readonly op: "+" | "-" | "*" | "/";
+      readonly left: Expr;
+      readonly right: Expr;
+    };
 
 export type ComparisonOp = "<=" | ">=" | "==" | "!=";
 
@@ -74,7 +79,8 @@ function tokenize(text: string): Token[] {
       i++;
       continue;
     }
-    if (ch === "=") fail(text, `a single "=" at position ${i + 1}; use "==" for equality or "<=" / ">="`);
+    if (ch === "=")
+      fail(text, `a single "=" at position ${i + 1}; use "==" for equality or "<=" / ">="`);
     fail(
       text,
       `unexpected character "${ch}" at position ${i + 1}; constraints use numbers, parameter names, + - * / ( ) and one of <= >= == !=`,
@@ -148,7 +154,10 @@ class Parser {
       this.i++;
       return e;
     }
-    fail(this.text, `expected a number or a parameter name at position ${t.pos + 1}, got "${t.value}"`);
+    fail(
+      this.text,
+      `expected a number or a parameter name at position ${t.pos + 1}, got "${t.value}"`,
+    );
   }
 }
 

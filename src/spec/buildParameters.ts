@@ -10,7 +10,9 @@ export interface Warnings {
 }
 
 /** Accepts the list form or the map form `{x: {type: range, bounds: [0, 1]}}`. */
-export function normalizeParameterList(raw: readonly RawParameter[] | Record<string, unknown>): RawParameter[] {
+export function normalizeParameterList(
+  raw: readonly RawParameter[] | Record<string, unknown>,
+): RawParameter[] {
   if (Array.isArray(raw)) return raw as RawParameter[];
   return Object.entries(raw).map(([name, body], i) => {
     const candidate = { name, ...(typeof body === "object" && body !== null ? body : {}) };
@@ -41,7 +43,10 @@ export function buildParameters(raw: readonly RawParameter[], warnings: Warnings
     if (p.type === "choice") {
       const values = [...p.values];
       if (new Set(values.map(String)).size !== values.length)
-        throw new InputError("SPEC_INVALID", `${where}: choice values repeat; list each value once`);
+        throw new InputError(
+          "SPEC_INVALID",
+          `${where}: choice values repeat; list each value once`,
+        );
       return {
         kind: "choice",
         name: p.name,
@@ -65,7 +70,9 @@ function buildRange(
   if (!Number.isFinite(low) || !Number.isFinite(high))
     throw new InputError("SPEC_INVALID", `${where}: bounds must be finite numbers`);
   if (low > high) {
-    warnings.warn(`${where}: lower bound ${low} > upper bound ${high}; swapped them (as OmniOpt2 does)`);
+    warnings.warn(
+      `${where}: lower bound ${low} > upper bound ${high}; swapped them (as OmniOpt2 does)`,
+    );
     [low, high] = [high, low];
   }
   if (low === high)

@@ -28,6 +28,9 @@ export function loadSpecFile(path: string): Record<string, unknown> {
     );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data))
-    throw new InputError("SPEC_INVALID", `spec file ${path} must hold a mapping of spec fields (name, parameters, program, ...)`);
+    throw new InputError(
+      "SPEC_INVALID",
+      `spec file ${path} must hold a mapping of spec fields (name, parameters, program, ...)`,
+    );
   return data as Record<string, unknown>;
 }

@@ -94,10 +94,7 @@ export const specSchema = z.strictObject({
   name: z.string(),
   run_dir: z.string().optional(),
   workdir: z.string().optional(),
-  parameters: z.union([
-    z.array(parameterSchema).min(1),
-    z.record(z.string(), z.unknown()),
-  ]),
+  parameters: z.union([z.array(parameterSchema).min(1), z.record(z.string(), z.unknown())]),
   constraints: z.array(z.string()).optional(),
   objectives: z
     .union([z.array(objectiveSchema).min(1), z.record(z.string(), z.enum(["min", "max"]))])

@@ -4,7 +4,10 @@ import type { z } from "zod";
 export function formatZodIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): string {
   return issues
     .map((issue) => {
-      const path = [prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)))]
+      const path = [
+        prefix,
+        ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))),
+      ]
         .filter((s) => s !== "")
         .join(".")
         .replace(/\.\[/g, "[");

@@ -7,11 +7,11 @@ export function insertCampaign(
   c: { uid: string; name: string; dir: string; specJson: string },
   now = Date.now(),
 ): CampaignRow {
-  const info = sql(db, 
-      `INSERT INTO campaigns (uid, name, dir, spec_json, state, created_at, updated_at)
+  const info = sql(
+    db,
+    `INSERT INTO campaigns (uid, name, dir, spec_json, state, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`,
-    )
-    .run(c.uid, c.name, c.dir, c.specJson, now, now);
+  ).run(c.uid, c.name, c.dir, c.specJson, now, now);
   return getCampaignById(db, Number(info.lastInsertRowid))!;
 }
 
@@ -49,12 +49,10 @@ export function addCampaignEvent(
   message: string,
   now = Date.now(),
 ): void {
-  sql(db, `INSERT INTO campaign_events (campaign_id, time, level, message) VALUES (?, ?, ?, ?)`).run(
-    campaignId,
-    now,
-    level,
-    message,
-  );
+  sql(
+    db,
+    `INSERT INTO campaign_events (campaign_id, time, level, message) VALUES (?, ?, ?, ?)`,
+  ).run(campaignId, now, level, message);
 }
 
 export function recentCampaignEvents(
@@ -62,8 +60,8 @@ export function recentCampaignEvents(
   campaignId: number,
   limit: number,
 ): { time: number; level: string; message: string }[] {
-  return sql(db, 
-      `SELECT time, level, message FROM campaign_events WHERE campaign_id = ? ORDER BY id DESC LIMIT ?`,
-    )
-    .all(campaignId, limit) as { time: number; level: string; message: string }[];
+  return sql(
+    db,
+    `SELECT time, level, message FROM campaign_events WHERE campaign_id = ? ORDER BY id DESC LIMIT ?`,
+  ).all(campaignId, limit) as { time: number; level: string; message: string }[];
 }

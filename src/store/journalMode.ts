@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 /** Filesystems where SQLite's WAL (shared memory) is unsafe: use a rollback journal there. */
-const NETWORK_FS = /^(nfs|nfs4|cifs|smb3?|lustre|gpfs|beegfs|fuse\..*|ceph|glusterfs|9p|afs|pvfs2|orangefs)$/;
+const NETWORK_FS =
+  /^(nfs|nfs4|cifs|smb3?|lustre|gpfs|beegfs|fuse\..*|ceph|glusterfs|9p|afs|pvfs2|orangefs)$/;
 
 /** The filesystem type of the mount holding `path` (longest mount-point prefix in /proc/mounts). */
 export function filesystemTypeOf(path: string, mountsText?: string): string | null {

@@ -27,9 +27,14 @@ export function openStore(path: string, options: OpenOptions): Db {
     );
   let db: Db;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: !options.create,
+    });
   } catch (e) {
-    throw new StateError("STORE_ERROR", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+    throw new StateError("STORE_ERROR", `cannot open ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   if (!exists) chmodSync(path, 0o600);
   db.pragma("busy_timeout = 10000");

@@ -3,15 +3,14 @@
 export type CampaignState = "RUNNING" | "STOPPED" | "COMPLETED" | "FAILED" | "CANCELLED";
 
 export type TrialState =
-  | "PROPOSED"
-  | "SUBMITTED"
-  | "RUNNING"
-  | "COMPLETED"
-  | "FAILED"
-  | "TIMEOUT"
-  | "CANCELLED";
+  "PROPOSED" | "SUBMITTED" | "RUNNING" | "COMPLETED" | "FAILED" | "TIMEOUT" | "CANCELLED";
 
-export const FINAL_TRIAL_STATES: readonly TrialState[] = ["COMPLETED", "FAILED", "TIMEOUT", "CANCELLED"];
+export const FINAL_TRIAL_STATES: readonly TrialState[] = [
+  "COMPLETED",
+  "FAILED",
+  "TIMEOUT",
+  "CANCELLED",
+];
 export const ACTIVE_TRIAL_STATES: readonly TrialState[] = ["PROPOSED", "SUBMITTED", "RUNNING"];
 
 export type AttemptState = "CREATED" | "SUBMITTED" | "RUNNING" | "FINISHED";

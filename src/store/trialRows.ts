@@ -43,8 +43,10 @@ export interface AttemptEnd {
 }
 
 export function nextTrialIndex(db: Db, campaignId: number): number {
-  const row = sql(db, `SELECT COALESCE(MAX(trial_index) + 1, 0) AS n FROM trials WHERE campaign_id = ?`)
-    .get(campaignId) as { n: number };
+  const row = sql(
+    db,
+    `SELECT COALESCE(MAX(trial_index) + 1, 0) AS n FROM trials WHERE campaign_id = ?`,
+  ).get(campaignId) as { n: number };
   return row.n;
 }
 
@@ -59,7 +61,8 @@ export function insertProposedTrials(
   attemptFor: (trialIndex: number) => NewAttempt,
   now = Date.now(),
 ): TrialWithAttempt[] {
-  const insertTrial = sql(db, 
+  const insertTrial = sql(
+    db,
     `INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node,
        node_position, generation_ms, created_at, program_string)
      VALUES (?, ?, 'PROPOSED', ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,21 +92,23 @@ export function insertProposedTrials(
 }
 
 function insertAttempt(db: Db, trialId: number, attemptNo: number, a: NewAttempt): AttemptRow {
-  const info = sql(db, 
-      `INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir)
+  const info = sql(
+    db,
+    `INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir)
        VALUES (?, ?, 'CREATED', ?, ?, ?)`,
-    )
-    .run(trialId, attemptNo, a.executor, a.jobName, a.dir);
+  ).run(trialId, attemptNo, a.executor, a.jobName, a.dir);
   return getAttempt(db, Number(info.lastInsertRowid))!;
 }
 
 /** Stores job ids / pids right after submission, together with the state change. */
 export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = Date.now()): void {
-  const upAttempt = sql(db, 
+  const upAttempt = sql(
+    db,
     `UPDATE attempts SET state = 'SUBMITTED', job_id = ?, array_task_id = ?, pid = ?, pid_start = ?,
        submit_time = ? WHERE id = ? AND state = 'CREATED'`,
   );
-  const upTrial = sql(db, 
+  const upTrial = sql(
+    db,
     `UPDATE trials SET state = 'SUBMITTED', submit_time = COALESCE(submit_time, ?)
      WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state = 'PROPOSED'`,
   );
@@ -115,13 +120,20 @@ export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = 
   }).immediate();
 }
 
-export function recordStarted(db: Db, attemptId: number, time: number, hostname: string | null): void {
+export function recordStarted(
+  db: Db,
+  attemptId: number,
+  time: number,
+  hostname: string | null,
+): void {
   db.transaction(() => {
-    sql(db, 
+    sql(
+      db,
       `UPDATE attempts SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
          hostname = COALESCE(?, hostname) WHERE id = ? AND state IN ('CREATED', 'SUBMITTED')`,
     ).run(time, hostname, attemptId);
-    sql(db, 
+    sql(
+      db,
       `UPDATE trials SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
          hostname = COALESCE(?, hostname)
        WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state IN ('PROPOSED', 'SUBMITTED')`,
@@ -145,13 +157,24 @@ export function recordAttemptEnd(
     .transaction(() => {
       const attempt = getAttempt(db, attemptId);
       if (!attempt || attempt.state === "FINISHED") return null;
-      sql(db, 
+      sql(
+        db,
         `UPDATE attempts SET state = 'FINISHED', end_time = ?, start_time = COALESCE(start_time, ?),
            exit_code = ?, signal = ?, fault = ?, reason = ?, hostname = COALESCE(?, hostname)
          WHERE id = ?`,
-      ).run(end.endTime, end.startTime, end.exitCode, end.signal, end.fault, end.reason, end.hostname, attemptId);
+      ).run(
+        end.endTime,
+        end.startTime,
+        end.exitCode,
+        end.signal,
+        end.fault,
+        end.reason,
+        end.hostname,
+        attemptId,
+      );
       if (outcome) {
-        sql(db, 
+        sql(
+          db,
           `UPDATE trials SET state = ?, end_time = ?, start_time = COALESCE(start_time, ?),
              results_json = ?, sems_json = ?, extras_json = ?, exit_code = ?, signal = ?, reason = ?,
              hostname = COALESCE(?, hostname)
@@ -190,23 +213,28 @@ export function getAttempt(db: Db, id: number): AttemptRow | undefined {
 }
 
 export function listTrials(db: Db, campaignId: number): TrialRow[] {
-  return sql(db, `SELECT * FROM trials WHERE campaign_id = ? ORDER BY trial_index`)
-    .all(campaignId) as TrialRow[];
+  return sql(db, `SELECT * FROM trials WHERE campaign_id = ? ORDER BY trial_index`).all(
+    campaignId,
+  ) as TrialRow[];
 }
 
 /** Attempts not yet finished, with their trials (for the loop and for resume). */
 export function listOpenAttempts(db: Db, campaignId: number): TrialWithAttempt[] {
-  const rows = sql(db, 
-      `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
+  const rows = sql(
+    db,
+    `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
        WHERE t.campaign_id = ? AND a.state != 'FINISHED' ORDER BY t.trial_index`,
-    )
-    .all(campaignId) as { attempt_id: number; trial_id: number }[];
-  return rows.map((r) => ({ trial: getTrial(db, r.trial_id)!, attempt: getAttempt(db, r.attempt_id)! }));
+  ).all(campaignId) as { attempt_id: number; trial_id: number }[];
+  return rows.map((r) => ({
+    trial: getTrial(db, r.trial_id)!,
+    attempt: getAttempt(db, r.attempt_id)!,
+  }));
 }
 
 export function listAttempts(db: Db, trialId: number): AttemptRow[] {
-  return sql(db, `SELECT * FROM attempts WHERE trial_id = ? ORDER BY attempt_no`)
-    .all(trialId) as AttemptRow[];
+  return sql(db, `SELECT * FROM attempts WHERE trial_id = ? ORDER BY attempt_no`).all(
+    trialId,
+  ) as AttemptRow[];
 }
 
 export function countTrialsByState(db: Db, campaignId: number): Record<TrialState, number> {
@@ -219,8 +247,10 @@ export function countTrialsByState(db: Db, campaignId: number): Record<TrialStat
     TIMEOUT: 0,
     CANCELLED: 0,
   };
-  const rows = sql(db, `SELECT state, COUNT(*) AS n FROM trials WHERE campaign_id = ? GROUP BY state`)
-    .all(campaignId) as { state: TrialState; n: number }[];
+  const rows = sql(
+    db,
+    `SELECT state, COUNT(*) AS n FROM trials WHERE campaign_id = ? GROUP BY state`,
+  ).all(campaignId) as { state: TrialState; n: number }[];
   for (const r of rows) counts[r.state] = r.n;
   return counts;
 }
@@ -235,7 +265,9 @@ export function listTrialsChangedSince(db: Db, campaignId: number, rev: number):
 
 /** Ids of the attempts sharing a job name, in submission order (array task index order). */
 export function attemptIdsWithJobName(db: Db, jobName: string): number[] {
-  return (sql(db, `SELECT id FROM attempts WHERE job_name = ? ORDER BY id`).all(jobName) as { id: number }[]).map(
-    (r) => r.id,
-  );
+  return (
+    sql(db, `SELECT id FROM attempts WHERE job_name = ? ORDER BY id`).all(jobName) as {
+      id: number;
+    }[]
+  ).map((r) => r.id);
 }

@@ -35,7 +35,9 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
 function states(dir: string): string[] {
   const db = new Database(join(dir, "campaign.db"), { readonly: true });
   try {
-    return (db.prepare("SELECT state FROM trials ORDER BY trial_index").all() as { state: string }[]).map((r) => r.state);
+    return (
+      db.prepare("SELECT state FROM trials ORDER BY trial_index").all() as { state: string }[]
+    ).map((r) => r.state);
   } finally {
     db.close();
   }
@@ -44,13 +46,18 @@ function states(dir: string): string[] {
 describe("one controller per campaign", () => {
   it("refuses a second controller with the owner's details; stop ends the first, cancel ends the trials", async () => {
     const cwd = testDir("lock");
-    const first = spawn(process.execPath, [CLI, "run", spec(cwd, "lk", 6, 30), "--quiet"], { cwd, stdio: "ignore" });
+    const first = spawn(process.execPath, [CLI, "run", spec(cwd, "lk", 6, 30), "--quiet"], {
+      cwd,
+      stdio: "ignore",
+    });
     const firstEnded = new Promise<number | null>((r) => first.on("exit", (c) => r(c)));
     const dir = join(cwd, "runs", "lk", "0");
     await waitFor(() => existsSync(join(dir, "controller.json")));
     const second = await runCli(["resume", dir, "--quiet"], { cwd });
     expect(second.code).toBe(3);
-    expect(second.stderr).toMatch(new RegExp(`driven by another controller on .* \\(pid ${first.pid}`));
+    expect(second.stderr).toMatch(
+      new RegExp(`driven by another controller on .* \\(pid ${first.pid}`),
+    );
     const stop = await runCli(["stop", dir, "--wait", "30"], { cwd });
     expect(stop.code, stop.stderr).toBe(0);
     expect(await firstEnded).toBe(0);
@@ -67,12 +74,22 @@ describe("one controller per campaign", () => {
     const dir = join(cwd, "runs", "to", "0");
     // A controller on another node died: its lock stays, its heartbeat stops.
     mkdirSync(join(dir, "controller.lock"));
-    writeFileSync(join(dir, "controller.json"), JSON.stringify({ host: "node-gone-17", pid: 4242, pidStart: 1, startedAt: Date.now() - 600_000 }));
+    writeFileSync(
+      join(dir, "controller.json"),
+      JSON.stringify({
+        host: "node-gone-17",
+        pid: 4242,
+        pidStart: 1,
+        startedAt: Date.now() - 600_000,
+      }),
+    );
     const old = new Date(Date.now() - 5 * 60_000);
     utimesSync(join(dir, "controller.lock"), old, old);
     const r = await runCli(["resume", dir, "--max_eval", "4", "--quiet"], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/taking over the campaign from the controller on node-gone-17 \(pid 4242\): no heartbeat for \d+ s/);
+    expect(r.stderr).toMatch(
+      /taking over the campaign from the controller on node-gone-17 \(pid 4242\): no heartbeat for \d+ s/,
+    );
     expect(states(dir)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED"]);
   });
 
@@ -82,7 +99,10 @@ describe("one controller per campaign", () => {
     expect(r0.code).toBe(0);
     const dir = join(cwd, "runs", "fl", "0");
     mkdirSync(join(dir, "controller.lock"));
-    writeFileSync(join(dir, "controller.json"), JSON.stringify({ host: "node-alive-3", pid: 99, pidStart: 1, startedAt: Date.now() }));
+    writeFileSync(
+      join(dir, "controller.json"),
+      JSON.stringify({ host: "node-alive-3", pid: 99, pidStart: 1, startedAt: Date.now() }),
+    );
     const r = await runCli(["resume", dir, "--quiet"], { cwd });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/driven by another controller on node-alive-3 \(pid 99/);
@@ -94,12 +114,30 @@ describe("one controller per campaign", () => {
     expect((await runCli(["run", path, "--quiet"], { cwd })).code).toBe(0);
     const dir = join(cwd, "runs", "rc", "0");
     const narrowed = join(cwd, "narrow.json");
-    writeFileSync(narrowed, JSON.stringify({ name: "rc", parameters: [{ name: "x", type: "range", bounds: [0, 0.5] }], program: `sleep 0; echo "RESULT: %(x)"`, max_eval: 4, strategy: "SOBOL" }));
+    writeFileSync(
+      narrowed,
+      JSON.stringify({
+        name: "rc",
+        parameters: [{ name: "x", type: "range", bounds: [0, 0.5] }],
+        program: `sleep 0; echo "RESULT: %(x)"`,
+        max_eval: 4,
+        strategy: "SOBOL",
+      }),
+    );
     const r = await runCli(["resume", dir, "--spec", narrowed], { cwd });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/parameter "x": range may only widen: stored 0\.\.1, new 0\.\.0\.5/);
     const widened = join(cwd, "widen.json");
-    writeFileSync(widened, JSON.stringify({ name: "rc", parameters: [{ name: "x", type: "range", bounds: [-1, 2] }], program: `sleep 0; echo "RESULT: %(x)"`, max_eval: 4, strategy: "SOBOL" }));
+    writeFileSync(
+      widened,
+      JSON.stringify({
+        name: "rc",
+        parameters: [{ name: "x", type: "range", bounds: [-1, 2] }],
+        program: `sleep 0; echo "RESULT: %(x)"`,
+        max_eval: 4,
+        strategy: "SOBOL",
+      }),
+    );
     const r2 = await runCli(["resume", dir, "--spec", widened, "--quiet"], { cwd });
     expect(r2.code, r2.stderr).toBe(0);
     expect(states(dir)).toHaveLength(4);

@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import { CLI, runCli, testDir } from "../../helpers/runCli.js";
 
 /** A campaign whose program logs every run (trial index) to runs.log, so duplicates show. */
-function writeSpec(cwd: string, name: string, maxEval: number, parallelism: number, sleepExpr: string): string {
+function writeSpec(
+  cwd: string,
+  name: string,
+  maxEval: number,
+  parallelism: number,
+  sleepExpr: string,
+): string {
   const spec = {
     name,
     parameters: [{ name: "x", type: "range", bounds: [0, 1] }],
@@ -48,7 +54,11 @@ function trialStates(dir: string): { state: string; attempts: number }[] {
 
 /** Starts the CLI, returns a function that SIGKILLs it and waits for its end. */
 function startCli(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -74,7 +84,12 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const POINTS = ["after-trial-rows", "after-submit-before-record", "collect-before-write", "results-csv-rewrite"] as const;
+const POINTS = [
+  "after-trial-rows",
+  "after-submit-before-record",
+  "collect-before-write",
+  "results-csv-rewrite",
+] as const;
 
 describe("crash safety with the local executor (SIGKILL, real processes)", () => {
   it.each(POINTS)("loses nothing and runs nothing twice when killed at %s", async (point) => {
@@ -120,6 +135,7 @@ describe("crash safety with the local executor (SIGKILL, real processes)", () =>
     expect(states.filter((s) => s.state === "COMPLETED")).toHaveLength(40);
     const counts = runCounts(cwd);
     expect(counts.size).toBe(40);
-    for (const [trial, n] of counts) expect(n, `trial ${trial} ran ${n} times (seed ${seed})`).toBe(1);
+    for (const [trial, n] of counts)
+      expect(n, `trial ${trial} ran ${n} times (seed ${seed})`).toBe(1);
   }, 400_000);
 });

@@ -45,7 +45,8 @@ describe("local campaigns (real processes, real SQLite)", () => {
     const dir = join(cwd, "runs", "faults", "0");
     const rows = trials(dir);
     expect(rows).toHaveLength(8);
-    const byMode = (m: string) => rows.filter((t) => (JSON.parse(t.params_json) as { mode: string }).mode === m);
+    const byMode = (m: string) =>
+      rows.filter((t) => (JSON.parse(t.params_json) as { mode: string }).mode === m);
     for (const t of byMode("ok")) expect(t.state).toBe("COMPLETED");
     for (const t of byMode("slow")) {
       expect(t.state).toBe("TIMEOUT");
@@ -62,10 +63,17 @@ describe("local campaigns (real processes, real SQLite)", () => {
     }
     const csv = readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(9);
-    expect(csv[0]).toMatch(/^trial_index,arm_name,submit_time,queue_time,start_time,end_time,run_time,program_string,exit_code,signal,hostname,trial_status,generation_node/);
+    expect(csv[0]).toMatch(
+      /^trial_index,arm_name,submit_time,queue_time,start_time,end_time,run_time,program_string,exit_code,signal,hostname,trial_status,generation_node/,
+    );
     const status = await runCli(["status", dir, "--json"], { cwd });
     expect(status.code).toBe(0);
-    const s = JSON.parse(status.stdout) as { state: string; counts: Record<string, number>; best: { results: { RESULT: number } }[]; recent_failures: unknown[] };
+    const s = JSON.parse(status.stdout) as {
+      state: string;
+      counts: Record<string, number>;
+      best: { results: { RESULT: number } }[];
+      recent_failures: unknown[];
+    };
     expect(s.state).toBe("COMPLETED");
     expect(s.counts.COMPLETED).toBe(2);
     expect(s.best[0]!.results.RESULT).toBe(1);
@@ -78,16 +86,32 @@ describe("local campaigns (real processes, real SQLite)", () => {
     const r = await runCli(
       [
         "run",
-        "--experiment_name", "omni",
-        "--parameter", "x", "range", "1", "9", "int",
-        "--parameter", "y", "choice", "5,7",
-        "--result_names", "RESULT=max",
-        "--run_program", program,
-        "--max_eval", "6",
-        "--num_parallel_jobs", "2",
-        "--num_random_steps", "6",
-        "--model", "SOBOL",
-        "--seed", "3",
+        "--experiment_name",
+        "omni",
+        "--parameter",
+        "x",
+        "range",
+        "1",
+        "9",
+        "int",
+        "--parameter",
+        "y",
+        "choice",
+        "5,7",
+        "--result_names",
+        "RESULT=max",
+        "--run_program",
+        program,
+        "--max_eval",
+        "6",
+        "--num_parallel_jobs",
+        "2",
+        "--num_random_steps",
+        "6",
+        "--model",
+        "SOBOL",
+        "--seed",
+        "3",
         "--force_local_execution",
       ],
       { cwd },
