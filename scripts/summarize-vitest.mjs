@@ -37,5 +37,7 @@ for (const file of report.testResults ?? []) {
 }
 if (ci) failed += skipped;
 if (flag === "--counts-file" && countsFile) writeFileSync(countsFile, `${passed} ${failed}\n`);
-console.log(`${passed} passed, ${failed} failed${ci || skipped === 0 ? "" : `, ${skipped} skipped`}`);
+console.log(
+  `${passed} passed, ${failed} failed${ci || skipped === 0 ? "" : `, ${skipped} skipped`}`,
+);
 process.exit(failed > 0 ? 1 : 0);
