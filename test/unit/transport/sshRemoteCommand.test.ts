@@ -39,7 +39,7 @@ describe("remoteScript", () => {
       "export PATH",
       `SLURMOPT_X='a'\\''b'`,
       "export SLURMOPT_X",
-      `cd "$HOME"/'runs/c 1' || { echo "slurmopt: cannot change to directory "\"$HOME\"/'runs/c 1' >&2; exit 1; }`,
+      `cd "$HOME"/'runs/c 1' || { echo "slurmopt: cannot change to directory ""$HOME"/'runs/c 1' >&2; exit 1; }`,
       "exec squeue",
       "",
     ]);
