@@ -97,7 +97,7 @@ export function prepareData(input: GeneratorInput, rng: Rng, power = true): Prep
   }
   for (let j = 0; j < nf; j++) {
     x.set(space.encode(input.failed[j]!), (nc + j) * d);
-    y[nc + j] = Number.isFinite(worst) ? worst : 0;
+    y[nc + j] = Number.isFinite(worst) ? worst + 1 : 0;
   }
   const cat = Int32Array.from(space.dimensions, (dim) =>
     dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,

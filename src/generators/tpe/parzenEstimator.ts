@@ -21,6 +21,8 @@ export interface ParzenEstimator {
   /** Levels of each dimension when it is an unordered categorical, else 0. */
   readonly cat: Int32Array;
   readonly m: number;
+  /** Independent per-dimension mixtures (product of mixtures) instead of one joint mixture. */
+  readonly univariate: boolean;
 }
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -39,16 +41,37 @@ export function buildParzen(
   xs: readonly Float64Array[],
   w: readonly number[],
   cat: Int32Array,
+  univariate = false,
 ): ParzenEstimator {
   const d = cat.length;
   const n = xs.length;
   const m = n + 1;
   const mus = new Float64Array(m * d);
   const sigmas = new Float64Array(m * d);
-  const sigma = Math.max(SIGMA0 * Math.max(n, 1) ** (-1 / (d + 4)), 1 / Math.min(100, n + 1));
+  const minSigma = 1 / Math.min(100, n + 1);
+  const sigma = Math.max(SIGMA0 * Math.max(n, 1) ** (-1 / (d + 4)), minSigma);
   for (let i = 0; i < n; i++) {
     mus.set(xs[i]!, i * d);
     sigmas.fill(sigma, i * d, (i + 1) * d);
+  }
+  if (univariate) {
+    // Optuna's univariate rule: each kernel as wide as the larger gap to its neighbours
+    // (the prior's centre 0.5 counts as a neighbour; the cube's ends bound the outer gaps).
+    for (let k = 0; k < d; k++) {
+      const order = Array.from({ length: n + 1 }, (_, i) => i).sort(
+        (a, b) => (a < n ? xs[a]![k]! : 0.5) - (b < n ? xs[b]![k]! : 0.5),
+      );
+      const at = (j: number): number =>
+        j < 0 ? 0 : j > n ? 1 : order[j]! < n ? xs[order[j]!]![k]! : 0.5;
+      for (let j = 0; j <= n; j++) {
+        const i = order[j]!;
+        if (i === n) continue;
+        const left = at(j) - at(j - 1);
+        const right = at(j + 1) - at(j);
+        const s = j === 0 ? right : j === n ? left : Math.max(left, right);
+        sigmas[i * d + k] = Math.min(1, Math.max(minSigma, s));
+      }
+    }
   }
   // prior component: centre of the cube, width of the cube
   mus.fill(0.5, n * d, m * d);
@@ -73,7 +96,7 @@ export function buildParzen(
     for (let l = 0; l < lv; l++) table[n * lv + l] = -Math.log(lv);
     catLogProbs.push(table);
   }
-  return { d, mus, sigmas, logWeights, catLogProbs, cat, m };
+  return { d, mus, sigmas, logWeights, catLogProbs, cat, m, univariate };
 }
 
 function logTruncNormal(x: number, mu: number, sigma: number): number {
@@ -82,9 +105,34 @@ function logTruncNormal(x: number, mu: number, sigma: number): number {
   return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - Math.log(Math.max(mass, 1e-300));
 }
 
+function kernelLog(p: ParzenEstimator, i: number, k: number, u: Float64Array): number {
+  const lv = p.cat[k]!;
+  return lv === 0
+    ? logTruncNormal(u[k]!, p.mus[i * p.d + k]!, p.sigmas[i * p.d + k]!)
+    : p.catLogProbs[k]![i * lv + level(u[k]!, lv)]!;
+}
+
+function logSumExp(terms: Float64Array): number {
+  let max = -Infinity;
+  for (const t of terms) if (t > max) max = t;
+  if (max === -Infinity) return max;
+  let sum = 0;
+  for (const t of terms) sum += Math.exp(t - max);
+  return max + Math.log(sum);
+}
+
 /** log density of the estimator at u. */
 export function logDensity(p: ParzenEstimator, u: Float64Array): number {
   const { d, m } = p;
+  if (p.univariate) {
+    let total = 0;
+    const terms = new Float64Array(m);
+    for (let k = 0; k < d; k++) {
+      for (let i = 0; i < m; i++) terms[i] = p.logWeights[i]! + kernelLog(p, i, k, u);
+      total += logSumExp(terms);
+    }
+    return total;
+  }
   let max = -Infinity;
   const terms = new Float64Array(m);
   for (let i = 0; i < m; i++) {
@@ -105,19 +153,21 @@ export function logDensity(p: ParzenEstimator, u: Float64Array): number {
 }
 
 /** A draw from the estimator (categorical dimensions at their bin centres). */
-export function sampleParzen(p: ParzenEstimator, rng: Rng): Float64Array {
-  const { d, m } = p;
+function pickComponent(p: ParzenEstimator, rng: Rng): number {
   let r = rng.uniform();
-  let comp = m - 1;
-  for (let i = 0; i < m; i++) {
+  for (let i = 0; i < p.m; i++) {
     r -= Math.exp(p.logWeights[i]!);
-    if (r <= 0) {
-      comp = i;
-      break;
-    }
+    if (r <= 0) return i;
   }
+  return p.m - 1;
+}
+
+export function sampleParzen(p: ParzenEstimator, rng: Rng): Float64Array {
+  const { d } = p;
+  let comp = pickComponent(p, rng);
   const u = new Float64Array(d);
   for (let k = 0; k < d; k++) {
+    if (p.univariate && k > 0) comp = pickComponent(p, rng);
     const lv = p.cat[k]!;
     if (lv === 0) {
       const mu = p.mus[comp * d + k]!;

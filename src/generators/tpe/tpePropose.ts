@@ -19,6 +19,8 @@ export interface TpeOptions {
   readonly startupTrials?: number;
   /** Candidates drawn from l(x) per proposal. Default 24. */
   readonly eiCandidates?: number;
+  /** Joint (multivariate) Parzen estimators instead of one per dimension. */
+  readonly multivariate?: boolean;
 }
 
 /** Stream tag for TPE's randomness ("TPE" in ASCII). */
@@ -65,6 +67,7 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
   const xs = obs.map((o) => space.encode(o.point));
   const liars = [...input.failed, ...input.pending].map((p) => space.encode(p));
   const nCand = opts.eiCandidates ?? 24;
+  const univariate = !(opts.multivariate ?? true);
   for (let c = 0; c < count; c++) {
     if (obs.length < startup) {
       const p = randomValidPoint(space, constraints, rng, excluded);
@@ -88,12 +91,14 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
       below.map((i) => xs[i]!),
       below.map((i) => weights[i]!),
       cat,
+      univariate,
     );
     const liarRows = [...liars, ...out.map((p) => space.encode(p))];
     const highPdf = buildParzen(
       [...above.map((i) => xs[i]!), ...liarRows],
       [...above.map((i) => weights[i]!), ...liarRows.map(() => 1)],
       cat,
+      univariate,
     );
     let best: { u: Float64Array; score: number } | null = null;
     let drawn = 0;
