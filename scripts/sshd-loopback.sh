@@ -55,16 +55,21 @@ KNOWN_HOSTS_UNKNOWN=$DIR/known_hosts_unknown
 EOF
 }
 
+# OpenSSH plus the tools this script uses: ss (iproute2), ps (procps), flock (util-linux).
 ensure_sshd_installed() {
-  if [ -x "$SSHD_BIN" ] && command -v ssh-keygen >/dev/null && command -v ssh >/dev/null; then
-    return
-  fi
+  local missing=()
+  [ -x "$SSHD_BIN" ] || missing+=(openssh-server)
+  command -v ssh >/dev/null && command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+  command -v ss >/dev/null || missing+=(iproute2)
+  command -v ps >/dev/null || missing+=(procps)
+  command -v flock >/dev/null || missing+=(util-linux)
+  [ ${#missing[@]} -eq 0 ] && return
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    die "OpenSSH server not found and cannot install it (needs root on Debian/Ubuntu): apt-get install openssh-server openssh-client"
+    die "missing ${missing[*]} and cannot install (needs root on Debian/Ubuntu): apt-get install ${missing[*]}"
   fi
-  echo "sshd-loopback: installing openssh-server" >&2
+  echo "sshd-loopback: installing ${missing[*]}" >&2
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
   SSHD_BIN="$(command -v sshd || echo /usr/sbin/sshd)"
   [ -x "$SSHD_BIN" ] || die "openssh-server installed but sshd not found"
 }
