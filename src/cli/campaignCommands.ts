@@ -7,7 +7,7 @@ import { applyResumeChanges } from "../engine/resumeChanges.js";
 import { EXIT, StateError } from "../errors/errors.js";
 import { buildCampaign } from "../spec/buildCampaign.js";
 import { loadSpecFile } from "../spec/loadSpecFile.js";
-import { updateCampaignSpec } from "../store/campaignRows.js";
+import { setCampaignState, updateCampaignSpec } from "../store/campaignRows.js";
 import { countTrialsByState } from "../store/trialRows.js";
 import { driveInForeground } from "./driveInForeground.js";
 
@@ -29,32 +29,40 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
   const open = openCampaignRecord(dir);
   const counts = countTrialsByState(open.db, open.row.id);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  let changed = open.campaign;
-  if (options.spec) {
-    const built = buildCampaign(loadSpecFile(options.spec), {
-      cwd: process.cwd(),
-      warnings: { warn: (m) => process.stderr.write(`warning: ${m}\n`) },
-    });
-    changed = applyResumeChanges(open.campaign, built, total);
-  }
-  if (options.maxEval !== undefined || options.parallelism !== undefined)
-    changed = applyResumeChanges(
-      open.campaign,
-      {
-        ...changed,
-        maxEval: options.maxEval ?? changed.maxEval,
-        parallelism: options.parallelism ?? changed.parallelism,
-      },
-      total,
+  // Changes are applied once this controller holds the campaign lock.
+  const applyChanges = (): typeof open => {
+    let changed = open.campaign;
+    if (options.spec) {
+      const built = buildCampaign(loadSpecFile(options.spec), {
+        cwd: process.cwd(),
+        warnings: { warn: (m) => process.stderr.write(`warning: ${m}\n`) },
+      });
+      changed = applyResumeChanges(open.campaign, built, total);
+    }
+    if (options.maxEval !== undefined || options.parallelism !== undefined)
+      changed = applyResumeChanges(
+        open.campaign,
+        {
+          ...changed,
+          maxEval: options.maxEval ?? changed.maxEval,
+          parallelism: options.parallelism ?? changed.parallelism,
+        },
+        total,
+      );
+    if (changed !== open.campaign)
+      updateCampaignSpec(open.db, open.row.id, JSON.stringify(changed));
+    setCampaignState(open.db, open.row.id, "RUNNING", null);
+    process.stderr.write(
+      `slurmopt: resuming campaign ${changed.name} in ${dir} (${total} trials so far)\n`,
     );
-  if (changed !== open.campaign) updateCampaignSpec(open.db, open.row.id, JSON.stringify(changed));
-  process.stderr.write(
-    `slurmopt: resuming campaign ${changed.name} in ${dir} (${total} trials so far)\n`,
-  );
-  return driveInForeground(
-    { ...open, campaign: changed },
-    { quiet: options.quiet, cancelOnExit: options.cancelOnExit, resume: true },
-  );
+    return { ...open, campaign: changed };
+  };
+  return driveInForeground(open, {
+    quiet: options.quiet,
+    cancelOnExit: options.cancelOnExit,
+    resume: true,
+    afterLock: applyChanges,
+  });
 }
 
 /**

@@ -4,11 +4,15 @@ import { lockCampaign } from "../engine/campaignLock.js";
 import type { CampaignRunner } from "../engine/campaignRunner.js";
 import { takeControlRequest } from "../engine/controlRequests.js";
 import { createExecutor } from "../engine/createExecutor.js";
+import { CONTINUE_EXIT_CODE } from "../controllerJob/renderControllerScript.js";
 import { driveCampaign } from "../engine/driveCampaign.js";
 import { EXIT } from "../errors/errors.js";
 import { createLogger } from "../log/logger.js";
 import { formatStatus } from "../report/campaignStatus.js";
 import { ProgressLine, progressText } from "./progressLine.js";
+
+export const CONTINUATION_REASON =
+  "controller job time limit near: a continuation job resumes the campaign";
 
 function answerControlRequest(runner: CampaignRunner, dir: string): void {
   const request = takeControlRequest(dir);
@@ -21,6 +25,8 @@ export interface ForegroundOptions {
   cancelOnExit: boolean;
   /** Reconcile unfinished attempts first (resume). */
   resume: boolean;
+  /** Runs once the campaign lock is held (resume's spec changes). */
+  afterLock?: () => OpenCampaign;
 }
 
 /**
@@ -47,6 +53,13 @@ export async function driveInForeground(
       process.stderr.write(`slurmopt: ${m}\n`);
     },
   });
+  try {
+    if (options.afterLock) open = options.afterLock();
+  } catch (e) {
+    open.db.close();
+    await release().catch(() => undefined);
+    throw e;
+  }
   const executor = createExecutor(open.campaign);
   const line = new ProgressLine(process.stdout, !options.quiet && process.stdout.isTTY);
   const startedAt = Date.now();
@@ -64,6 +77,15 @@ export async function driveInForeground(
     );
     handle?.runner.stop("STOPPED", `stopped by ${sig}`);
   };
+  // Inside a controller job (controller.sbatch), USR1 means: the job's time limit is near;
+  // stop submitting, record the state and exit 75 so the job script queues a continuation.
+  let continuing = false;
+  const onContinue = (): void => {
+    continuing = true;
+    handle?.runner.stop("STOPPED", CONTINUATION_REASON);
+  };
+  const inControllerJob = process.env.SLURMOPT_CONTROLLER_JOB === "1";
+  if (inControllerJob) process.on("SIGUSR1", onContinue);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
@@ -83,8 +105,10 @@ export async function driveInForeground(
     const status = await handle.done;
     line.end();
     process.stdout.write(`${formatStatus(status)}\nresults: ${join(open.dir, "results.csv")}\n`);
+    if (continuing && status.state === "STOPPED") return CONTINUE_EXIT_CODE;
     return status.state === "FAILED" ? EXIT.failure : EXIT.ok;
   } finally {
+    process.off("SIGUSR1", onContinue);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await executor.close();

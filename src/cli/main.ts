@@ -5,6 +5,7 @@ import { InputError, exitCodeFor, errorMessage, isSlurmoptError } from "../error
 import { extractGroupedFlags } from "./groupedFlags.js";
 import { RUN_OPTIONS } from "./runOptions.js";
 import { controlCommand, resumeCommand } from "./campaignCommands.js";
+import { controllerSettings } from "./controllerSettings.js";
 import { runCommand } from "./runCommand.js";
 import { exportCommand, statusCommand } from "./statusCommands.js";
 
@@ -43,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
             dryRun: a["dry-run"] === true,
             quiet: a.quiet === true,
             cancelOnExit: a["cancel-on-exit"] === true,
+            inSlurm: a["in-slurm"] === true ? controllerSettings(a) : null,
+            follow: a.follow === true,
           },
         );
       },

@@ -1,13 +1,20 @@
 import { createCampaignRecord } from "../engine/campaignRecord.js";
-import { EXIT } from "../errors/errors.js";
+import { resolveExecutorKind } from "../engine/createExecutor.js";
+import { EXIT, InputError } from "../errors/errors.js";
 import type { Campaign } from "../spec/campaign.js";
 import { campaignFromArgs, type RunArgs } from "./campaignFromArgs.js";
 import { driveInForeground } from "./driveInForeground.js";
+import { followCampaign } from "../controllerJob/followCampaign.js";
+import type { ControllerJobSettings } from "../controllerJob/renderControllerScript.js";
+import { submitControllerJob } from "../controllerJob/submitControllerJob.js";
 
 export interface RunCommandOptions {
   dryRun: boolean;
   quiet: boolean;
   cancelOnExit: boolean;
+  /** Run the controller as a Slurm job (with its settings) instead of in this process. */
+  inSlurm: ControllerJobSettings | null;
+  follow: boolean;
 }
 
 /** `slurmopt run`: validate, create runs/<name>/<N>/, drive the campaign in the foreground. */
@@ -19,6 +26,11 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     process.stdout.write(describeDryRun(campaign));
     return EXIT.ok;
   }
+  if (options.inSlurm && resolveExecutorKind(campaign) !== "slurm")
+    throw new InputError(
+      "FLAG_INVALID",
+      "--in-slurm runs the controller as a Slurm job, so its trials must be Slurm jobs too: use --executor slurm (or auto with sbatch on PATH), not local",
+    );
   const open = createCampaignRecord(campaign);
   process.stderr.write(
     `slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`,

@@ -153,6 +153,34 @@ export const RUN_OPTIONS = {
     describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running",
     group: "Run:",
   },
+  "in-slurm": {
+    type: "boolean",
+    describe:
+      "Run the controller itself as a Slurm job (controller.sbatch); it queues its own continuation before its time limit",
+    group: "Controller job (--in-slurm):",
+  },
+  time: {
+    type: "string",
+    describe:
+      "Time limit of the controller job: a bare number is MINUTES (as OmniOpt2), or 90s, 30m, 2h (default 60m)",
+    group: "Controller job (--in-slurm):",
+  },
+  main_process_gb: {
+    type: "number",
+    describe: "Memory of the controller job in GB (default 2)",
+    group: "Controller job (--in-slurm):",
+  },
+  controller_signal_delay_s: {
+    type: "number",
+    describe:
+      "Seconds before its time limit at which the controller stops for its continuation (default 120; Slurm may signal up to 60 s earlier)",
+    group: "Controller job (--in-slurm):",
+  },
+  follow: {
+    type: "boolean",
+    describe: "With --in-slurm: show the campaign's progress here until it ends",
+    group: "Controller job (--in-slurm):",
+  },
 } as const satisfies Record<string, Options>;
 
 type FlagValues = Partial<Record<keyof typeof RUN_OPTIONS, unknown>>;
