@@ -88,8 +88,7 @@ export class SshTransport implements Transport {
   private readonly logger: SshLogger;
   private readonly slots: ChannelSlots;
   private label: string;
-  /** Connections opened so far (1 + reconnections); for logs and tests. */
-  connects = 0;
+  private connectCount = 0;
 
   constructor(private readonly options: SshTransportOptions) {
     this.policy = { ...DEFAULT_RECONNECT, ...options.reconnect };
@@ -102,6 +101,11 @@ export class SshTransport implements Transport {
 
   get description(): string {
     return this.label;
+  }
+
+  /** Connections opened so far (1 + reconnections); for logs and tests. */
+  get connects(): number {
+    return this.connectCount;
   }
 
   /** Connects now (normally the first operation does); rejects with the reason it cannot. */
@@ -191,9 +195,9 @@ export class SshTransport implements Transport {
         });
         this.connection = conn;
         this.everConnected = true;
-        this.connects++;
-        if (this.connects > 1)
-          this.logger.info({ target: this.label, connects: this.connects }, "ssh: reconnected");
+        this.connectCount++;
+        if (this.connectCount > 1)
+          this.logger.info({ target: this.label, connects: this.connectCount }, "ssh: reconnected");
         return conn;
       } catch (e) {
         if (this.closing !== null) throw this.closedError();
