@@ -2,6 +2,7 @@
  * Dropped connections: the server side of the transport's session is killed (as a network cut
  * would end it, leaving remote commands running), or the whole server goes away and comes back.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -109,6 +110,31 @@ describe("after the server-side session is killed", () => {
     // The transport itself recovers for the next command.
     expect((await t.run(["echo", "next"])).stdout).toBe("next\n");
     expect(t.connects).toBe(2);
+  });
+});
+
+describe("when the connection hangs (no FIN, no answers)", () => {
+  it("notices by keepalive and retries the waiting operation on a new connection", async () => {
+    const t = loopbackTransport(sshd, { keepaliveIntervalMs: 300, keepaliveCountMax: 2 });
+    await t.writeFile(`${base}/hang.txt`, "still here");
+    const port = await clientPortOf(t);
+    const out = execFileSync("ss", [
+      "-Htnp",
+      "state",
+      "established",
+      `( sport = :${sshd.port} and dport = :${port} )`,
+    ]);
+    const pids = [...out.toString().matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, "SIGSTOP"); // the server side stops answering
+    try {
+      const started = Date.now();
+      expect(await t.readFile(`${base}/hang.txt`)).toBe("still here");
+      expect(t.connects).toBe(2);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      for (const pid of pids) process.kill(pid, "SIGKILL");
+    }
   });
 });
 
