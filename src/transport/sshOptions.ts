@@ -133,6 +133,17 @@ export async function resolveSshOptions(options: SshTransportOptions): Promise<R
     homeDir: home,
   };
   const text = configFile === null ? null : await loadSshConfigText(configFile, home);
+  return resolveSshOptionsFromText(options, text, ctx);
+}
+
+/** The pure part of resolveSshOptions: `text` is the ssh config (Includes inlined) or null. */
+export function resolveSshOptionsFromText(
+  options: SshTransportOptions,
+  text: string | null,
+  ctx: SshConfigContext,
+): ResolvedSshOptions {
+  const env = ctx.env;
+  const home = ctx.homeDir;
   if (
     options.port !== undefined &&
     (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
