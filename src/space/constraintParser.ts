@@ -35,6 +35,7 @@ type Token =
 
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const COMPARISONS: readonly string[] = ["<=", ">=", "==", "!="];
 
 function fail(text: string, why: string): never {
   throw new InputError("CONSTRAINT_INVALID", `constraint "${text}": ${why}`);
@@ -108,18 +109,34 @@ class Parser {
   parseConstraint(): ParsedConstraint {
     const left = this.expr();
     const t = this.peek();
-    if (!t || t.kind !== "op" || !["<=", ">=", "==", "!="].includes(t.value)) {
-      fail(this.text, "needs exactly one comparison: <=, >=, == or !=");
-    }
+    if (!t) fail(this.text, "needs exactly one comparison: <=, >=, == or !=");
+    if (t.kind !== "op" || !COMPARISONS.includes(t.value)) this.unexpected(t);
     this.i++;
     const right = this.expr();
     const extra = this.peek();
     if (extra) {
-      if (extra.kind === "op" && ["<=", ">=", "==", "!="].includes(extra.value))
+      if (extra.kind === "op" && COMPARISONS.includes(extra.value))
         fail(this.text, "has more than one comparison; write one constraint per comparison");
-      fail(this.text, `unexpected "${String(extra.value)}" at position ${extra.pos + 1}`);
+      this.unexpected(extra);
     }
     return { text: this.text, left, op: t.value as ComparisonOp, right };
+  }
+
+  /** A token where an operator or a comparison was expected: say what it looks like. */
+  private unexpected(t: Token): never {
+    const prev = this.tokens[this.i - 1];
+    const at = `at position ${t.pos + 1}`;
+    if (t.kind === "op" && t.value === "(" && prev?.kind === "name")
+      fail(
+        this.text,
+        `calls "${prev.value}(...)" ${at}; function calls are not allowed, only numbers, parameter names, + - * / and parentheses`,
+      );
+    if (t.kind === "op" && t.value === ")")
+      fail(this.text, `has a ")" without a matching "(" ${at}`);
+    fail(
+      this.text,
+      `unexpected "${String(t.value)}" ${at}; an operator (+ - * /) or a comparison (<= >= == !=) is missing before it`,
+    );
   }
 
   private expr(): Expr {
