@@ -1,0 +1,482 @@
+import { posix } from "node:path";
+import type { Logger } from "pino";
+import { ClusterError, errorMessage } from "../errors/errors.js";
+import type {
+  AttemptEvent,
+  AttemptRef,
+  AttemptToRun,
+  Executor,
+  ResumeFinding,
+  StoredAttempt,
+  SubmitRecord,
+} from "../executor/executor.js";
+import { attemptKey } from "../executor/executor.js";
+import type { SlurmSettings } from "../spec/campaign.js";
+import type { Transport } from "../transport/transport.js";
+import { collectFinishedJob, settleUnknownJob, type CollectContext } from "./collectJob.js";
+import { PollSchedule } from "./pollSchedule.js";
+import { assertPreflight } from "./preflight.js";
+import { loadTemplate, type LoadedTemplate } from "./sbatchTemplates.js";
+import { SlurmCommands } from "./slurmCommands.js";
+import { jobKey } from "./slurmJobId.js";
+import { findJobByName, submitJob } from "./slurmSubmit.js";
+import { parseSlurmMemoryMb } from "./slurmTime.js";
+import { finalFromSacct, finalFromSqueue, type Tracked } from "./trackedJob.js";
+
+export interface SlurmExecutorOptions {
+  transport: Transport;
+  /** The campaign's Slurm settings (a function when one executor serves several campaigns). */
+  settings: SlurmSettings | ((campaignUid: string) => SlurmSettings);
+  /** %K of job arrays: at most this many tasks of one array run at once (the parallelism). */
+  throttle?: number | null | ((campaignUid: string) => number | null);
+  logger?: Logger;
+  /** Time-out of each Slurm command (default 60 s). */
+  commandTimeoutMs?: number;
+  /** Poll interval bounds; default from the settings (5 s to 60 s). */
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  /** The lowest poll interval allowed (default 5 s; tests go lower). */
+  pollFloorMs?: number;
+  /** A job that neither squeue nor sacct knows for this long is LOST (default 120 s). */
+  lostGraceMs?: number;
+  /** How long to wait for a finished job's files on a slow shared filesystem (default from settings). */
+  outputGraceMs?: number;
+  /** A running job this far past its time limit is cancelled by slurmopt (default 120 s). */
+  timeLimitBackstopMs?: number;
+  /** Where relative template paths in the settings are resolved. */
+  templateBaseDir?: string;
+  /** Directory of a job array's script and Slurm output (default <campaign folder>/slurm-arrays/<job name>). */
+  arrayDirFor?: (batch: readonly AttemptToRun[]) => string;
+  /** Largest job array (default: the settings' max_array_size). */
+  maxArraySize?: number;
+  /** Pause between two sbatch calls (default 200 ms, as submitit). */
+  sbatchGapMs?: number;
+  /** Check partition limits before a campaign's first submission (default true). */
+  preflight?: boolean;
+  /** Wait before reconciling an ambiguous sbatch by name (default 2 s). */
+  reconcileDelayMs?: number;
+}
+
+function defaultArrayDir(batch: readonly AttemptToRun[]): string {
+  const first = batch[0]!;
+  // Attempt directories are <campaign>/jobs/<trial>/<attempt>.
+  return posix.join(
+    posix.dirname(posix.dirname(posix.dirname(first.dir))),
+    "slurm-arrays",
+    first.jobName,
+  );
+}
+
+/**
+ * Runs attempts as Slurm jobs through a Transport (local or SSH). Attempts submitted together
+ * under one job name become one job array (task index = position in the batch); each poll
+ * cycle runs at most one squeue and one sacct for every attempt it watches.
+ */
+export class SlurmExecutor implements Executor {
+  readonly kind = "slurm" as const;
+  readonly commands: SlurmCommands;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly events: AttemptEvent[] = [];
+  private readonly schedule: PollSchedule;
+  private readonly templates = new Map<string, { trial: LoadedTemplate; array: LoadedTemplate }>();
+  private readonly checked = new Set<string>();
+  private readonly failedNodes = new Map<string, Set<string>>();
+  /** null until sacct has answered once. */
+  private accounting: boolean | null = null;
+  private polling: Promise<AttemptEvent[]> | null = null;
+  private lastSbatchAt = 0;
+  private readonly o: SlurmExecutorOptions;
+
+  constructor(options: SlurmExecutorOptions) {
+    this.o = options;
+    this.commands = new SlurmCommands(options.transport, options.commandTimeoutMs ?? 60_000);
+    const s = typeof options.settings === "function" ? null : options.settings;
+    this.schedule = new PollSchedule({
+      minMs: options.pollIntervalMs ?? (s ? s.pollIntervalSeconds * 1000 : 5000),
+      maxMs: options.maxPollIntervalMs ?? (s ? s.maxPollIntervalSeconds * 1000 : 60_000),
+      ...(options.pollFloorMs !== undefined ? { floorMs: options.pollFloorMs } : {}),
+    });
+  }
+
+  /** Whether sacct works on this cluster (null: not asked yet). */
+  get hasAccounting(): boolean | null {
+    return this.accounting;
+  }
+
+  /** The current poll interval (grows while nothing changes). */
+  get pollIntervalMs(): number {
+    return this.schedule.currentIntervalMs;
+  }
+
+  /** Attempts submitted and not yet reported finished. */
+  get activeCount(): number {
+    return this.tracked.size;
+  }
+
+  private settingsFor(uid: string): SlurmSettings {
+    return typeof this.o.settings === "function" ? this.o.settings(uid) : this.o.settings;
+  }
+
+  private throttleFor(uid: string): number | null {
+    const t = this.o.throttle;
+    return typeof t === "function" ? t(uid) : (t ?? null);
+  }
+
+  private async templatesFor(
+    uid: string,
+    s: SlurmSettings,
+  ): Promise<{ trial: LoadedTemplate; array: LoadedTemplate }> {
+    let t = this.templates.get(uid);
+    if (!t) {
+      const base = this.o.templateBaseDir ?? process.cwd();
+      t = {
+        trial: await loadTemplate("trial", s.template, base),
+        array: await loadTemplate("array", s.arrayTemplate, base),
+      };
+      this.templates.set(uid, t);
+    }
+    return t;
+  }
+
+  /** Checks partition, time and memory against the cluster's limits; throws InputError PREFLIGHT_FAILED. */
+  async preflight(
+    settings: SlurmSettings,
+    timeLimitS: number | null = settings.timeSeconds,
+  ): Promise<void> {
+    const { partitions, nodes } = await this.commands.partitions();
+    assertPreflight(
+      {
+        partition: settings.partition,
+        timeLimitS,
+        memMb: settings.mem === null ? null : parseSlurmMemoryMb(settings.mem),
+        cpusPerTask: settings.cpusPerTask,
+        nodes: settings.nodes,
+        gpus: settings.gpus,
+      },
+      partitions,
+      nodes,
+    );
+  }
+
+  /** The campaign's exclude list plus nodes that failed, unless that leaves the partition empty. */
+  private async excludeFor(uid: string, s: SlurmSettings): Promise<string[]> {
+    const base = (s.exclude ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n !== "");
+    const failed = [...(this.failedNodes.get(uid) ?? [])].filter((n) => !base.includes(n));
+    if (failed.length === 0) return base;
+    try {
+      const nodes = await this.commands.partitionNodeNames(s.partition);
+      const remaining = nodes.filter((n) => !base.includes(n) && !failed.includes(n));
+      if (remaining.length === 0) {
+        this.o.logger?.warn(
+          { failed },
+          "not excluding failed nodes: they are the last eligible ones",
+        );
+        return base;
+      }
+      return [...base, ...failed.filter((n) => nodes.includes(n))];
+    } catch (e) {
+      this.o.logger?.warn(
+        { err: e },
+        "could not list partition nodes; failed nodes are not excluded",
+      );
+      return base;
+    }
+  }
+
+  async submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
+    const groups = new Map<string, AttemptToRun[]>();
+    for (const a of batch) {
+      const k = `${a.campaignUid}\n${a.jobName}`;
+      groups.set(k, [...(groups.get(k) ?? []), a]);
+    }
+    const records: SubmitRecord[] = [];
+    let firstError: unknown = null;
+    for (const group of groups.values()) {
+      try {
+        records.push(...(await this.submitGroup(group)));
+      } catch (e) {
+        this.o.logger?.error({ err: e, jobName: group[0]!.jobName }, "submission failed");
+        firstError ??= e;
+      }
+    }
+    if (records.length === 0 && firstError !== null) {
+      throw firstError instanceof Error
+        ? firstError
+        : new ClusterError("SLURM_ERROR", `submission failed: ${errorMessage(firstError)}`);
+    }
+    this.schedule.reset();
+    return records;
+  }
+
+  /** One job name: one job, or job arrays of at most maxArraySize tasks. */
+  private async submitGroup(group: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
+    const uid = group[0]!.campaignUid;
+    const s = this.settingsFor(uid);
+    if ((this.o.preflight ?? true) && !this.checked.has(uid)) {
+      await this.preflight(s);
+      this.checked.add(uid);
+    }
+    const templates = await this.templatesFor(uid, s);
+    const exclude = await this.excludeFor(uid, s);
+    const max = Math.max(1, this.o.maxArraySize ?? s.maxArraySize);
+    const records: SubmitRecord[] = [];
+    for (let i = 0; i < group.length; i += max) {
+      const chunk = group.slice(i, i + max);
+      // A second chunk needs a name of its own, so that reconciliation by name stays exact.
+      const part =
+        i === 0 ? chunk : chunk.map((a) => ({ ...a, jobName: `${a.jobName}-p${i / max}` }));
+      const gap = (this.o.sbatchGapMs ?? 200) - (Date.now() - this.lastSbatchAt);
+      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+      const job = await submitJob(part, {
+        transport: this.o.transport,
+        commands: this.commands,
+        settings: s,
+        templates,
+        exclude,
+        throttle: this.throttleFor(uid),
+        arrayDir: (this.o.arrayDirFor ?? defaultArrayDir)(part),
+        knownJobIds: new Set([...this.tracked.values()].map((t) => t.jobId)),
+        sbatchTries: 3,
+        reconcileDelayMs: this.o.reconcileDelayMs ?? 2000,
+        logger: this.o.logger,
+      });
+      this.lastSbatchAt = Date.now();
+      for (const t of job.tasks) {
+        this.track(t.attempt, t.attempt.jobName, job.jobId, t.arrayTaskId, t.attempt.timeoutMs);
+        records.push({
+          attemptId: t.attempt.attemptId,
+          jobId: job.jobId,
+          arrayTaskId: t.arrayTaskId,
+          pid: null,
+          pidStartTime: null,
+        });
+      }
+    }
+    return records;
+  }
+
+  private track(
+    ref: { campaignUid: string; attemptId: number; dir: string },
+    jobName: string,
+    jobId: string,
+    arrayTaskId: number | null,
+    timeoutMs: number | null,
+  ): Tracked {
+    const t: Tracked = {
+      ref: { campaignUid: ref.campaignUid, attemptId: ref.attemptId },
+      dir: ref.dir,
+      jobName,
+      jobId,
+      arrayTaskId,
+      key: jobKey(jobId, arrayTaskId),
+      timeoutMs,
+      lastSeenAt: Date.now(),
+      started: false,
+      startedAt: null,
+      final: null,
+      finalAt: null,
+      backstop: false,
+    };
+    this.tracked.set(attemptKey(ref), t);
+    return t;
+  }
+
+  /**
+   * Reconciles attempts an earlier controller left unfinished: those with a job id are watched
+   * again (their events follow via poll; a job Slurm forgot becomes LOST after the grace);
+   * those without one are looked up by job name, and reported "not-submitted" only when Slurm
+   * confirms that no such job exists. Never submits anything.
+   */
+  async resume(attempts: readonly StoredAttempt[]): Promise<ResumeFinding[]> {
+    const findings: ResumeFinding[] = [];
+    const watch = (q: StoredAttempt, jobId: string, task: number | null): void => {
+      const t = this.track(q, q.jobName, jobId, task, q.remainingMs);
+      if (q.state === "RUNNING") {
+        t.started = true;
+        t.startedAt = q.startTime;
+      }
+      const record = {
+        attemptId: q.attemptId,
+        jobId,
+        arrayTaskId: task,
+        pid: null,
+        pidStartTime: null,
+      };
+      findings.push({ attemptId: q.attemptId, found: "tracked", record });
+    };
+    const byName = new Map<string, StoredAttempt[]>();
+    for (const q of attempts) {
+      if (q.jobId !== null) watch(q, q.jobId, q.arrayTaskId);
+      else byName.set(q.jobName, [...(byName.get(q.jobName) ?? []), q]);
+    }
+    for (const [name, group] of byName) {
+      const known = new Set([...this.tracked.values()].map((t) => t.jobId));
+      const job = await findJobByName(this.commands, name, known, this.o.logger);
+      if (job === undefined) {
+        throw new ClusterError(
+          "SLURM_ERROR",
+          `cannot look up job ${name} by name because Slurm does not answer; resume again when slurmctld is reachable`,
+        );
+      }
+      for (const q of group) {
+        if (job === null) findings.push({ attemptId: q.attemptId, found: "not-submitted" });
+        else watch(q, job.jobId, job.isArray ? q.indexInJob : null);
+      }
+    }
+    this.schedule.reset();
+    return findings;
+  }
+
+  /** One cycle: at most one squeue and one sacct for every attempt this executor watches. */
+  poll(): Promise<AttemptEvent[]> {
+    this.polling ??= this.pollOnce().finally(() => {
+      this.polling = null;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<AttemptEvent[]> {
+    const now = Date.now();
+    if (this.tracked.size === 0 || !this.schedule.isDue(now)) return this.events.splice(0);
+    const all = [...this.tracked.values()];
+    const open = all.filter((t) => t.final === null);
+    let changed = false;
+    const askSacct: Tracked[] = [];
+    if (open.length > 0) {
+      let rows;
+      try {
+        const ids = [...new Set(open.map((t) => t.jobId))];
+        rows = new Map((await this.commands.squeue({ jobIds: ids })).map((r) => [r.key, r]));
+      } catch (e) {
+        this.o.logger?.warn({ err: e }, "squeue failed; asking again next cycle");
+        this.schedule.polled(now, false);
+        return this.events.splice(0);
+      }
+      for (const t of open) {
+        const row = rows.get(t.key);
+        if (!row) {
+          askSacct.push(t);
+          continue;
+        }
+        t.lastSeenAt = now;
+        const ran =
+          row.meaning.phase === "running" ||
+          (row.meaning.phase === "finished" && row.startTime !== null);
+        if (ran && !t.started) {
+          this.markStarted(t, row.startTime ?? now, row.nodes);
+          changed = true;
+        }
+        if (row.meaning.phase === "finished") {
+          t.final = finalFromSqueue(row);
+          t.finalAt = now;
+          changed = true;
+          askSacct.push(t);
+        } else if (row.meaning.phase === "running") {
+          await this.backstop(t, now);
+        }
+      }
+    }
+    if (askSacct.length > 0 && this.accounting !== false) {
+      try {
+        const r = await this.commands.sacct({ jobIds: [...new Set(askSacct.map((t) => t.jobId))] });
+        this.accounting = r.accounting;
+        for (const t of askSacct) {
+          const job = r.jobs.get(t.key);
+          if (!job) continue;
+          t.lastSeenAt = now;
+          if (job.allocation.meaning.phase !== "finished") continue;
+          const a = job.allocation;
+          if (!t.started && a.startTime !== null) this.markStarted(t, a.startTime, a.nodes);
+          t.final = finalFromSacct(job, t.final);
+          t.finalAt ??= now;
+          changed = true;
+        }
+      } catch (e) {
+        this.o.logger?.warn({ err: e }, "sacct failed; asking again next cycle");
+      }
+    }
+    for (const t of askSacct) {
+      if (t.final === null && (await settleUnknownJob(this.collectContext(t), t, now)))
+        changed = true;
+    }
+    for (const t of all) if (t.final !== null && (await this.collect(t, now))) changed = true;
+    this.schedule.polled(now, changed);
+    return this.events.splice(0);
+  }
+
+  private markStarted(t: Tracked, time: number, nodes: string | null): void {
+    t.started = true;
+    t.startedAt = time;
+    this.events.push({
+      type: "started",
+      campaignUid: t.ref.campaignUid,
+      attemptId: t.ref.attemptId,
+      time,
+      hostname: nodes,
+    });
+  }
+
+  /** scancel as a backstop when a job runs well past its time limit. */
+  private async backstop(t: Tracked, now: number): Promise<void> {
+    if (t.timeoutMs === null || t.startedAt === null || t.backstop) return;
+    if (now - t.startedAt < t.timeoutMs + (this.o.timeLimitBackstopMs ?? 120_000)) return;
+    t.backstop = true;
+    this.o.logger?.warn({ job: t.key }, "job runs past its time limit; cancelling it");
+    await this.commands
+      .scancel([t.key])
+      .catch((e: unknown) => this.o.logger?.warn({ err: e }, "scancel failed"));
+  }
+
+  private collectContext(t: Tracked): CollectContext {
+    return {
+      transport: this.o.transport,
+      commands: this.commands,
+      logger: this.o.logger,
+      accounting: this.accounting,
+      lostGraceMs: this.o.lostGraceMs ?? 120_000,
+      outputGraceMs:
+        this.o.outputGraceMs ?? this.settingsFor(t.ref.campaignUid).outputGraceSeconds * 1000,
+    };
+  }
+
+  /** Reports a finished job once its files are read; false while it waits for late files. */
+  private async collect(t: Tracked, now: number): Promise<boolean> {
+    const result = await collectFinishedJob(this.collectContext(t), t, now);
+    if (result === null) return false;
+    const nodes = t.final?.nodes;
+    if (
+      (result.fault === "NODE_FAIL" || result.fault === "PREEMPTED") &&
+      nodes &&
+      /^[\w.-]+$/.test(nodes)
+    ) {
+      const set = this.failedNodes.get(t.ref.campaignUid) ?? new Set<string>();
+      set.add(nodes);
+      this.failedNodes.set(t.ref.campaignUid, set);
+    }
+    this.tracked.delete(attemptKey(t.ref));
+    this.events.push({
+      type: "finished",
+      campaignUid: t.ref.campaignUid,
+      attemptId: t.ref.attemptId,
+      result,
+    });
+    return true;
+  }
+
+  /** scancel for all given attempts in one call; their "finished" events follow via poll. */
+  async cancel(attempts: readonly AttemptRef[]): Promise<void> {
+    const keys = attempts
+      .map((a) => this.tracked.get(attemptKey(a))?.key)
+      .filter((k): k is string => k !== undefined);
+    if (keys.length === 0) return;
+    await this.commands.scancel([...new Set(keys)]);
+    this.schedule.reset();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
