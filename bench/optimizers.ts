@@ -169,7 +169,7 @@ async function regretTable(args: Args): Promise<void> {
       args.functions.some((f) => p.name.toLowerCase().startsWith(f.toLowerCase())),
   );
   const gp = createGpGenerator({ inWorker: false });
-  const tpe = createTpeGenerator({ startupTrials: 1, multivariate: process.env.TPE_UNI !== "1" });
+  const tpe = createTpeGenerator({ startupTrials: 1 });
   const sobol = createSobolGenerator();
   const random = createRandomGenerator();
   for (const problem of problems) {
