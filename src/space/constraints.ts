@@ -11,7 +11,11 @@ export interface LinearConstraint {
   readonly rhs: number;
 }
 
-/** A u <= b over the unit cube, for linear constraints on non-log range parameters. */
+/**
+ * A u <= b over the unit cube, for linear constraints on non-log range parameters. The encoding
+ * of every valid point that satisfies the constraint satisfies the row; for float parameters the
+ * converse holds too (integers are rounded when decoded, so they are checked again after).
+ */
 export interface UnitCubeConstraint {
   readonly text: string;
   /** One coefficient per unit-cube dimension. */
@@ -144,9 +148,13 @@ function toUnitCube(l: LinearConstraint, space: SearchSpace): UnitCubeConstraint
     const d = space.dimensions[idx];
     if (!d || d.parameter.kind !== "range" || d.parameter.log) return null;
     const { low, high } = d.parameter;
-    // x = low + u * (high - low); for integers this is the continuous relaxation.
-    a[idx] = k * (high - low);
-    b -= k * low;
+    // Floats: x = low + u * (high - low). Integers: the relaxation that matches their bins,
+    // x = (low - 0.5) + u * (high - low + 1), so a bin centre (an encoded integer) is the integer
+    // itself and decoding rounds the relaxed value to the nearest integer.
+    const [origin, width] =
+      d.parameter.valueType === "int" ? [low - 0.5, high - low + 1] : [low, high - low];
+    a[idx] = k * width;
+    b -= k * origin;
   }
   return { text: l.text, a, b };
 }
