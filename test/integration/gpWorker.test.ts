@@ -54,7 +54,7 @@ describe("GP worker thread from dist", () => {
     }
     expect(existsSync(distModule)).toBe(true);
     mod = (await import(pathToFileURL(distModule).href)) as DistModule;
-  });
+  }, 300_000);
 
   it("proposes the same valid points as the in-process model", async () => {
     const gen = mod.createGpGenerator();
