@@ -15,13 +15,12 @@ import type { SlurmSettings } from "../spec/campaign.js";
 import type { Transport } from "../transport/transport.js";
 import { collectFinishedJob, settleUnknownJob, type CollectContext } from "./collectJob.js";
 import { PollSchedule } from "./pollSchedule.js";
-import { assertPreflight } from "./preflight.js";
-import { loadTemplate, type LoadedTemplate } from "./sbatchTemplates.js";
+import { CampaignJobSetup } from "./campaignJobSetup.js";
 import { SlurmCommands } from "./slurmCommands.js";
 import { jobKey } from "./slurmJobId.js";
-import { findJobByName, submitJob } from "./slurmSubmit.js";
-import { parseSlurmMemoryMb } from "./slurmTime.js";
-import { finalFromSacct, finalFromSqueue, type Tracked } from "./trackedJob.js";
+import { findJobByName, renderJob, submitJob } from "./slurmSubmit.js";
+import type { Tracked } from "./trackedJob.js";
+import { observeJobs } from "./observeJobs.js";
 
 export interface SlurmExecutorOptions {
   transport: Transport;
@@ -67,6 +66,26 @@ function defaultArrayDir(batch: readonly AttemptToRun[]): string {
   );
 }
 
+/** Attempts grouped by campaign and job name (each group becomes one job or job array). */
+function groupByJobName(batch: readonly AttemptToRun[]): AttemptToRun[][] {
+  const groups = new Map<string, AttemptToRun[]>();
+  for (const a of batch) {
+    const k = `${a.campaignUid}\n${a.jobName}`;
+    groups.set(k, [...(groups.get(k) ?? []), a]);
+  }
+  return [...groups.values()];
+}
+
+/** Splits a group below the largest array; later chunks get names of their own ("-p1"...). */
+function chunks(group: readonly AttemptToRun[], max: number): AttemptToRun[][] {
+  const out: AttemptToRun[][] = [];
+  for (let i = 0; i < group.length; i += max) {
+    const chunk = group.slice(i, i + max);
+    out.push(i === 0 ? chunk : chunk.map((a) => ({ ...a, jobName: `${a.jobName}-p${i / max}` })));
+  }
+  return out;
+}
+
 /**
  * Runs attempts as Slurm jobs through a Transport (local or SSH). Attempts submitted together
  * under one job name become one job array (task index = position in the batch); each poll
@@ -78,9 +97,7 @@ export class SlurmExecutor implements Executor {
   private readonly tracked = new Map<string, Tracked>();
   private readonly events: AttemptEvent[] = [];
   private readonly schedule: PollSchedule;
-  private readonly templates = new Map<string, { trial: LoadedTemplate; array: LoadedTemplate }>();
-  private readonly checked = new Set<string>();
-  private readonly failedNodes = new Map<string, Set<string>>();
+  private readonly setup: CampaignJobSetup;
   /** null until sacct has answered once. */
   private accounting: boolean | null = null;
   private polling: Promise<AttemptEvent[]> | null = null;
@@ -90,6 +107,12 @@ export class SlurmExecutor implements Executor {
   constructor(options: SlurmExecutorOptions) {
     this.o = options;
     this.commands = new SlurmCommands(options.transport, options.commandTimeoutMs ?? 60_000);
+    this.setup = new CampaignJobSetup(this.commands, {
+      ...(options.templateBaseDir !== undefined
+        ? { templateBaseDir: options.templateBaseDir }
+        : {}),
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    });
     const s = typeof options.settings === "function" ? null : options.settings;
     this.schedule = new PollSchedule({
       minMs: options.pollIntervalMs ?? (s ? s.pollIntervalSeconds * 1000 : 5000),
@@ -122,79 +145,42 @@ export class SlurmExecutor implements Executor {
     return typeof t === "function" ? t(uid) : (t ?? null);
   }
 
-  private async templatesFor(
-    uid: string,
-    s: SlurmSettings,
-  ): Promise<{ trial: LoadedTemplate; array: LoadedTemplate }> {
-    let t = this.templates.get(uid);
-    if (!t) {
-      const base = this.o.templateBaseDir ?? process.cwd();
-      t = {
-        trial: await loadTemplate("trial", s.template, base),
-        array: await loadTemplate("array", s.arrayTemplate, base),
-      };
-      this.templates.set(uid, t);
-    }
-    return t;
-  }
-
   /** Checks partition, time and memory against the cluster's limits; throws InputError PREFLIGHT_FAILED. */
-  async preflight(
+  preflight(
     settings: SlurmSettings,
     timeLimitS: number | null = settings.timeSeconds,
   ): Promise<void> {
-    const { partitions, nodes } = await this.commands.partitions();
-    assertPreflight(
-      {
-        partition: settings.partition,
-        timeLimitS,
-        memMb: settings.mem === null ? null : parseSlurmMemoryMb(settings.mem),
-        cpusPerTask: settings.cpusPerTask,
-        nodes: settings.nodes,
-        gpus: settings.gpus,
-      },
-      partitions,
-      nodes,
-    );
+    return this.setup.preflight(settings, timeLimitS);
   }
 
-  /** The campaign's exclude list plus nodes that failed, unless that leaves the partition empty. */
-  private async excludeFor(uid: string, s: SlurmSettings): Promise<string[]> {
-    const base = (s.exclude ?? "")
-      .split(",")
-      .map((n) => n.trim())
-      .filter((n) => n !== "");
-    const failed = [...(this.failedNodes.get(uid) ?? [])].filter((n) => !base.includes(n));
-    if (failed.length === 0) return base;
-    try {
-      const nodes = await this.commands.partitionNodeNames(s.partition);
-      const remaining = nodes.filter((n) => !base.includes(n) && !failed.includes(n));
-      if (remaining.length === 0) {
-        this.o.logger?.warn(
-          { failed },
-          "not excluding failed nodes: they are the last eligible ones",
-        );
-        return base;
+  /**
+   * The scripts `submit` would write for this batch, without writing or submitting anything
+   * (for --dry-run): one per job name (and per array chunk).
+   */
+  async render(batch: readonly AttemptToRun[]): Promise<{ path: string; script: string }[]> {
+    const out: { path: string; script: string }[] = [];
+    for (const group of groupByJobName(batch)) {
+      const uid = group[0]!.campaignUid;
+      const s = this.settingsFor(uid);
+      const templates = await this.setup.templatesFor(uid, s);
+      for (const part of chunks(group, Math.max(1, this.o.maxArraySize ?? s.maxArraySize))) {
+        const { path, script } = renderJob(part, {
+          settings: s,
+          templates,
+          exclude: await this.setup.excludeFor(uid, s),
+          throttle: this.throttleFor(uid),
+          arrayDir: (this.o.arrayDirFor ?? defaultArrayDir)(part),
+        });
+        out.push({ path, script });
       }
-      return [...base, ...failed.filter((n) => nodes.includes(n))];
-    } catch (e) {
-      this.o.logger?.warn(
-        { err: e },
-        "could not list partition nodes; failed nodes are not excluded",
-      );
-      return base;
     }
+    return out;
   }
 
   async submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
-    const groups = new Map<string, AttemptToRun[]>();
-    for (const a of batch) {
-      const k = `${a.campaignUid}\n${a.jobName}`;
-      groups.set(k, [...(groups.get(k) ?? []), a]);
-    }
     const records: SubmitRecord[] = [];
     let firstError: unknown = null;
-    for (const group of groups.values()) {
+    for (const group of groupByJobName(batch)) {
       try {
         records.push(...(await this.submitGroup(group)));
       } catch (e) {
@@ -215,12 +201,9 @@ export class SlurmExecutor implements Executor {
   private async submitGroup(group: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
     const uid = group[0]!.campaignUid;
     const s = this.settingsFor(uid);
-    if ((this.o.preflight ?? true) && !this.checked.has(uid)) {
-      await this.preflight(s);
-      this.checked.add(uid);
-    }
-    const templates = await this.templatesFor(uid, s);
-    const exclude = await this.excludeFor(uid, s);
+    if (this.o.preflight ?? true) await this.setup.preflightOnce(uid, s);
+    const templates = await this.setup.templatesFor(uid, s);
+    const exclude = await this.setup.excludeFor(uid, s);
     const max = Math.max(1, this.o.maxArraySize ?? s.maxArraySize);
     const records: SubmitRecord[] = [];
     for (let i = 0; i < group.length; i += max) {
@@ -342,67 +325,27 @@ export class SlurmExecutor implements Executor {
     const now = Date.now();
     if (this.tracked.size === 0 || !this.schedule.isDue(now)) return this.events.splice(0);
     const all = [...this.tracked.values()];
-    const open = all.filter((t) => t.final === null);
-    let changed = false;
-    const askSacct: Tracked[] = [];
-    if (open.length > 0) {
-      let rows;
-      try {
-        const ids = [...new Set(open.map((t) => t.jobId))];
-        rows = new Map((await this.commands.squeue({ jobIds: ids })).map((r) => [r.key, r]));
-      } catch (e) {
-        this.o.logger?.warn({ err: e }, "squeue failed; asking again next cycle");
-        this.schedule.polled(now, false);
-        return this.events.splice(0);
-      }
-      for (const t of open) {
-        const row = rows.get(t.key);
-        if (!row) {
-          askSacct.push(t);
-          continue;
-        }
-        t.lastSeenAt = now;
-        const ran =
-          row.meaning.phase === "running" ||
-          (row.meaning.phase === "finished" && row.startTime !== null);
-        if (ran && !t.started) {
-          this.markStarted(t, row.startTime ?? now, row.nodes);
+    const seen = await observeJobs(
+      all.filter((t) => t.final === null),
+      {
+        commands: this.commands,
+        logger: this.o.logger,
+        accounting: this.accounting,
+        onStarted: (t, time, nodes) => this.markStarted(t, time, nodes),
+        onRunning: (t) => this.backstop(t, now),
+      },
+      now,
+    );
+    this.accounting = seen.accounting;
+    let changed = seen.changed;
+    if (!seen.failed) {
+      for (const t of seen.asked) {
+        if (t.final === null && (await settleUnknownJob(this.collectContext(t), t, now))) {
           changed = true;
         }
-        if (row.meaning.phase === "finished") {
-          t.final = finalFromSqueue(row);
-          t.finalAt = now;
-          changed = true;
-          askSacct.push(t);
-        } else if (row.meaning.phase === "running") {
-          await this.backstop(t, now);
-        }
       }
+      for (const t of all) if (t.final !== null && (await this.collect(t, now))) changed = true;
     }
-    if (askSacct.length > 0 && this.accounting !== false) {
-      try {
-        const r = await this.commands.sacct({ jobIds: [...new Set(askSacct.map((t) => t.jobId))] });
-        this.accounting = r.accounting;
-        for (const t of askSacct) {
-          const job = r.jobs.get(t.key);
-          if (!job) continue;
-          t.lastSeenAt = now;
-          if (job.allocation.meaning.phase !== "finished") continue;
-          const a = job.allocation;
-          if (!t.started && a.startTime !== null) this.markStarted(t, a.startTime, a.nodes);
-          t.final = finalFromSacct(job, t.final);
-          t.finalAt ??= now;
-          changed = true;
-        }
-      } catch (e) {
-        this.o.logger?.warn({ err: e }, "sacct failed; asking again next cycle");
-      }
-    }
-    for (const t of askSacct) {
-      if (t.final === null && (await settleUnknownJob(this.collectContext(t), t, now)))
-        changed = true;
-    }
-    for (const t of all) if (t.final !== null && (await this.collect(t, now))) changed = true;
     this.schedule.polled(now, changed);
     return this.events.splice(0);
   }
@@ -452,9 +395,7 @@ export class SlurmExecutor implements Executor {
       nodes &&
       /^[\w.-]+$/.test(nodes)
     ) {
-      const set = this.failedNodes.get(t.ref.campaignUid) ?? new Set<string>();
-      set.add(nodes);
-      this.failedNodes.set(t.ref.campaignUid, set);
+      this.setup.noteFailedNode(t.ref.campaignUid, nodes);
     }
     this.tracked.delete(attemptKey(t.ref));
     this.events.push({
