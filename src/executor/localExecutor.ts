@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import {
   closeSync,
@@ -8,10 +7,10 @@ import {
   readFileSync,
   readSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { Logger } from "pino";
 import type {
   AttemptEvent,
   AttemptRef,
@@ -22,36 +21,28 @@ import type {
   SubmitRecord,
 } from "./executor.js";
 import { attemptKey } from "./executor.js";
-import { EXIT_STATUS_FILE, STDERR_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
+import { EXIT_STATUS_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
+import { LOCAL_SCRIPT_FILE, renderLocalAttemptScript } from "./localAttemptScript.js";
+import { ProcessLauncher } from "./processLauncher.js";
 import {
   isSameProcessRunning,
   processStartTicks,
   processesByAttemptDir,
 } from "./processStartTime.js";
 
-/**
- * The wrapper every local attempt runs in: the program runs in a subshell exactly as
- * `/bin/sh -c "$SLURMOPT_COMMAND"` would (an `exit` in it ends only the subshell), then the exit
- * code goes to the exit-status file, which lets a resumed controller learn how an adopted
- * process ended. The command reaches the shell through the environment, never as text here.
- */
-const WRAPPER = `(
-eval "$SLURMOPT_COMMAND"
-)
-echo "exit=$?" > "$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}"`;
-
 export interface LocalExecutorOptions {
   /** Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt. */
   killGraceMs?: number;
-  /** How often adopted (not our children) processes are checked. */
-  adoptedCheckMs?: number;
-  logger?: Logger;
+  /**
+   * How often running attempts are checked in /proc (a safety net: attempts normally report
+   * their end through the launcher; killed ones and adopted ones are found here).
+   */
+  watchMs?: number;
 }
 
 interface Running {
   attempt: { campaignUid: string; attemptId: number; dir: string };
   pid: number;
-  child: ChildProcess | null;
   startTime: number;
   startTicks: number | null;
   timer: NodeJS.Timeout | null;
@@ -67,51 +58,43 @@ export class LocalExecutor implements Executor {
   private readonly events: AttemptEvent[] = [];
   private readonly killGraceMs: number;
   private readonly host = hostname();
-  private adoptedTimer: NodeJS.Timeout | null = null;
-  private readonly adoptedCheckMs: number;
+  private watchTimer: NodeJS.Timeout | null = null;
+  private readonly watchMs: number;
+  private readonly launcher = new ProcessLauncher((key, code) => this.ended(key, code));
 
-  constructor(private readonly options: LocalExecutorOptions = {}) {
+  constructor(options: LocalExecutorOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 5000;
-    this.adoptedCheckMs = options.adoptedCheckMs ?? 500;
+    this.watchMs = options.watchMs ?? 500;
   }
 
   get runningCount(): number {
     return this.running.size;
   }
 
-  submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
-    return Promise.resolve(batch.map((a) => this.start(a)));
+  async submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
+    const records: SubmitRecord[] = [];
+    for (const a of batch) records.push(await this.start(a));
+    return records;
   }
 
-  private start(a: AttemptToRun): SubmitRecord {
+  private async start(a: AttemptToRun): Promise<SubmitRecord> {
     mkdirSync(a.dir, { recursive: true });
-    const out = openSync(join(a.dir, STDOUT_FILE), "a");
-    const err = openSync(join(a.dir, STDERR_FILE), "a");
-    let child: ChildProcess;
-    try {
-      child = spawn("/bin/sh", ["-c", WRAPPER], {
-        cwd: a.workdir,
-        env: { ...process.env, ...a.env, SLURMOPT_COMMAND: a.command, SLURMOPT_ATTEMPT_DIR: a.dir },
-        stdio: ["ignore", out, err],
-        detached: true,
-      });
-    } finally {
-      closeSync(out);
-      closeSync(err);
-    }
+    const key = attemptKey(a);
+    const script = join(a.dir, LOCAL_SCRIPT_FILE);
+    writeFileSync(script, renderLocalAttemptScript(a, key), { mode: 0o700 });
+    const pid = await this.launcher.launch(key, script);
     const startTime = Date.now();
-    const pid = child.pid ?? -1;
     const r: Running = {
       attempt: { campaignUid: a.campaignUid, attemptId: a.attemptId, dir: a.dir },
       pid,
-      child,
       startTime,
-      startTicks: pid > 0 ? processStartTicks(pid) : null,
+      startTicks: processStartTicks(pid),
       timer: null,
       killTimer: null,
       fault: null,
     };
-    this.running.set(attemptKey(a), r);
+    this.running.set(key, r);
+    this.watch();
     this.events.push({
       type: "started",
       campaignUid: a.campaignUid,
@@ -120,20 +103,19 @@ export class LocalExecutor implements Executor {
       hostname: this.host,
     });
     if (a.timeoutMs !== null) r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
-    child.on("error", (e) => {
-      this.options.logger?.error({ err: e, attemptId: a.attemptId }, "could not start /bin/sh");
-      this.finish(r, null, null);
-    });
-    child.on("exit", (code, signal) => {
-      this.finish(r, code, signal);
-    });
     return {
       attemptId: a.attemptId,
       jobId: null,
       arrayTaskId: null,
-      pid: pid > 0 ? pid : null,
+      pid,
       pidStartTime: r.startTicks,
     };
+  }
+
+  /** The script reported its end on the launcher's pipe (the fast path). */
+  private ended(key: string, exitCode: number): void {
+    const r = this.running.get(key);
+    if (r) this.finish(r, exitCode, null);
   }
 
   /** SIGTERM to the attempt's process group, SIGKILL after the grace period. */
@@ -231,7 +213,6 @@ export class LocalExecutor implements Executor {
       const r: Running = {
         attempt: { campaignUid: q.campaignUid, attemptId: q.attemptId, dir: q.dir },
         pid: pid ?? q.pid ?? -1,
-        child: null,
         startTime: q.startTime ?? Date.now(),
         startTicks: ticks,
         timer: null,
@@ -253,10 +234,7 @@ export class LocalExecutor implements Executor {
         this.finishLost(r);
       }
     }
-    if (!this.adoptedTimer && [...this.running.values()].some((r) => r.child === null)) {
-      this.adoptedTimer = setInterval(() => this.checkAdopted(), this.adoptedCheckMs);
-      this.adoptedTimer.unref();
-    }
+    this.watch();
     return Promise.resolve(findings);
   }
 
@@ -282,30 +260,31 @@ export class LocalExecutor implements Executor {
     this.wakeups.emit("wake");
   }
 
-  private checkAdopted(): void {
-    let any = false;
+  private watch(): void {
+    if (this.watchTimer) return;
+    this.watchTimer = setInterval(() => this.checkRunning(), this.watchMs);
+    this.watchTimer.unref();
+  }
+
+  /** Finishes attempts whose process group leader is gone (killed, or not ours to wait for). */
+  private checkRunning(): void {
     for (const r of this.running.values()) {
-      if (r.child !== null) continue;
-      any = true;
-      if (!isSameProcessRunning(r.pid, r.startTicks)) {
-        const status = readStatus(r.attempt.dir);
-        if (status || r.fault !== null) this.finish(r, status?.exitCode ?? null, null);
-        else this.finishLost(r);
-      }
+      if (isSameProcessRunning(r.pid, r.startTicks)) continue;
+      const status = readStatus(r.attempt.dir);
+      if (status || r.fault !== null) this.finish(r, status?.exitCode ?? null, null);
+      else this.finishLost(r);
     }
-    if (!any && this.adoptedTimer) {
-      clearInterval(this.adoptedTimer);
-      this.adoptedTimer = null;
+    if (this.running.size === 0 && this.watchTimer) {
+      clearInterval(this.watchTimer);
+      this.watchTimer = null;
     }
   }
 
   close(): Promise<void> {
-    for (const r of this.running.values()) {
-      if (r.timer) clearTimeout(r.timer);
-      r.child?.unref();
-    }
-    if (this.adoptedTimer) clearInterval(this.adoptedTimer);
-    this.adoptedTimer = null;
+    for (const r of this.running.values()) if (r.timer) clearTimeout(r.timer);
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = null;
+    this.launcher.close();
     return Promise.resolve();
   }
 
