@@ -44,6 +44,19 @@ function splitOnce(token: string): [string, string] {
   return [token.slice(0, i), token.slice(i + 1)];
 }
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A word in decimal notation as a finite number, else null. Not Number(): that reads "" and
+ * " " as 0 and "0x1F" as 31, so `--parameter v fixed 0x1F` would run the program with 31.
+ */
+function decimalNumber(word: string): number | null {
+  const t = word.trim();
+  if (!DECIMAL.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
 /** Turns one `--parameter` occurrence into a spec parameter entry. */
 export function parameterFromWords(words: readonly string[]): Record<string, unknown> {
   const [name, type, ...args] = words;
@@ -56,10 +69,10 @@ export function parameterFromWords(words: readonly string[]): Record<string, unk
     case "range": {
       if (args.length < 2 || args.length > 4)
         bad("write NAME range LO HI [int|float] [true|false]");
-      const low = Number(args[0]);
-      const high = Number(args[1]);
-      if (!Number.isFinite(low) || !Number.isFinite(high))
-        bad(`bounds "${args[0]}" and "${args[1]}" must be numbers`);
+      const low = decimalNumber(args[0]!);
+      const high = decimalNumber(args[1]!);
+      if (low === null || high === null)
+        return bad(`bounds "${args[0]}" and "${args[1]}" must be decimal numbers`);
       const vt = (args[2] ?? "float").toLowerCase();
       if (vt !== "int" && vt !== "float") bad(`the type is "${args[2]}"; use int or float`);
       const log = (args[3] ?? "false").toLowerCase();
@@ -83,8 +96,7 @@ export function parameterFromWords(words: readonly string[]): Record<string, unk
     case "fixed": {
       if (args.length !== 1) bad("write NAME fixed VALUE");
       const v = args[0]!;
-      const n = Number(v);
-      return { name, type: "fixed", value: v.trim() !== "" && Number.isFinite(n) ? n : v };
+      return { name, type: "fixed", value: decimalNumber(v) ?? v };
     }
     default:
       return bad(`unknown type "${type}"; use range, choice or fixed`);
