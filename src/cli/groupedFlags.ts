@@ -108,9 +108,9 @@ export function objectivesFromWords(
   words: readonly string[],
 ): { name: string; goal: "min" | "max" }[] {
   return words.map((w) => {
-    const [name, goal = "min"] = w.split("=");
+    const [name, goal = "min", ...more] = w.split("=");
     const g = goal.toLowerCase();
-    if (!name || !/^[A-Za-z0-9_]+$/.test(name) || (g !== "min" && g !== "max"))
+    if (!name || !/^[A-Za-z0-9_]+$/.test(name) || (g !== "min" && g !== "max") || more.length > 0)
       throw new InputError(
         "FLAG_INVALID",
         `--result_names: cannot read "${w}"; write NAME=min or NAME=max, e.g. RESULT=min`,
