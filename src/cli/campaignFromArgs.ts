@@ -4,7 +4,8 @@ import { buildCampaign } from "../spec/buildCampaign.js";
 import type { Campaign } from "../spec/campaign.js";
 import { loadSpecFile } from "../spec/loadSpecFile.js";
 import { extractGroupedFlags, objectivesFromWords, parameterFromWords } from "./groupedFlags.js";
-import { mergeSpec, specOverlayFromFlags } from "./runOptions.js";
+import { ignoredFlagNotes, refuseFlags } from "./omniopt2Flags.js";
+import { mergeSpec, occFlagNotes, specOverlayFromFlags } from "./runOptions.js";
 
 export interface RunArgs {
   specFile: string | undefined;
@@ -14,12 +15,23 @@ export interface RunArgs {
 
 /** Spec file, then flags over it, then one validation: the Campaign everything else uses. */
 export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings): Campaign {
+  refuseFlags(args.flags);
+  for (const note of [...ignoredFlagNotes(args.flags), ...occFlagNotes(args.flags)])
+    warnings.warn(note);
   const file = args.specFile ? loadSpecFile(args.specFile) : {};
   const overlay = specOverlayFromFlags(args.flags);
   if (args.grouped.parameters.length > 0)
     overlay.parameters = args.grouped.parameters.map(parameterFromWords);
   if (args.grouped.resultNames.length > 0)
     overlay.objectives = objectivesFromWords(args.grouped.resultNames);
+  if (args.flags.maximize === true) {
+    if (args.grouped.resultNames.length > 0)
+      throw new InputError(
+        "FLAG_INVALID",
+        "--maximize and --result_names together: give the goals in --result_names (NAME=max)",
+      );
+    overlay.objectives = [{ name: "RESULT", goal: "max" }];
+  }
   const merged = mergeSpec(file, overlay);
   if (!args.specFile) {
     const missing = ["name", "parameters", "program", "max_eval"].filter(
@@ -33,8 +45,24 @@ export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings)
   }
   const options: Parameters<typeof buildCampaign>[1] = { cwd, warnings };
   if (typeof args.flags.model === "string") options.defaultModel = args.flags.model;
-  if (typeof args.flags.num_random_steps === "number")
-    options.numRandomSteps = args.flags.num_random_steps;
+  if (args.flags.gridsearch === true) {
+    if (options.defaultModel !== undefined || merged.strategy !== undefined)
+      throw new InputError(
+        "FLAG_INVALID",
+        "--gridsearch means --model FACTORIAL; give either --gridsearch or a model/strategy",
+      );
+    options.defaultModel = "FACTORIAL";
+  }
+  const steps = args.flags.num_random_steps;
+  if (steps !== undefined) {
+    // yargs gives NaN for a word; a NaN or fractional count would silently change the strategy.
+    if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 0)
+      throw new InputError(
+        "FLAG_INVALID",
+        `--num_random_steps: ${typeof steps === "number" ? String(steps) : JSON.stringify(steps)} is not a whole number >= 0; give the number of Sobol trials before the model, e.g. --num_random_steps 10`,
+      );
+    options.numRandomSteps = steps;
+  }
   return buildCampaign(merged, options);
 }
 
