@@ -2,12 +2,15 @@ import { randomInt } from "node:crypto";
 import { resolve } from "node:path";
 import { InputError } from "../errors/errors.js";
 import { validateCommandTemplate } from "../evaluate/commandTemplate.js";
+import { splitProgram, validateSmacParameters } from "../evaluate/smacTarget.js";
 import type { Objective } from "../generators/generator.js";
 import { defaultStrategy, modelFromName, parseStrategyText } from "../generators/modelNames.js";
 import { ConstraintSet } from "../space/constraints.js";
 import { SearchSpace } from "../space/searchSpace.js";
 import { buildParameters, normalizeParameterList, type Warnings } from "./buildParameters.js";
-import type { Campaign, SlurmSettings, StrategyNode } from "./campaign.js";
+import type { Campaign, OccSettings, SlurmSettings, StrategyNode } from "./campaign.js";
+import { OCC_OBJECTIVE } from "./campaign.js";
+import { decodeMaybeBase64 } from "./decodeMaybeBase64.js";
 import { parseDuration } from "./duration.js";
 import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
@@ -39,16 +42,34 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
   const space = new SearchSpace(parameters);
   const constraints = raw.constraints ?? [];
   new ConstraintSet(constraints, space); // validates names, types and grammar
-  const objectives = buildObjectives(raw.objectives);
+  const results = buildObjectives(raw.objectives);
+  const occ = buildOcc(raw.occ, results);
+  const objectives = occ ? [{ name: OCC_OBJECTIVE, goal: occGoal(results) }] : results;
   if ((raw.program_style ?? "omniopt") === "omniopt") {
     const checked = validateCommandTemplate(raw.program, parameters, 'field "program"');
     for (const w of checked.warnings) options.warnings.warn(w);
+    if (raw.smac_instance !== undefined)
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "smac_instance" is passed as --instance= to SMAC-style programs only; set "program_style: smac" (--program_style smac) or remove it`,
+      );
+  } else {
+    splitProgram(raw.program, 'field "program"');
+    validateSmacParameters(
+      parameters.map((p) => p.name),
+      'field "parameters"',
+    );
   }
   const strategy = buildStrategy(raw, space.dim, options);
-  if (strategy.some((n) => n.model === "external") && !raw.external_generator)
+  const usesExternal = strategy.some((n) => n.model === "external");
+  if (usesExternal && !raw.external_generator)
     throw new InputError(
       "SPEC_INVALID",
       `field "strategy": an EXTERNAL_GENERATOR node needs "external_generator.command" (or --external_generator)`,
+    );
+  if (!usesExternal && raw.external_generator)
+    options.warnings.warn(
+      `"external_generator" is set, but no strategy node uses it; use --model EXTERNAL_GENERATOR or a strategy such as "SOBOL=5,EXTERNAL_GENERATOR"`,
     );
   const workerTimeoutSeconds =
     raw.worker_timeout === undefined
@@ -76,12 +97,10 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     maxRetries: raw.max_retries ?? raw.slurm?.max_retries ?? 2,
     revertToRandomWhenExhausted: raw.revert_to_random_when_seemingly_exhausted ?? false,
     maxZeroResults: raw.max_nr_of_zero_results ?? 50,
-    occ: raw.occ
-      ? { type: raw.occ.type, minkowskiP: raw.occ.minkowski_p ?? 2, weights: raw.occ.weights ?? [] }
-      : null,
+    occ,
     externalGenerator: ext
       ? {
-          command: ext.command,
+          command: externalCommand(ext.command),
           timeoutSeconds:
             ext.timeout === undefined
               ? 600
@@ -124,6 +143,64 @@ function buildObjectives(raw: RawSpec["objectives"]): Objective[] {
     seen.add(o.name);
   }
   return list;
+}
+
+/** OCC settings with one weight per result; null without `occ`. */
+function buildOcc(raw: RawSpec["occ"], results: readonly Objective[]): OccSettings | null {
+  if (raw === undefined) return null;
+  if (results.some((o) => o.name === OCC_OBJECTIVE))
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "objectives": with "occ" the combined objective is named ${OCC_OBJECTIVE}; rename the result ${OCC_OBJECTIVE}`,
+    );
+  const n = results.length;
+  let weights: number[] = new Array<number>(n).fill(1);
+  if (raw.weights !== undefined && raw.weights.length > 0) {
+    if (raw.type !== "weighted_euclidean")
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "occ.weights" (--signed_weighted_euclidean_weights) is used by occ type weighted_euclidean only, not ${raw.type}`,
+      );
+    if (raw.weights.length !== n)
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "occ.weights": ${raw.weights.length} weight(s) for ${n} result(s) (${results.map((o) => o.name).join(", ")}); give one weight per result, in result order`,
+      );
+    if (raw.weights.some((w) => !(w >= 0) || !Number.isFinite(w)))
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "occ.weights": weights must be finite and >= 0, got ${raw.weights.join(", ")}`,
+      );
+    weights = [...raw.weights];
+  }
+  if (raw.minkowski_p !== undefined && raw.type !== "minkowski")
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "occ.minkowski_p" (--minkowski_p) is used by occ type minkowski only, not ${raw.type}`,
+    );
+  return { type: raw.type, minkowskiP: raw.minkowski_p ?? 2, weights, results };
+}
+
+/** The goal of the combined objective: that of every result (mixed goals cannot be combined). */
+function occGoal(results: readonly Objective[]): "min" | "max" {
+  const goals = new Set(results.map((o) => o.goal));
+  if (goals.size > 1)
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "occ": the results ${results.map((o) => `${o.name}=${o.goal}`).join(" ")} mix min and max; OCC combines their magnitudes, so all must share one goal (print the negated value of a result to flip its goal)`,
+    );
+  return results[0]!.goal;
+}
+
+/** The external generator's command: base64 or plain text, not empty. */
+function externalCommand(text: string): string {
+  const command = decodeMaybeBase64(text).trim();
+  if (command === "")
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "external_generator.command" (--external_generator) is empty; give the program to call, e.g. "python3 my_generator.py"`,
+    );
+  return command;
 }
 
 function buildStrategy(raw: RawSpec, dims: number, options: BuildOptions): StrategyNode[] {

@@ -52,18 +52,33 @@ export interface SshSettings {
 }
 
 export interface ExternalGeneratorSettings {
+  /** The command (base64 already decoded), split on whitespace and run without a shell. */
   readonly command: string;
+  /** A call still running after this many seconds is killed (its whole process group). */
   readonly timeoutSeconds: number;
+  /** New calls after a failed one (crash, time-out, invalid results.json, rejected duplicate). */
   readonly maxRetries: number;
+  /** When the retries are used up: propose with Sobol (with a warning) or stop the campaign. */
   readonly onFailure: "fallback" | "stop";
+  /** A proposal equal to an evaluated, failed or pending point: evaluate it again, or ask again. */
   readonly onDuplicate: "accept" | "reject";
 }
 
+/**
+ * OCC: the program prints `results` (the objectives the user named); their combination is the
+ * campaign's single objective (Campaign.objectives = [{name: OCC_OBJECTIVE, goal}]).
+ */
 export interface OccSettings {
   readonly type: "euclid" | "geometric" | "signed_harmonic" | "minkowski" | "weighted_euclidean";
   readonly minkowskiP: number;
+  /** One weight per result (weighted_euclidean; all 1 when none were given). */
   readonly weights: readonly number[];
+  /** The results the program prints, combined in this order. */
+  readonly results: readonly Objective[];
 }
+
+/** The name of the combined objective of an OCC campaign. */
+export const OCC_OBJECTIVE = "OCC";
 
 /** A validated campaign: everything downstream works from this, never from raw input. */
 export interface Campaign {
