@@ -1,13 +1,64 @@
-import { renderCommand } from "../evaluate/commandTemplate.js";
+import {
+  ATTEMPT_DIR_ENV,
+  TRIAL_ID_ENV,
+  TRIAL_INDEX_ENV,
+  parameterEnvName,
+  renderCommand,
+} from "../evaluate/commandTemplate.js";
+import { combineOcc } from "../evaluate/occ.js";
 import { classifyOutcome, parseResults } from "../evaluate/parseResults.js";
+import { buildSmacArgv, classifySmacOutcome, parseSmacOutput } from "../evaluate/smacTarget.js";
 import type { AttemptResult } from "../executor/executor.js";
-import type { Campaign } from "../spec/campaign.js";
+import type { Campaign, OccSettings } from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
+import { formatValue, formatNumber } from "../space/parameters.js";
+import { shellJoin } from "../transport/shellQuote.js";
 import type { TrialOutcomeValues, TrialProgram } from "./trialProgram.js";
 
-/** The OmniOpt2-style program: a command template, results as `NAME: value` lines. */
+/**
+ * How a campaign's program runs and how its output becomes an outcome:
+ * - program_style omniopt: a command template, results as `NAME: value` lines;
+ * - program_style smac: SMAC's target-function-script protocol,
+ *   `program --seed=S [--instance=I --instance_features=] --name=value ...` (every trial gets the
+ *   campaign seed, as SMAC with deterministic=True does), result line `cost=...; status=...`.
+ * With OCC the program prints the results in campaign.occ.results; the stored values hold them
+ * and their combination under the campaign's single objective (OCC).
+ */
 export function createTrialProgram(campaign: Campaign): TrialProgram {
-  const names = campaign.objectives.map((o) => o.name);
+  const names = (campaign.occ?.results ?? campaign.objectives).map((o) => o.name);
+  const combined = campaign.occ ? campaign.objectives[0]!.name : null;
+  const finish = (o: TrialOutcomeValues): TrialOutcomeValues =>
+    campaign.occ && combined !== null ? withOcc(o, campaign.occ, combined) : o;
+  if (campaign.programStyle === "smac") {
+    const argvFor = (point: Point): string[] =>
+      buildSmacArgv(campaign.program, point, {
+        seed: campaign.seed,
+        ...(campaign.smacInstance !== null ? { instance: campaign.smacInstance } : {}),
+      });
+    return {
+      render(point, trial) {
+        const env: Record<string, string> = {
+          [TRIAL_ID_ENV]: String(trial.id),
+          [TRIAL_INDEX_ENV]: String(trial.index),
+          [ATTEMPT_DIR_ENV]: trial.attemptDir,
+        };
+        for (const [name, v] of Object.entries(point)) env[parameterEnvName(name)] = formatValue(v);
+        return { command: shellJoin(argvFor(point)), env };
+      },
+      describe: (point) => shellJoin(argvFor(point)),
+      outcome(result: AttemptResult): TrialOutcomeValues {
+        const smac = parseSmacOutput(result.stdout, names);
+        const o = classifySmacOutcome({ ...result, smac });
+        return finish({
+          state: o.state,
+          values: { ...smac.parsed.values },
+          sems: {},
+          extras: { ...smac.parsed.extras },
+          reason: o.reason,
+        });
+      },
+    };
+  }
   return {
     render(point: Point, trial) {
       const r = renderCommand(campaign.program, point, {
@@ -23,13 +74,31 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
     outcome(result: AttemptResult): TrialOutcomeValues {
       const parsed = parseResults(result.stdout, names);
       const o = classifyOutcome({ ...result, parsed });
-      return {
+      return finish({
         state: o.state,
         values: parsed.values,
         sems: parsed.sems,
         extras: parsed.extras,
         reason: o.reason,
-      };
+      });
     },
   };
+}
+
+/**
+ * Adds the combined value of a completed trial (the raw results stay). SEMs of single results do
+ * not carry over to the combination and are kept as they are.
+ */
+function withOcc(o: TrialOutcomeValues, occ: OccSettings, name: string): TrialOutcomeValues {
+  if (o.state !== "COMPLETED") return o;
+  const raw = occ.results.map((r) => o.values[r.name]);
+  if (raw.some((v) => v === undefined)) return o;
+  const value = combineOcc(raw as number[], occ);
+  if (!Number.isFinite(value))
+    return {
+      ...o,
+      state: "FAILED",
+      reason: `the ${occ.type} combination of ${occ.results.map((r) => `${r.name}=${formatNumber(o.values[r.name]!)}`).join(", ")} is not finite (${value})`,
+    };
+  return { ...o, values: { ...o.values, [name]: value } };
 }
