@@ -3,6 +3,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, exitCodeFor, errorMessage, isSlurmoptError } from "../errors/errors.js";
 import { extractGroupedFlags } from "./groupedFlags.js";
+import { applyConfigFile } from "./omniopt2Config.js";
+import { OMNIOPT2_COMPAT_OPTIONS } from "./omniopt2Flags.js";
 import { RUN_OPTIONS } from "./runOptions.js";
 import { controlCommand, resumeCommand } from "./campaignCommands.js";
 import { controllerSettings } from "./controllerSettings.js";
@@ -14,7 +16,8 @@ const RUN_EPILOG = `OmniOpt2 multi-word flags (repeatable):
   --parameter NAME choice a,b,c
   --parameter NAME fixed VALUE
   --result_names RESULT=max LOSS=min                      (default RESULT=min)
-Flags override the spec file. See README.md, "Spec reference".`;
+Flags override the spec file. See README.md, "Spec reference".
+Every OmniOpt2 flag is accepted, mapped, ignored with a note or refused: see docs/omniopt2.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -36,16 +39,28 @@ async function main(argv: string[]): Promise<number> {
             describe: "Spec file (YAML, JSON or TOML); flags override it",
           })
           .options(RUN_OPTIONS)
+          .options(OMNIOPT2_COMPAT_OPTIONS)
           .epilog(RUN_EPILOG),
       async (a) => {
+        // OmniOpt2's --config_yaml/--config_json/--config_toml: flags from a file, under the given ones.
+        const withConfig = applyConfigFile(a, grouped!, {
+          ...RUN_OPTIONS,
+          ...OMNIOPT2_COMPAT_OPTIONS,
+        });
+        for (const note of withConfig.notes) process.stderr.write(`warning: ${note}\n`);
+        const f = withConfig.flags;
         exitCode = await runCommand(
-          { specFile: a.spec, flags: a, grouped: grouped! },
           {
-            dryRun: a["dry-run"] === true,
-            quiet: a.quiet === true,
-            cancelOnExit: a["cancel-on-exit"] === true,
-            inSlurm: a["in-slurm"] === true ? controllerSettings(a) : null,
-            follow: a.follow === true,
+            specFile: typeof a.spec === "string" ? a.spec : undefined,
+            flags: f,
+            grouped: withConfig.grouped,
+          },
+          {
+            dryRun: f["dry-run"] === true,
+            quiet: f.quiet === true,
+            cancelOnExit: f["cancel-on-exit"] === true,
+            inSlurm: f["in-slurm"] === true ? controllerSettings(f) : null,
+            follow: f.follow === true,
           },
         );
       },

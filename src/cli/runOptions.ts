@@ -1,5 +1,6 @@
 import type { Options } from "yargs";
 import { decodeMaybeBase64 } from "../spec/decodeMaybeBase64.js";
+import { occTypeFromFlag, weightsFromFlag } from "./omniopt2Flags.js";
 
 /**
  * Every flag of `slurmopt run`: slurmopt's own names (the spec keys) and OmniOpt2's names
@@ -38,6 +39,11 @@ export const RUN_OPTIONS = {
     describe: "omniopt: result lines NAME: value; smac: SMAC target-function script",
     group: "Campaign:",
   },
+  smac_instance: {
+    type: "string",
+    describe: "With --program_style smac: passed as --instance=I (with --instance_features=)",
+    group: "Campaign:",
+  },
   max_eval: { type: "number", describe: "Number of trials", group: "Campaign:" },
   parallelism: {
     type: "number",
@@ -71,6 +77,19 @@ export const RUN_OPTIONS = {
     describe: "OmniOpt2 name for --constraint (base64 or plain, repeatable)",
     group: "Campaign:",
   },
+  experiment_constraints: {
+    type: "string",
+    array: true,
+    describe: "OmniOpt2 name for --constraint (base64 or plain, repeatable)",
+    group: "Campaign:",
+  },
+  config_yaml: {
+    type: "string",
+    describe: "OmniOpt2 configuration file: flag names as keys (flags given here win)",
+    group: "Campaign:",
+  },
+  config_json: { type: "string", describe: "As --config_yaml, in JSON", group: "Campaign:" },
+  config_toml: { type: "string", describe: "As --config_yaml, in TOML", group: "Campaign:" },
   max_failed_jobs: {
     type: "number",
     describe: "Stop the campaign after this many failed trials",
@@ -127,6 +146,65 @@ export const RUN_OPTIONS = {
     type: "number",
     describe: "Stop after this many proposal rounds in a row without a new point (default 50)",
     group: "Optimization:",
+  },
+  gridsearch: {
+    type: "boolean",
+    describe: "OmniOpt2: same as --model FACTORIAL",
+    group: "Optimization:",
+  },
+  maximize: {
+    type: "boolean",
+    describe: "Old OmniOpt2 flag: maximize RESULT (same as --result_names RESULT=max)",
+    group: "Optimization:",
+  },
+  external_generator: {
+    type: "string",
+    describe:
+      "Program proposing points (OmniOpt2 protocol, base64 or plain; docs/external-generators.md); use with --model EXTERNAL_GENERATOR or a strategy node",
+    group: "External generator:",
+  },
+  external_generator_timeout: {
+    type: "string",
+    describe: "Time limit of one call: 90s, 10m (bare number: seconds; default 10m)",
+    group: "External generator:",
+  },
+  external_generator_max_retries: {
+    type: "number",
+    describe: "New calls after a failed one before --external_generator_on_failure (default 3)",
+    group: "External generator:",
+  },
+  external_generator_on_failure: {
+    type: "string",
+    choices: ["fallback", "stop"],
+    describe: "When the retries are used up: Sobol proposes (default, with a warning) or stop",
+    group: "External generator:",
+  },
+  external_generator_on_duplicate: {
+    type: "string",
+    choices: ["reject", "accept"],
+    describe: "A proposal equal to a tried or pending point: ask again (default) or evaluate it",
+    group: "External generator:",
+  },
+  occ: {
+    type: "boolean",
+    describe: "Combine all results into one objective, OCC (see --occ_type)",
+    group: "OCC (combined results):",
+  },
+  occ_type: {
+    type: "string",
+    describe:
+      "euclid (default), geometric, signed_harmonic, minkowski, weighted_euclidean (OmniOpt2's signed_minkowski, weighted_euclid too)",
+    group: "OCC (combined results):",
+  },
+  minkowski_p: {
+    type: "number",
+    describe: "Order p of --occ_type minkowski (default 2)",
+    group: "OCC (combined results):",
+  },
+  signed_weighted_euclidean_weights: {
+    type: "string",
+    describe: "Weights of --occ_type weighted_euclidean, one per result: 1,0.5 (default all 1)",
+    group: "OCC (combined results):",
   },
   partition: { type: "string", describe: "Slurm partition of the trial jobs", group: "Slurm:" },
   gpus: { type: "number", describe: "GPUs per trial job (--gres=gpu:N)", group: "Slurm:" },
@@ -197,6 +275,7 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   const program = f.program ?? f.run_program;
   set("program", typeof program === "string" ? decodeMaybeBase64(program) : program);
   set("program_style", f.program_style);
+  set("smac_instance", f.smac_instance);
   set("max_eval", f.max_eval);
   set("parallelism", f.parallelism ?? f.num_parallel_jobs);
   set("seed", f.seed);
@@ -204,6 +283,7 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   const constraints = [
     ...((f.constraint as string[] | undefined) ?? []),
     ...((f.experiment_constraint as string[] | undefined) ?? []).map(decodeMaybeBase64),
+    ...((f.experiment_constraints as string[] | undefined) ?? []).map(decodeMaybeBase64),
   ];
   if (constraints.length > 0) o.constraints = constraints;
   set("max_failed_jobs", f.max_failed_jobs);
@@ -228,10 +308,39 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   ] as const;
   for (const k of slurmKeys) if (f[k] !== undefined) slurm[k] = f[k];
   if (Object.keys(slurm).length > 0) o.slurm = slurm;
+  const ext: Record<string, unknown> = {};
+  if (f.external_generator !== undefined) ext.command = f.external_generator;
+  if (f.external_generator_timeout !== undefined) ext.timeout = f.external_generator_timeout;
+  if (f.external_generator_max_retries !== undefined)
+    ext.max_retries = f.external_generator_max_retries;
+  if (f.external_generator_on_failure !== undefined)
+    ext.on_failure = f.external_generator_on_failure;
+  if (f.external_generator_on_duplicate !== undefined)
+    ext.on_duplicate = f.external_generator_on_duplicate;
+  if (Object.keys(ext).length > 0) o.external_generator = ext;
+  if (f.occ === true) {
+    o.occ = {
+      type: occTypeFromFlag(typeof f.occ_type === "string" ? f.occ_type : "euclid"),
+      ...(f.minkowski_p !== undefined ? { minkowski_p: f.minkowski_p } : {}),
+      ...(typeof f.signed_weighted_euclidean_weights === "string" &&
+      f.signed_weighted_euclidean_weights.trim() !== ""
+        ? { weights: weightsFromFlag(f.signed_weighted_euclidean_weights) }
+        : {}),
+    };
+  }
   return o;
 }
 
-/** Merges the flag overlay into the spec file's object (nested slurm keys merge too). */
+/** Notes for OCC flags given without --occ (they do nothing then, as in OmniOpt2). */
+export function occFlagNotes(f: FlagValues): string[] {
+  if (f.occ === true) return [];
+  const given = (["occ_type", "minkowski_p", "signed_weighted_euclidean_weights"] as const).filter(
+    (k) => f[k] !== undefined,
+  );
+  return given.map((k) => `--${k} has no effect without --occ (as in OmniOpt2)`);
+}
+
+/** Merges the flag overlay into the spec file's object (nested slurm and external_generator keys merge too). */
 export function mergeSpec(
   file: Record<string, unknown>,
   overlay: Record<string, unknown>,
@@ -240,7 +349,7 @@ export function mergeSpec(
   for (const [k, v] of Object.entries(overlay)) {
     const cur = out[k];
     if (
-      k === "slurm" &&
+      (k === "slurm" || k === "external_generator") &&
       typeof cur === "object" &&
       cur !== null &&
       typeof v === "object" &&
