@@ -86,9 +86,9 @@ describe.skipIf(!enabled)("Slurm cluster disruptions (SLURMOPT_SLURM_DISRUPTIVE=
 
   it("without accounting, falls back to squeue plus the exit-status file", async () => {
     await setClusterMode("no-accounting");
-    const r = await sh("sacct", ["-n", "-j", "1"]).catch((e: { stderr?: string }) => ({
+    const r = await sh("sacct", ["-n", "-j", "1"]).catch((e: unknown) => ({
       stdout: "",
-      stderr: e.stderr ?? "",
+      stderr: (e as { stderr?: string }).stderr ?? "",
     }));
     expect(r.stderr).toMatch(/accounting storage is disabled/);
     const c = testCampaign("noacct");
@@ -99,12 +99,13 @@ describe.skipIf(!enabled)("Slurm cluster disruptions (SLURMOPT_SLURM_DISRUPTIVE=
       attempt(c, i, 'echo "task $SLURMOPT_TRIAL_INDEX"', { jobName: `${c.name}-${c.uid}-t2a1` }),
     );
     const cancelled = attempt(c, 5, "sleep 300");
-    await ex.submit([ok]);
-    await ex.submit([failing]);
-    await ex.submit(batch);
+    // waitStarted consumes events: start (and cancel) the long job before the others.
     await ex.submit([cancelled]);
     await waitStarted(ex, cancelled.attemptId);
     await ex.cancel([{ campaignUid: c.uid, attemptId: cancelled.attemptId }]);
+    await ex.submit([ok]);
+    await ex.submit([failing]);
+    await ex.submit(batch);
     const ids = [ok, failing, ...batch, cancelled].map((a) => a.attemptId);
     const { results } = await pollUntilFinished(ex, ids, 120_000);
     expect(ex.hasAccounting).toBe(false);
