@@ -1,0 +1,376 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../../src/errors/errors.js";
+import { buildCampaign } from "../../../src/spec/buildCampaign.js";
+import type { Campaign } from "../../../src/spec/campaign.js";
+
+interface Built {
+  campaign: Campaign;
+  warnings: string[];
+}
+
+const base = {
+  name: "demo",
+  parameters: [
+    { name: "x", type: "range", bounds: [0, 1] },
+    { name: "y", type: "range", bounds: [-5, 5] },
+  ],
+  program: "python3 run.py --x %(x) --y %(y)",
+  max_eval: 10,
+};
+
+function build(spec: Record<string, unknown>, extra: Record<string, unknown> = {}): Built {
+  const warnings: string[] = [];
+  const campaign = buildCampaign(spec, {
+    cwd: "/home/u/project",
+    warnings: { warn: (m) => warnings.push(m) },
+    ...extra,
+  });
+  return { campaign, warnings };
+}
+
+/** The message of the InputError a spec raises (fails when the spec is accepted). */
+function refusal(spec: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  try {
+    build(spec, extra);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).code).toMatch(/SPEC_INVALID|CONSTRAINT_INVALID/);
+    return (e as Error).message;
+  }
+  throw new Error(`spec was accepted: ${JSON.stringify(spec)}`);
+}
+
+describe("buildCampaign: a valid spec", () => {
+  it("resolves defaults and paths against the start directory", () => {
+    const { campaign, warnings } = build({ ...base, seed: 3 });
+    expect(warnings).toEqual([]);
+    expect(campaign).toMatchObject({
+      name: "demo",
+      runDir: "/home/u/project/runs",
+      workdir: "/home/u/project",
+      objectives: [{ name: "RESULT", goal: "min" }],
+      maxEval: 10,
+      parallelism: 1,
+      seed: 3,
+      workerTimeoutSeconds: null,
+      executor: "auto",
+      constraints: [],
+    });
+    expect(campaign.parameters.map((p) => p.name)).toEqual(["x", "y"]);
+  });
+
+  it("keeps absolute run_dir and workdir and resolves relative ones", () => {
+    const { campaign } = build({ ...base, run_dir: "/scratch/runs", workdir: "code" });
+    expect(campaign.runDir).toBe("/scratch/runs");
+    expect(campaign.workdir).toBe("/home/u/project/code");
+  });
+
+  it("draws a seed when none is given", () => {
+    const { campaign } = build(base);
+    expect(Number.isInteger(campaign.seed)).toBe(true);
+    expect(campaign.seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it("reads worker_timeout with its unit; a bare number is minutes as in OmniOpt2", () => {
+    expect(build({ ...base, worker_timeout: "90s" }).campaign.workerTimeoutSeconds).toBe(90);
+    expect(build({ ...base, worker_timeout: "2h" }).campaign.workerTimeoutSeconds).toBe(7200);
+    expect(build({ ...base, worker_timeout: 30 }).campaign.workerTimeoutSeconds).toBe(1800);
+    expect(build({ ...base, worker_timeout: "30" }).campaign.workerTimeoutSeconds).toBe(1800);
+  });
+
+  it("accepts objectives as a list or as a mapping, keeping their order", () => {
+    const list = build({
+      ...base,
+      objectives: [
+        { name: "RESULT", goal: "max" },
+        { name: "LOSS", goal: "min" },
+      ],
+    }).campaign.objectives;
+    const map = build({ ...base, objectives: { RESULT: "max", LOSS: "min" } }).campaign.objectives;
+    expect(list).toEqual([
+      { name: "RESULT", goal: "max" },
+      { name: "LOSS", goal: "min" },
+    ]);
+    expect(map).toEqual(list);
+  });
+
+  it("accepts parameters as a mapping of name to definition", () => {
+    const { campaign } = build({
+      ...base,
+      parameters: {
+        x: { type: "range", bounds: [0, 1] },
+        y: { type: "choice", values: ["a", "b"] },
+      },
+      program: "run %(x) %(y)",
+    });
+    expect(campaign.parameters.map((p) => [p.name, p.kind])).toEqual([
+      ["x", "range"],
+      ["y", "choice"],
+    ]);
+  });
+
+  it("keeps the constraints after checking them", () => {
+    const { campaign } = build({ ...base, constraints: ["x + 2*y <= 10", "x*y != 0.5"] });
+    expect(campaign.constraints).toEqual(["x + 2*y <= 10", "x*y != 0.5"]);
+  });
+});
+
+describe("buildCampaign: refused specs name the field and the fix", () => {
+  it("refuses unknown top-level keys and suggests checking the spelling", () => {
+    expect(refusal({ ...base, paralelism: 2 })).toBe(
+      'spec: unknown key "paralelism"; check the spelling (see README "Spec reference")',
+    );
+    expect(refusal({ ...base, foo: 1, bar: 2 })).toMatch(/unknown keys "foo", "bar"/);
+  });
+
+  it("refuses unknown keys inside a parameter, naming its entry", () => {
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "range", bounds: [0, 1], log: true }] }),
+    ).toMatch(/^field "parameters\[0\]": unknown key "log"/);
+    expect(
+      refusal({ ...base, parameters: { x: { type: "range", bounds: [0, 1], lg: true } } }),
+    ).toMatch(/^field "parameters\.x": unknown key "lg"/);
+    expect(refusal({ ...base, slurm: { partitoin: "gpu" } })).toMatch(
+      /^field "slurm": unknown key "partitoin"/,
+    );
+  });
+
+  it("names the entry and key of a wrong value inside a parameter", () => {
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "ranged", bounds: [0, 1] }] }),
+    ).toMatch(/^field "parameters\[0\]\.type": .*'range' \| 'choice' \| 'fixed'/);
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "range", bounds: ["a", 1] }] }),
+    ).toMatch(/^field "parameters\[0\]\.bounds\[0\]": .*expected number/);
+    expect(
+      refusal({
+        ...base,
+        parameters: [{ name: "x", type: "range", bounds: [0, 1], value_type: "integer" }],
+      }),
+    ).toMatch(/^field "parameters\[0\]\.value_type": .*"int"\|"float"/);
+    expect(refusal({ ...base, parameters: [{ name: "x", type: "range", bounds: [0] }] })).toMatch(
+      /^field "parameters\[0\]\.bounds": /,
+    );
+    expect(refusal({ ...base, parameters: "x" })).toBe(
+      'field "parameters": Invalid input: expected a list or a mapping',
+    );
+  });
+
+  it("names missing and mistyped top-level fields", () => {
+    const { name: _name, ...noName } = base;
+    expect(refusal(noName)).toMatch(/^field "name": .*expected string/);
+    expect(refusal({ ...base, max_eval: 0 })).toMatch(/^field "max_eval": Too small/);
+    expect(refusal({ ...base, max_eval: 2.5 })).toMatch(/^field "max_eval": /);
+    expect(refusal({ ...base, max_eval: "5" })).toMatch(/^field "max_eval": .*expected number/);
+    expect(refusal({ ...base, parallelism: -1 })).toMatch(/^field "parallelism": /);
+    expect(refusal({ ...base, executor: "cloud" })).toMatch(/^field "executor": /);
+    expect(refusal({ ...base, parameters: [] })).toMatch(/^field "parameters": /);
+  });
+
+  it.each(["my run", "a/b", "..", ".", "", "名前", "x;rm"])(
+    "refuses the campaign name %j, saying it becomes a folder and a job name",
+    (name) => {
+      expect(refusal({ ...base, name })).toMatch(
+        /^field "name": .* becomes a folder and a job name; use letters, digits and \._- only/,
+      );
+    },
+  );
+
+  it("accepts campaign names with letters, digits and ._-", () => {
+    expect(build({ ...base, name: "Run_2.v-3" }).campaign.name).toBe("Run_2.v-3");
+  });
+
+  it("refuses bad parameter names", () => {
+    for (const name of ["1x", "x-y", "x y", "", "lr.max"]) {
+      expect(
+        refusal({ ...base, parameters: [{ name, type: "range", bounds: [0, 1] }], program: "run" }),
+      ).toMatch(
+        /parameter names use letters, digits and _ and start with a letter or _; rename it/,
+      );
+    }
+  });
+
+  it("refuses a parameter name used twice", () => {
+    expect(
+      refusal({
+        ...base,
+        parameters: [
+          { name: "x", type: "range", bounds: [0, 1] },
+          { name: "x", type: "fixed", value: 2 },
+        ],
+      }),
+    ).toBe('parameters[1] "x": the name is used twice; rename one of them');
+  });
+
+  it("refuses low == high and suggests a fixed parameter", () => {
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "range", bounds: [2, 2] }] }),
+    ).toMatch(/parameters\[0\] "x": lower and upper bound are both 2; use a fixed parameter/);
+  });
+
+  it("swaps low > high with a warning, as OmniOpt2 does", () => {
+    const { campaign, warnings } = build({
+      ...base,
+      parameters: [{ name: "x", type: "range", bounds: [5, 1] }],
+      program: "run %(x)",
+    });
+    expect(campaign.parameters[0]).toMatchObject({ low: 1, high: 5 });
+    expect(warnings).toEqual([
+      'parameters[0] "x": lower bound 5 > upper bound 1; swapped them (as OmniOpt2 does)',
+    ]);
+  });
+
+  it("refuses a log scale with a bound <= 0, also after swapping", () => {
+    for (const bounds of [
+      [0, 1],
+      [-1, 1],
+      [1, -1],
+    ]) {
+      expect(
+        refusal({
+          ...base,
+          parameters: [{ name: "x", type: "range", bounds, log_scale: true }],
+        }),
+      ).toMatch(
+        /parameters\[0\] "x": log scale needs bounds > 0, got -?\d\.\.\d; use a lower bound such as/,
+      );
+    }
+  });
+
+  it("refuses non-integer bounds of an int range", () => {
+    expect(
+      refusal({
+        ...base,
+        parameters: [{ name: "x", type: "range", bounds: [0.5, 3], value_type: "int" }],
+      }),
+    ).toMatch(
+      /an int range needs whole-number bounds, got 0\.5\.\.3; round them or use value_type float/,
+    );
+  });
+
+  it("refuses infinite bounds", () => {
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "range", bounds: [0, Infinity] }] }),
+    ).toMatch(/^field "parameters\[0\]\.bounds\[1\]": /);
+  });
+
+  it('refuses repeated choice values (also 1 and "1")', () => {
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "choice", values: [1, "1"] }] }),
+    ).toMatch(/choice values repeat; list each value once/);
+  });
+
+  it("refuses bad objective names, bad goals and repeated objectives", () => {
+    expect(refusal({ ...base, objectives: [{ name: "MY-RESULT", goal: "min" }] })).toMatch(
+      /^field "objectives\[0\]\.name": objective names use letters, digits and _ only/,
+    );
+    expect(refusal({ ...base, objectives: [{ name: "A", goal: "minimize" }] })).toMatch(
+      /^field "objectives\[0\]\.goal": .*"min"\|"max"/,
+    );
+    expect(refusal({ ...base, objectives: { "A-B": "min" } })).toMatch(
+      /field "objectives": "A-B" must use letters, digits and _ only/,
+    );
+    expect(
+      refusal({
+        ...base,
+        objectives: [
+          { name: "A", goal: "min" },
+          { name: "A", goal: "max" },
+        ],
+      }),
+    ).toBe('field "objectives": "A" is listed twice');
+  });
+
+  it.each(["30x", "30min", "5m5", "0s", "-5m"])(
+    "refuses worker_timeout %j and shows the accepted forms",
+    (worker_timeout) => {
+      expect(refusal({ ...base, worker_timeout })).toMatch(/^field "worker_timeout": /);
+    },
+  );
+
+  it("refuses bad constraints with the constraint and the reason", () => {
+    expect(refusal({ ...base, constraints: ["x < y"] })).toMatch(
+      /constraint "x < y": strict "<" is not supported/,
+    );
+    expect(refusal({ ...base, constraints: ["x + z <= 1"] })).toMatch(
+      /constraint "x \+ z <= 1": unknown parameter "z"; known parameters: x, y/,
+    );
+    expect(
+      refusal({
+        ...base,
+        parameters: [...base.parameters, { name: "c", type: "choice", values: [1, 2] }],
+        program: "run %(x) %(y) %(c)",
+        constraints: ["x >= c"],
+      }),
+    ).toMatch(/constraint "x >= c": "c" is a choice parameter/);
+  });
+});
+
+describe("buildCampaign: strategies", () => {
+  it("defaults to Sobol for max(5, 2*d) trials with data, then GP", () => {
+    expect(build(base).campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 5 },
+      { model: "gp", label: "GP", trials: null },
+    ]);
+    const params = ["a", "b", "c", "d"].map((name) => ({ name, type: "range", bounds: [0, 1] }));
+    const fixed = { name: "f", type: "fixed", value: 1 };
+    const { campaign } = build({ ...base, parameters: [...params, fixed], program: "run" });
+    expect(campaign.strategy[0]).toEqual({ model: "sobol", label: "SOBOL", trials: 8 });
+  });
+
+  it("reads OmniOpt2 strategy texts with any case", () => {
+    expect(build({ ...base, strategy: "sobol=3,botorch_modular" }).campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 3 },
+      { model: "gp", label: "BOTORCH_MODULAR", trials: null },
+    ]);
+  });
+
+  it("reads strategy lists", () => {
+    expect(
+      build({ ...base, strategy: [{ model: "SOBOL", trials: 4 }, { model: "tpe" }] }).campaign
+        .strategy,
+    ).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 4 },
+      { model: "tpe", label: "TPE", trials: null },
+    ]);
+  });
+
+  it("refuses RANDOMFOREST with the alternatives, and unknown models with the list", () => {
+    expect(refusal({ ...base, strategy: "SOBOL=3,RANDOMFOREST" })).toMatch(
+      /^field "strategy": RANDOMFOREST is not offered: use GP \(BOTORCH_MODULAR\)/,
+    );
+    expect(refusal({ ...base, strategy: [{ model: "randomforest" }] })).toMatch(
+      /^field "strategy\[0\]\.model": RANDOMFOREST is not offered/,
+    );
+    expect(refusal({ ...base, strategy: "SOBOL=3,FOO" })).toMatch(
+      /^field "strategy": unknown model "FOO"; use one of SOBOL, GP, .*TPE/,
+    );
+  });
+
+  it("uses --model after the Sobol phase and --num_random_steps as its length", () => {
+    expect(build(base, { defaultModel: "tpe" }).campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 5 },
+      { model: "tpe", label: "TPE", trials: null },
+    ]);
+    expect(build(base, { numRandomSteps: 12 }).campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 12 },
+      { model: "gp", label: "GP", trials: null },
+    ]);
+    expect(build(base, { defaultModel: "SOBOL" }).campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: null },
+    ]);
+    expect(build(base, { defaultModel: "PSEUDORANDOM" }).campaign.strategy).toEqual([
+      { model: "random", label: "PSEUDORANDOM", trials: null },
+    ]);
+  });
+
+  it("refuses an unknown --model", () => {
+    expect(refusal(base, { defaultModel: "RANDOMFOREST" })).toMatch(/^--model: RANDOMFOREST/);
+  });
+
+  it("refuses an EXTERNAL_GENERATOR node without the command", () => {
+    expect(refusal({ ...base, strategy: "SOBOL=2,EXTERNAL_GENERATOR" })).toMatch(
+      /EXTERNAL_GENERATOR node needs "external_generator\.command"/,
+    );
+  });
+});

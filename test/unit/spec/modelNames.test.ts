@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import {
+  defaultStrategy,
+  modelFromName,
+  parseStrategyText,
+} from "../../../src/generators/modelNames.js";
+
+describe("modelFromName", () => {
+  it.each([
+    ["SOBOL", "sobol"],
+    ["BOTORCH_MODULAR", "gp"],
+    ["botorch_modular", "gp"],
+    ["SAASBO", "gp"],
+    ["BO_MIXED", "gp"],
+    ["GP", "gp"],
+    ["UNIFORM", "random"],
+    ["PSEUDORANDOM", "random"],
+    ["TPE", "tpe"],
+    ["FACTORIAL", "grid"],
+    ["EXTERNAL_GENERATOR", "external"],
+    [" Sobol ", "sobol"],
+  ])("maps the OmniOpt2 model %j to %s", (name, model) => {
+    expect(modelFromName(name, "--model")).toBe(model);
+  });
+
+  it("refuses RANDOMFOREST and says what to use instead", () => {
+    expect(() => modelFromName("RandomForest", "--model")).toThrow(
+      /^--model: RANDOMFOREST is not offered: use GP \(BOTORCH_MODULAR\).*or TPE$/,
+    );
+  });
+
+  it("refuses an unknown model and lists the known ones", () => {
+    expect(() => modelFromName("LBFGS", 'field "strategy"')).toThrow(
+      /^field "strategy": unknown model "LBFGS"; use one of SOBOL, GP, BO, BOTORCH_MODULAR/,
+    );
+  });
+});
+
+describe("parseStrategyText", () => {
+  it("reads MODEL=COUNT nodes; a node without a count runs until the end", () => {
+    expect(parseStrategyText("SOBOL=10,BOTORCH_MODULAR=20", "s")).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 10 },
+      { model: "gp", label: "BOTORCH_MODULAR", trials: 20 },
+    ]);
+    expect(parseStrategyText(" sobol = 4 , tpe ", "s")).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 4 },
+      { model: "tpe", label: "TPE", trials: null },
+    ]);
+  });
+
+  it("refuses empty text, bad counts and unreadable nodes", () => {
+    expect(() => parseStrategyText(" , ", "--strategy")).toThrow(/--strategy: empty strategy/);
+    for (const bad of ["SOBOL=0", "SOBOL=-1", "SOBOL=2.5", "SOBOL=ten"])
+      expect(() => parseStrategyText(bad, "--strategy")).toThrow(
+        /needs a positive whole number of trials/,
+      );
+    expect(() => parseStrategyText("SOBOL:10", "--strategy")).toThrow(
+      /cannot read "SOBOL:10"; write MODEL=COUNT/,
+    );
+  });
+});
+
+describe("defaultStrategy", () => {
+  it.each([
+    [0, 5],
+    [1, 5],
+    [2, 5],
+    [3, 6],
+    [10, 20],
+  ])("runs Sobol for max(5, 2*d) trials in %i dimensions (%i)", (d, n) => {
+    expect(defaultStrategy(d)).toEqual([
+      { model: "sobol", label: "SOBOL", trials: n },
+      { model: "gp", label: "GP", trials: null },
+    ]);
+  });
+
+  it("uses the given model after Sobol", () => {
+    expect(defaultStrategy(4, "tpe", "TPE")[1]).toEqual({
+      model: "tpe",
+      label: "TPE",
+      trials: null,
+    });
+  });
+});
