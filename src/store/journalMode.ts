@@ -19,7 +19,10 @@ export function filesystemTypeOf(path: string, mountsText?: string): string | nu
   let best: { mount: string; type: string } | null = null;
   for (const line of text.split("\n")) {
     const fields = line.split(" ");
-    const mount = fields[1]?.replace(/\\040/g, " ");
+    // /proc/mounts writes space, tab, newline and backslash in paths as octal escapes (\040 ...).
+    const mount = fields[1]?.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+      String.fromCharCode(parseInt(octal, 8)),
+    );
     const type = fields[2];
     if (!mount || !type) continue;
     const inside = target === mount || target.startsWith(mount === "/" ? "/" : `${mount}/`);
