@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 
 /** Filesystems where SQLite's WAL (shared memory) is unsafe: use a rollback journal there. */
@@ -15,7 +15,7 @@ export function filesystemTypeOf(path: string, mountsText?: string): string | nu
       return null;
     }
   }
-  const target = resolve(path);
+  const target = canonicalPath(path);
   let best: { mount: string; type: string } | null = null;
   for (const line of text.split("\n")) {
     const fields = line.split(" ");
@@ -29,6 +29,18 @@ export function filesystemTypeOf(path: string, mountsText?: string): string | nu
     if (inside && (!best || mount.length > best.mount.length)) best = { mount, type };
   }
   return best?.type ?? null;
+}
+
+/**
+ * The path with symbolic links resolved, so a run folder reached through a link (a home
+ * directory that links to /gpfs/home/u) is matched against the mount it really lies on.
+ */
+function canonicalPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 export function journalModeFor(path: string, mountsText?: string): "WAL" | "DELETE" {
