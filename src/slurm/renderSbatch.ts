@@ -69,6 +69,9 @@ export interface ArrayScriptInput {
   setup: readonly string[];
 }
 
+/** The rendered script, kept in the attempt directory (an array's: in its array directory, linked). */
+export const JOB_SCRIPT_FILE = "job.sbatch";
+
 /** Slurm's own output of the batch shell (slurmstepd messages: time limit, memory kill). */
 export const SLURM_OUT_FILE = "slurm.out";
 export const SLURM_ERR_FILE = "slurm.err";
@@ -293,6 +296,7 @@ export function renderArrayScript(
     "esac",
     `slurmopt_slurm_out=${shellQuote(arrayDir)}/slurm-"$SLURM_ARRAY_TASK_ID".out`,
     `slurmopt_slurm_err=${shellQuote(arrayDir)}/slurm-"$SLURM_ARRAY_TASK_ID".err`,
+    `slurmopt_job_script=${shellQuote(`${arrayDir}/${JOB_SCRIPT_FILE}`)}`,
   );
   return fillTemplate(
     template,

@@ -276,7 +276,10 @@ export class SlurmExecutor implements Executor {
   async resume(attempts: readonly StoredAttempt[]): Promise<ResumeFinding[]> {
     const findings: ResumeFinding[] = [];
     const watch = (q: StoredAttempt, jobId: string, task: number | null): void => {
-      const t = this.track(q, q.jobName, jobId, task, q.remainingMs);
+      // The backstop counts from the start: the whole limit is what remains plus what ran.
+      const ran = q.startTime !== null ? Math.max(0, Date.now() - q.startTime) : 0;
+      const limit = q.remainingMs === null ? null : q.remainingMs + ran;
+      const t = this.track(q, q.jobName, jobId, task, limit);
       if (q.state === "RUNNING") {
         t.started = true;
         t.startedAt = q.startTime;

@@ -5,6 +5,7 @@ import type { AttemptToRun } from "../executor/executor.js";
 import type { SlurmSettings } from "../spec/campaign.js";
 import type { Transport } from "../transport/transport.js";
 import {
+  JOB_SCRIPT_FILE,
   renderArrayScript,
   renderTrialScript,
   type AttemptScript,
@@ -12,9 +13,6 @@ import {
 } from "./renderSbatch.js";
 import type { LoadedTemplate } from "./sbatchTemplates.js";
 import type { SlurmCommands } from "./slurmCommands.js";
-
-/** The rendered script kept in the attempt directory (for arrays: in the array directory). */
-export const JOB_SCRIPT_FILE = "job.sbatch";
 
 export interface SubmittedJob {
   jobId: string;

@@ -36,15 +36,18 @@ function executor(
   });
 }
 
-async function sacctLines(jobId: string): Promise<string[]> {
-  // sacct may take a few seconds to learn of a job that just ended.
-  for (let i = 0; i < 20; i++) {
+async function sacctLines(jobId: string, expected = 1): Promise<string[]> {
+  // sacct may take a few seconds to learn of jobs that just ended.
+  let lines: string[] = [];
+  for (let i = 0; i < 30; i++) {
     const r = await sh("sacct", ["-n", "-P", "-X", "-j", jobId, "--format=JobID,JobName,State"]);
-    const lines = r.stdout.trim().split("\n").filter(Boolean);
-    if (lines.length > 0 && !lines.some((l) => l.includes("|allocation|"))) return lines;
+    lines = r.stdout.trim().split("\n").filter(Boolean);
+    if (lines.length >= expected && !lines.some((l) => l.includes("|allocation|"))) {
+      return lines;
+    }
     await new Promise((res) => setTimeout(res, 1000));
   }
-  throw new Error(`sacct does not know job ${jobId}`);
+  throw new Error(`sacct does not know all of job ${jobId}: ${lines.join("; ")}`);
 }
 
 describe.skipIf(slurmSkipped())("SlurmExecutor on the real cluster", () => {
@@ -99,8 +102,9 @@ describe.skipIf(slurmSkipped())("SlurmExecutor on the real cluster", () => {
         stdout: `task ${i}\n`,
       });
       expect(existsSync(join(a.dir, "slurm.err"))).toBe(true);
+      expect(readFileSync(join(a.dir, "job.sbatch"), "utf8")).toBe(script);
     }
-    const lines = await sacctLines(jobId);
+    const lines = await sacctLines(jobId, 5);
     expect(lines.sort()).toEqual(
       [0, 1, 2, 3, 4].map((i) => `${jobId}_${i}|${batch[0]!.jobName}|COMPLETED`),
     );
