@@ -36,14 +36,26 @@ export function openStore(path: string, options: OpenOptions): Db {
       cause: e,
     });
   }
-  if (!exists) chmodSync(path, 0o600);
-  db.pragma("busy_timeout = 10000");
-  if (options.readonly) return db;
-  db.pragma(`journal_mode = ${journalModeFor(dirname(path))}`);
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  migrate(db, path);
-  return db;
+  try {
+    if (!exists) chmodSync(path, 0o600);
+    db.pragma("busy_timeout = 10000");
+    // better-sqlite3 opens lazily: a file that is not a database fails here, not above.
+    db.pragma("schema_version");
+    if (options.readonly) return db;
+    db.pragma(`journal_mode = ${journalModeFor(dirname(path))}`);
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db, path);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof StateError) throw e;
+    throw new StateError(
+      "STORE_ERROR",
+      `cannot use ${path}: ${(e as Error).message}; is it a campaign database written by slurmopt?`,
+      { cause: e },
+    );
+  }
 }
 
 export function migrate(db: Db, path: string): void {
