@@ -7,7 +7,8 @@ import { formatValue, type ParamValue } from "../space/parameters.js";
  * Columns follow OmniOpt2 where it has a name for them: trial_index, arm_name, submit_time,
  * queue_time, start_time, end_time, run_time, program_string, exit_code, signal, hostname,
  * trial_status, generation_node; then slurmopt's generator, generation_ms and reason; then
- * OO_Info_* columns; then one column per objective; then one per parameter.
+ * OO_Info_* columns; then one column per objective (with OCC: each result, then OCC); then one
+ * per parameter.
  * Times are Unix epoch seconds (integers); queue_time and run_time are seconds.
  */
 export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): string[][] {
@@ -18,6 +19,8 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
       extraKeys.add(k);
   }
   const extras = [...extraKeys].sort();
+  // With OCC the stored values hold each printed result and their combination (the objective).
+  const resultNames = [...(campaign.occ?.results ?? []), ...campaign.objectives].map((o) => o.name);
   const header = [
     "trial_index",
     "arm_name",
@@ -36,7 +39,7 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
     "generation_ms",
     "reason",
     ...extras,
-    ...campaign.objectives.map((o) => o.name),
+    ...resultNames,
     ...campaign.parameters.map((p) => p.name),
   ];
   const rows = trials.map((t) => {
@@ -61,9 +64,7 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
       t.generation_ms === null ? "" : t.generation_ms.toFixed(1),
       t.reason ?? "",
       ...extras.map((k) => extra[k] ?? ""),
-      ...campaign.objectives.map((o) =>
-        results[o.name] === undefined ? "" : String(results[o.name]),
-      ),
+      ...resultNames.map((name) => (results[name] === undefined ? "" : String(results[name]))),
       ...campaign.parameters.map((p) =>
         params[p.name] === undefined ? "" : formatValue(params[p.name]!),
       ),
