@@ -100,22 +100,31 @@ function insertAttempt(db: Db, trialId: number, attemptNo: number, a: NewAttempt
   return getAttempt(db, Number(info.lastInsertRowid))!;
 }
 
-/** Stores job ids / pids right after submission, together with the state change. */
+/**
+ * Stores job ids / pids right after submission, together with the state change. The executor's
+ * "started" (even "finished") event for an attempt may be stored before its submit() returns
+ * (the local executor starts a batch one attempt after the other): then the ids and the submit
+ * time are still recorded, and the later state is kept. Ids recorded before are kept.
+ */
 export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = Date.now()): void {
   const upAttempt = sql(
     db,
-    `UPDATE attempts SET state = 'SUBMITTED', job_id = ?, array_task_id = ?, pid = ?, pid_start = ?,
-       submit_time = ? WHERE id = ? AND state = 'CREATED'`,
+    `UPDATE attempts SET state = CASE state WHEN 'CREATED' THEN 'SUBMITTED' ELSE state END,
+       job_id = COALESCE(job_id, ?), array_task_id = COALESCE(array_task_id, ?),
+       pid = COALESCE(pid, ?), pid_start = COALESCE(pid_start, ?),
+       submit_time = COALESCE(submit_time, ?) WHERE id = ?`,
   );
   const upTrial = sql(
     db,
-    `UPDATE trials SET state = 'SUBMITTED', submit_time = COALESCE(submit_time, ?)
-     WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state = 'PROPOSED'`,
+    `UPDATE trials SET submit_time = COALESCE(submit_time, ?),
+       state = CASE WHEN state = 'PROPOSED' AND (SELECT state FROM attempts WHERE id = ?) != 'FINISHED'
+         THEN 'SUBMITTED' ELSE state END
+     WHERE id = (SELECT trial_id FROM attempts WHERE id = ?)`,
   );
   db.transaction(() => {
     for (const r of records) {
       upAttempt.run(r.jobId, r.arrayTaskId, r.pid, r.pidStartTime, now, r.attemptId);
-      upTrial.run(now, r.attemptId);
+      upTrial.run(now, r.attemptId, r.attemptId);
     }
   }).immediate();
 }
