@@ -174,6 +174,58 @@ describe("recordSubmitted and recordStarted", () => {
     expect(getTrial(db, a!.trial.id)!.submit_time).toBe(2500);
   });
 
+  it("keeps the pid and submit time when the start was recorded before the submission", () => {
+    // The local executor reports "started" for the first attempt of a batch while it still
+    // launches the others; the loop may store that event before submit() returns.
+    const [a] = propose(1);
+    recordStarted(db, a!.attempt.id, 3000, "node1");
+    recordSubmitted(
+      db,
+      [{ attemptId: a!.attempt.id, jobId: null, arrayTaskId: null, pid: 4242, pidStartTime: 77 }],
+      2990,
+    );
+    expect(getAttempt(db, a!.attempt.id)).toMatchObject({
+      state: "RUNNING",
+      pid: 4242,
+      pid_start: 77,
+      submit_time: 2990,
+      start_time: 3000,
+    });
+    expect(getTrial(db, a!.trial.id)).toMatchObject({
+      state: "RUNNING",
+      submit_time: 2990,
+      start_time: 3000,
+    });
+  });
+
+  it("records the job id of an attempt that already ended, without reopening it", () => {
+    const [a] = propose(1);
+    recordAttemptEnd(db, a!.attempt.id, end(), completed, null);
+    recordSubmitted(
+      db,
+      [{ attemptId: a!.attempt.id, jobId: "55", arrayTaskId: null, pid: null, pidStartTime: null }],
+      2500,
+    );
+    expect(getAttempt(db, a!.attempt.id)).toMatchObject({ state: "FINISHED", job_id: "55" });
+    expect(getTrial(db, a!.trial.id)).toMatchObject({ state: "COMPLETED", submit_time: 2500 });
+  });
+
+  it("leaves a retried trial PROPOSED when its ended first attempt's submission is recorded late", () => {
+    const [a] = propose(1);
+    const next = recordAttemptEnd(db, a!.attempt.id, end({ fault: "NODE_FAIL" }), null, {
+      executor: "slurm",
+      jobName: "retry",
+      dir: "/d/2",
+    });
+    recordSubmitted(
+      db,
+      [{ attemptId: a!.attempt.id, jobId: "56", arrayTaskId: null, pid: null, pidStartTime: null }],
+      2500,
+    );
+    expect(getTrial(db, a!.trial.id)).toMatchObject({ state: "PROPOSED", submit_time: 2500 });
+    expect(getAttempt(db, next!.id)!.state).toBe("CREATED");
+  });
+
   it("marks attempt and trial RUNNING with start time and host", () => {
     const [a] = propose(1);
     recordSubmitted(
