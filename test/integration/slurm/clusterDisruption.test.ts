@@ -14,7 +14,13 @@ import { SlurmExecutor } from "../../../src/slurm/slurmExecutor.js";
 import type { SlurmSettings } from "../../../src/spec/campaign.js";
 import { LocalTransport } from "../../../src/transport/localTransport.js";
 import { ensureSlurmCluster, setClusterMode, slurmSkipped } from "../slurmCluster.js";
-import { attempt, pollUntilFinished, slurmSettings, testCampaign } from "./slurmTestKit.js";
+import {
+  attempt,
+  leakedJobs,
+  pollUntilFinished,
+  slurmSettings,
+  testCampaign,
+} from "./slurmTestKit.js";
 
 const sh = promisify(execFile);
 const host = hostname().split(".")[0]!;
@@ -44,6 +50,10 @@ async function waitStarted(ex: SlurmExecutor, attemptId: number): Promise<void> 
 describe.skipIf(!enabled)("Slurm cluster disruptions (SLURMOPT_SLURM_DISRUPTIVE=1)", () => {
   beforeAll(async () => {
     await ensureSlurmCluster();
+  });
+
+  afterAll(async () => {
+    expect(await leakedJobs()).toEqual([]);
   });
 
   afterAll(async () => {

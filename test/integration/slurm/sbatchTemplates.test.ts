@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   renderArrayScript,
   renderTrialScript,
@@ -13,7 +13,13 @@ import { builtinTemplateDir, loadTemplate } from "../../../src/slurm/sbatchTempl
 import { SlurmExecutor } from "../../../src/slurm/slurmExecutor.js";
 import { LocalTransport } from "../../../src/transport/localTransport.js";
 import { ensureSlurmCluster, slurmSkipped } from "../slurmCluster.js";
-import { attempt, pollUntilFinished, slurmSettings, testCampaign } from "./slurmTestKit.js";
+import {
+  attempt,
+  leakedJobs,
+  pollUntilFinished,
+  slurmSettings,
+  testCampaign,
+} from "./slurmTestKit.js";
 
 const sh = promisify(execFile);
 
@@ -76,6 +82,10 @@ describe("sbatch templates", () => {
 describe.skipIf(slurmSkipped())("a user's own sbatch template on the cluster", () => {
   beforeAll(async () => {
     await ensureSlurmCluster();
+  });
+
+  afterAll(async () => {
+    expect(await leakedJobs()).toEqual([]);
   });
 
   it("runs trials with a template of the user's, and refuses one that lacks a placeholder", async () => {

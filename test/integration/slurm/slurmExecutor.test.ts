@@ -7,14 +7,20 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredAttempt } from "../../../src/executor/executor.js";
 import { SlurmExecutor, type SlurmExecutorOptions } from "../../../src/slurm/slurmExecutor.js";
 import type { SlurmSettings } from "../../../src/spec/campaign.js";
 import { LocalTransport } from "../../../src/transport/localTransport.js";
 import type { RunOptions, RunResult, Transport } from "../../../src/transport/transport.js";
 import { ensureSlurmCluster, slurmSkipped } from "../slurmCluster.js";
-import { attempt, pollUntilFinished, slurmSettings, testCampaign } from "./slurmTestKit.js";
+import {
+  attempt,
+  leakedJobs,
+  pollUntilFinished,
+  slurmSettings,
+  testCampaign,
+} from "./slurmTestKit.js";
 
 const sh = promisify(execFile);
 const host = hostname().split(".")[0]!;
@@ -53,6 +59,10 @@ async function sacctLines(jobId: string, expected = 1): Promise<string[]> {
 describe.skipIf(slurmSkipped())("SlurmExecutor on the real cluster", () => {
   beforeAll(async () => {
     await ensureSlurmCluster();
+  });
+
+  afterAll(async () => {
+    expect(await leakedJobs()).toEqual([]);
   });
 
   it("runs one trial as a Slurm job and reports exit code, stdout, node and times", async () => {

@@ -1,8 +1,10 @@
 /** Shared pieces of the Slurm integration tests: settings, attempts, polling until done. */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type {
   AttemptEvent,
   AttemptResult,
@@ -39,13 +41,19 @@ export function slurmSettings(over: Partial<SlurmSettings> = {}): SlurmSettings 
   };
 }
 
-/** A fresh campaign folder with a unique uid. */
+const uids = new Set<string>();
+
+/** A fresh campaign folder with a unique uid (remembered for leakedJobs). */
 export function testCampaign(name: string): { dir: string; uid: string; name: string } {
-  return {
-    dir: mkdtempSync(join(tmpdir(), `slurmopt-it-${name}-`)),
-    uid: randomBytes(4).toString("hex"),
-    name,
-  };
+  const uid = randomBytes(4).toString("hex");
+  uids.add(uid);
+  return { dir: mkdtempSync(join(tmpdir(), `slurmopt-it-${name}-`)), uid, name };
+}
+
+/** Jobs of this file's test campaigns that still wait or run (a test leaked them). */
+export async function leakedJobs(): Promise<string[]> {
+  const r = await promisify(execFile)("squeue", ["--me", "--noheader", "--format=%i|%T|%j"]);
+  return r.stdout.split("\n").filter((line) => [...uids].some((uid) => line.includes(`-${uid}-`)));
 }
 
 let nextAttemptId = 1;

@@ -4,17 +4,27 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlurmExecutor } from "../../../src/slurm/slurmExecutor.js";
 import { LocalTransport } from "../../../src/transport/localTransport.js";
 import { ensureSlurmCluster, slurmSkipped } from "../slurmCluster.js";
-import { attempt, pollUntilFinished, slurmSettings, testCampaign } from "./slurmTestKit.js";
+import {
+  attempt,
+  leakedJobs,
+  pollUntilFinished,
+  slurmSettings,
+  testCampaign,
+} from "./slurmTestKit.js";
 
 const POLL_MS = 2000;
 
 describe.skipIf(slurmSkipped())("Slurm time limits", () => {
   beforeAll(async () => {
     await ensureSlurmCluster();
+  });
+
+  afterAll(async () => {
+    expect(await leakedJobs()).toEqual([]);
   });
 
   it.concurrent(
