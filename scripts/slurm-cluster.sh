@@ -147,7 +147,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 install_packages() {
   local missing=() p
-  for p in munge slurm-wlm slurmdbd mariadb-server; do
+  for p in munge slurm-wlm slurmdbd mariadb-server procps; do
     installed "$p" || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
@@ -508,6 +508,12 @@ cmd_up() {
   install_packages
   mkdir -p "$STATE_DIR" "$RUN_DIR" "$LOG_DIR" "$STARTED_DIR" "$STATE_DIR/slurmctld" "$STATE_DIR/slurmd" "$CONF_DIR"
   chmod 0755 "$STATE_DIR"
+
+  # slurmctld, slurmd and the clients must resolve this host's short name.
+  if ! getent hosts "$HOST" >/dev/null; then
+    log "adding $HOST to /etc/hosts (it did not resolve)"
+    echo "127.0.0.1 $HOST" >>/etc/hosts
+  fi
 
   # Count-only GPUs: gres/gpu drops file-less GPUs, so give it two character devices.
   local i
