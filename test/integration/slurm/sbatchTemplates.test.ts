@@ -72,6 +72,29 @@ describe("sbatch templates", () => {
     }
   });
 
+  it("renders a dry run without submitting, splitting a batch below the largest array", async () => {
+    const c = testCampaign("dryrun");
+    const ex = new SlurmExecutor({
+      transport: new LocalTransport(),
+      settings: slurmSettings(),
+      maxArraySize: 2,
+      throttle: 1,
+    });
+    const name = `${c.name}-${c.uid}-t0a1`;
+    const batch = [0, 1, 2, 3, 4].map((i) => attempt(c, i, `echo ${i}`, { jobName: name }));
+    const scripts = await ex.render(batch);
+    expect(scripts.map((s) => s.path)).toEqual([
+      join(c.dir, "slurm-arrays", name, "job.sbatch"),
+      join(c.dir, "slurm-arrays", `${name}-p1`, "job.sbatch"),
+      join(c.dir, "jobs", "4", "1", "job.sbatch"),
+    ]);
+    expect(scripts[0]!.script).toContain(`#SBATCH --job-name=${name}\n#SBATCH --array=0-1%1\n`);
+    expect(scripts[1]!.script).toContain(`#SBATCH --job-name=${name}-p1\n#SBATCH --array=0-1%1\n`);
+    expect(scripts[2]!.script).toContain(`#SBATCH --job-name=${name}-p2\n`);
+    expect(scripts[2]!.script).not.toContain("--array");
+    expect(ex.commands.calls).toEqual({ sbatch: 0, squeue: 0, sacct: 0, scancel: 0, scontrol: 0 });
+  });
+
   it("names an unreadable user template and the field it came from", async () => {
     await expect(loadTemplate("array", "no/such/template.sbatch", "/tmp")).rejects.toThrow(
       /slurm.array_template "no\/such\/template.sbatch" cannot be read/,
