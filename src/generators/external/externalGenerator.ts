@@ -117,6 +117,8 @@ async function callOnce(
     stderrFile: join(folder.dir, "stderr"),
     timeoutMs: settings.timeoutSeconds * 1000,
     signal: input.signal,
+    // The controller stops proposing on its first SIGINT/SIGTERM: a call in flight is useless then.
+    alsoStopOn: ["SIGINT", "SIGTERM"],
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
   });
   if (end.aborted) {

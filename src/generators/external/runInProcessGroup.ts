@@ -20,6 +20,12 @@ export interface RunInGroupOptions {
   /** After a time-out or abort, SIGTERM first and SIGKILL this many ms later (default 2000). */
   readonly killGraceMs?: number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Process signals (SIGINT, SIGTERM) that also end the program, but only those this process
+   * already handles (a controller that stops on them): the default behaviour of an unhandled
+   * signal is never changed.
+   */
+  readonly alsoStopOn?: readonly NodeJS.Signals[];
 }
 
 /** Process groups of programs still running: killed if slurmopt itself exits. */
@@ -81,7 +87,7 @@ export async function runInProcessGroup(
   let aborted = false;
   let graceTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {
-    if (pgid === undefined) return;
+    if (pgid === undefined || graceTimer !== undefined) return;
     killGroup(pgid, "SIGTERM");
     graceTimer = setTimeout(() => killGroup(pgid, "SIGKILL"), options.killGraceMs ?? 2000);
   };
@@ -95,6 +101,8 @@ export async function runInProcessGroup(
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
+  const handled = (options.alsoStopOn ?? []).filter((s) => process.listenerCount(s) > 0);
+  for (const s of handled) process.on(s, onAbort);
   try {
     const r = await child;
     const startError =
@@ -113,6 +121,7 @@ export async function runInProcessGroup(
     clearTimeout(timer);
     if (graceTimer !== undefined) clearTimeout(graceTimer);
     options.signal?.removeEventListener("abort", onAbort);
+    for (const s of handled) process.off(s, onAbort);
     if (pgid !== undefined) {
       killGroup(pgid, "SIGKILL");
       liveGroups.delete(pgid);

@@ -1,7 +1,8 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { testDir } from "../../helpers/runCli.js";
+import { CLI, testDir } from "../../helpers/runCli.js";
 import {
   OPTUNA_GENERATOR,
   PYTHON,
@@ -254,6 +255,60 @@ open(os.path.join(d, "results.json"), "w").write(${body})
     expect(row.stop_reason).toMatch(
       /failed 3 time\(s\) in a row.*exited with code 4.*on_failure: stop/,
     );
+  });
+
+  it("ends a generator call in flight (with its children) when the controller is stopped by SIGINT", async () => {
+    const cwd = testDir("extsigint");
+    writeFileSync(
+      join(cwd, "spec.json"),
+      JSON.stringify({
+        name: "sig",
+        parameters: PARAMETERS,
+        program: 'echo "RESULT: %(x)"',
+        max_eval: 3,
+        parallelism: 1,
+        seed: 5,
+        strategy: "SOBOL=1,EXTERNAL_GENERATOR",
+        executor: "local",
+        external_generator: { command: generatorFile(cwd, "hang.py", HANG), timeout: "10m" },
+      }),
+    );
+    const dir = join(cwd, "runs", "sig", "0");
+    const pidFile = join(dir, "external_generator_tmp", "0", "child.pid");
+    const child = spawn(process.execPath, [CLI, "run", "spec.json", "--quiet"], {
+      cwd,
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    for (let i = 0; i < 300 && !existsSync(pidFile); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(pidFile)).toBe(true);
+    const started = Date.now();
+    child.kill("SIGINT");
+    const code = await Promise.race([
+      exited,
+      new Promise<"hung">((r) => setTimeout(() => r("hung"), 20_000)),
+    ]);
+    if (code === "hung") {
+      // Leave nothing running: the CLI, and the generator's process group (the sleep's group).
+      child.kill("SIGKILL");
+      const sleepPid = readFileSync(pidFile, "utf8");
+      const pgid = Number(
+        readFileSync(`/proc/${sleepPid}/stat`, "utf8").split(") ")[1]!.split(" ")[2],
+      );
+      process.kill(-pgid, "SIGKILL");
+    }
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await processGone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
+    expect(calls(dir)[0]!.outcome).toMatchObject({
+      ok: false,
+      problem: "stopped: the campaign is stopping",
+    });
+    expect(campaignRow(dir).state).toBe("STOPPED");
+    expectIntact(trials(dir));
   });
 
   it("rejects a proposal equal to an evaluated or pending point and asks again", async () => {
