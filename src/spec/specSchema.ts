@@ -94,10 +94,20 @@ export const specSchema = z.strictObject({
   name: z.string(),
   run_dir: z.string().optional(),
   workdir: z.string().optional(),
-  parameters: z.union([z.array(parameterSchema).min(1), z.record(z.string(), z.unknown())]),
+  parameters: z.union([
+    z.array(parameterSchema).min(1),
+    z.record(z.string(), z.unknown()).refine((r) => Object.keys(r).length > 0, {
+      message: "no parameters; give at least one",
+    }),
+  ]),
   constraints: z.array(z.string()).optional(),
   objectives: z
-    .union([z.array(objectiveSchema).min(1), z.record(z.string(), z.enum(["min", "max"]))])
+    .union([
+      z.array(objectiveSchema).min(1),
+      z.record(z.string(), z.enum(["min", "max"])).refine((r) => Object.keys(r).length > 0, {
+        message: "no objectives; give at least one, e.g. {RESULT: min}, or leave the field out",
+      }),
+    ])
     .optional(),
   program: z.string(),
   program_style: z.enum(["omniopt", "smac"]).optional(),

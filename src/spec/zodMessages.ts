@@ -34,15 +34,20 @@ function flatten(issues: readonly Issue[], base: readonly PropertyKey[]): Locate
   return out;
 }
 
-/** The union member whose issues lie deepest (the form the input was written in); null when every member failed at the top. */
+/**
+ * The union member the input was written for: the one whose issues lie deepest, or one whose
+ * type matched (its issue is not a type mismatch); null when the input matched no member's type.
+ */
 function closestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] | null {
   let best: readonly Issue[] | null = null;
-  let bestDepth = 0;
+  let bestScore = 0;
   for (const b of branches) {
     const depth = Math.max(0, ...b.map((i) => i.path.length));
-    if (depth > bestDepth) {
+    const typeMatched = b.some((i) => i.code !== "invalid_type");
+    const score = depth * 2 + (typeMatched ? 1 : 0);
+    if (score > bestScore) {
       best = b;
-      bestDepth = depth;
+      bestScore = score;
     }
   }
   return best;
