@@ -167,6 +167,17 @@ describe("buildCampaign: refused specs name the field and the fix", () => {
     expect(refusal({ ...base, parameters: [] })).toMatch(/^field "parameters": /);
   });
 
+  it("refuses empty parameter and objective mappings like the empty lists", () => {
+    expect(refusal({ ...base, parameters: {} })).toBe(
+      'field "parameters": no parameters; give at least one',
+    );
+    expect(refusal({ ...base, parameters: [] })).toMatch(/^field "parameters": Too small/);
+    expect(refusal({ ...base, objectives: {} })).toMatch(
+      /^field "objectives": no objectives; give at least one/,
+    );
+    expect(refusal({ ...base, objectives: [] })).toMatch(/^field "objectives": Too small/);
+  });
+
   it.each(["my run", "a/b", "..", ".", "", "名前", "x;rm"])(
     "refuses the campaign name %j, saying it becomes a folder and a job name",
     (name) => {
