@@ -100,6 +100,7 @@ export class SlurmExecutor implements Executor {
   private readonly setup: CampaignJobSetup;
   /** null until sacct has answered once. */
   private accounting: boolean | null = null;
+  private accountingKnownAt = 0;
   private polling: Promise<AttemptEvent[]> | null = null;
   private lastSbatchAt = 0;
   private readonly o: SlurmExecutorOptions;
@@ -327,6 +328,8 @@ export class SlurmExecutor implements Executor {
   private async pollOnce(): Promise<AttemptEvent[]> {
     const now = Date.now();
     if (this.tracked.size === 0 || !this.schedule.isDue(now)) return this.events.splice(0);
+    // A cluster without accounting may get it back: ask sacct again every 10 minutes.
+    if (this.accounting === false && now - this.accountingKnownAt > 600_000) this.accounting = null;
     const all = [...this.tracked.values()];
     const seen = await observeJobs(
       all.filter((t) => t.final === null),
@@ -339,6 +342,7 @@ export class SlurmExecutor implements Executor {
       },
       now,
     );
+    if (seen.accounting !== this.accounting) this.accountingKnownAt = now;
     this.accounting = seen.accounting;
     let changed = seen.changed;
     if (!seen.failed) {

@@ -214,7 +214,7 @@ export async function submitJob(
     if (found === undefined) break; // Slurm cannot be asked: do not risk a second copy.
   }
   // Best effort: a copy submitted unseen must not run on its own.
-  await ctx.commands.scancel([], [`--name=${jobName}`]).catch(() => undefined);
+  await ctx.commands.scancel([], ["--me", `--name=${jobName}`]).catch(() => undefined);
   throw new ClusterError(
     "SLURM_ERROR",
     `sbatch of job ${jobName} failed without a clear answer (${last}); slurmctld may be overloaded or down, try again later`,
