@@ -60,6 +60,7 @@ export class LocalExecutor implements Executor {
   private readonly host = hostname();
   private watchTimer: NodeJS.Timeout | null = null;
   private readonly watchMs: number;
+  private readonly endedEarly = new Map<string, number>();
   private readonly launcher = new ProcessLauncher((key, code) => this.ended(key, code));
 
   constructor(options: LocalExecutorOptions = {}) {
@@ -102,7 +103,12 @@ export class LocalExecutor implements Executor {
       time: startTime,
       hostname: this.host,
     });
-    if (a.timeoutMs !== null) r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
+    const early = this.endedEarly.get(key);
+    if (early !== undefined) {
+      this.endedEarly.delete(key);
+      this.finish(r, early, null);
+    } else if (a.timeoutMs !== null)
+      r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
     return {
       attemptId: a.attemptId,
       jobId: null,
@@ -112,10 +118,14 @@ export class LocalExecutor implements Executor {
     };
   }
 
-  /** The script reported its end on the launcher's pipe (the fast path). */
+  /**
+   * The script reported its end on the launcher's pipe (the fast path). A very short program
+   * can end before the launcher reported its start: that ending waits in endedEarly.
+   */
   private ended(key: string, exitCode: number): void {
     const r = this.running.get(key);
     if (r) this.finish(r, exitCode, null);
+    else this.endedEarly.set(key, exitCode);
   }
 
   /** SIGTERM to the attempt's process group, SIGKILL after the grace period. */
@@ -127,7 +137,13 @@ export class LocalExecutor implements Executor {
     r.killTimer.unref();
   }
 
-  private finish(r: Running, code: number | null, signal: NodeJS.Signals | null): void {
+  /** `endTime`: when the end happened while no controller watched (resume), else now. */
+  private finish(
+    r: Running,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    endTime?: number,
+  ): void {
     const key = attemptKey(r.attempt);
     if (this.running.get(key) !== r) return;
     this.running.delete(key);
@@ -155,7 +171,7 @@ export class LocalExecutor implements Executor {
               : null,
         stdout,
         startTime: r.startTime,
-        endTime: status?.endTime ?? Date.now(),
+        endTime: endTime ?? Date.now(),
         hostname: this.host,
         retryable: false,
       },
@@ -229,7 +245,7 @@ export class LocalExecutor implements Executor {
         if (q.remainingMs !== null)
           r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
       } else if (status !== null) {
-        this.finish(r, status.exitCode, null);
+        this.finish(r, status.exitCode, null, status.endTime ?? undefined);
       } else {
         this.finishLost(r);
       }

@@ -44,6 +44,7 @@ export class ProcessLauncher {
       if (what === "started") {
         const waiting = this.starts.get(key);
         this.starts.delete(key);
+        if (this.starts.size === 0) this.setRef(child, false);
         waiting?.resolve(Number(value));
       } else if (what === "ended") this.onEnded(key, Number(value));
     });
@@ -54,6 +55,8 @@ export class ProcessLauncher {
       this.starts.clear();
     });
     child.stdin!.on("error", () => undefined);
+    // The launcher keeps the controller alive only while a launch awaits its pid.
+    this.setRef(child, false);
     this.child = child;
     return child;
   }
@@ -70,8 +73,19 @@ export class ProcessLauncher {
     const child = this.ensure();
     return new Promise((resolve, reject) => {
       this.starts.set(key, { resolve, reject });
+      this.setRef(child, true);
       child.stdin!.write(`${key} ${script}\n`);
     });
+  }
+
+  private setRef(child: ChildProcess, ref: boolean): void {
+    for (const stream of [child.stdin, child.stdout] as unknown as {
+      ref?: () => void;
+      unref?: () => void;
+    }[]) {
+      if (ref) stream.ref?.();
+      else stream.unref?.();
+    }
   }
 
   /** Ends the launcher (its jobs keep running in their own process groups). */
