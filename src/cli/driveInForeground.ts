@@ -60,7 +60,7 @@ export async function driveInForeground(
     await release().catch(() => undefined);
     throw e;
   }
-  const executor = createExecutor(open.campaign);
+  const executor = createExecutor(open.campaign, logger);
   const line = new ProgressLine(process.stdout, !options.quiet && process.stdout.isTTY);
   const startedAt = Date.now();
   let signals = 0;

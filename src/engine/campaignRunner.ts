@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import type { Logger } from "pino";
 import { GeneratorError, errorMessage } from "../errors/errors.js";
 import type { AttemptEvent, AttemptToRun, Executor, StoredAttempt } from "../executor/executor.js";
@@ -68,6 +68,15 @@ export class CampaignRunner {
     this.space = new SearchSpace(deps.campaign.parameters);
     this.constraints = new ConstraintSet(deps.campaign.constraints, this.space);
     this.trials = new TrialCache(deps.db, deps.row.id);
+  }
+
+  /**
+   * Where attempt directories live: the campaign folder, or with SSH the campaign's folder on the
+   * cluster (<remote_dir>/<name>/<uid>), since the jobs write there.
+   */
+  private get jobsRoot(): string {
+    const ssh = this.deps.campaign.ssh;
+    return ssh ? posix.join(ssh.remoteDir, this.deps.campaign.name, this.uid) : this.deps.row.dir;
   }
 
   get campaignId(): number {
@@ -350,7 +359,7 @@ export class CampaignRunner {
     return {
       executor: this.deps.executor.kind,
       jobName: `${this.deps.campaign.name}-${this.uid}-t${batchStart}a${attemptNo}`,
-      dir: join(this.deps.row.dir, "jobs", String(trialIndex), String(attemptNo)),
+      dir: join(this.jobsRoot, "jobs", String(trialIndex), String(attemptNo)),
     };
   }
 
@@ -430,7 +439,7 @@ export class CampaignRunner {
       jobName: attempt.job_name,
       command,
       env,
-      workdir: this.deps.campaign.workdir,
+      workdir: this.deps.campaign.ssh?.workdir ?? this.deps.campaign.workdir,
       dir: attempt.dir,
       timeoutMs: timeout === null ? null : timeout * 1000,
     };

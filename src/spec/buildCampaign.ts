@@ -123,6 +123,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
           identityFile: raw.ssh.identity_file ?? null,
           knownHosts: raw.ssh.known_hosts ?? null,
           remoteDir: raw.ssh.remote_dir,
+          workdir: raw.ssh.workdir ?? raw.ssh.remote_dir,
           pathPrefix: raw.ssh.path_prefix ?? null,
           setup: raw.ssh.setup ?? [],
         }

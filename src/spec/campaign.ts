@@ -46,7 +46,10 @@ export interface SshSettings {
   readonly port: number | null;
   readonly identityFile: string | null;
   readonly knownHosts: string | null;
+  /** Campaign folders on the cluster: <remoteDir>/<name>/<uid>/jobs/... */
   readonly remoteDir: string;
+  /** Where programs run on the cluster (default: remoteDir). */
+  readonly workdir: string;
   readonly pathPrefix: string | null;
   readonly setup: readonly string[];
 }

@@ -78,6 +78,7 @@ export const sshSchema = z.strictObject({
   identity_file: z.string().optional(),
   known_hosts: z.string().optional(),
   remote_dir: z.string(),
+  workdir: z.string().optional(),
   path_prefix: z.string().optional(),
   setup: z.array(z.string()).optional(),
 });
