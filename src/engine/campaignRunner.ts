@@ -61,6 +61,7 @@ export class CampaignRunner {
   private proposing: Promise<void> | null = null;
   private zeroRounds = 0;
   private submitChain: Promise<void> = Promise.resolve();
+  private proposalAbort: AbortController | null = null;
   private readonly trials: TrialCache;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -210,6 +211,10 @@ export class CampaignRunner {
     if (free > 0 && !this.proposing) {
       this.proposing = this.proposeAndSubmit(free)
         .catch((e: unknown) => {
+          if (this.state !== "running") {
+            this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
+            return;
+          }
           this.log("error", `proposing failed: ${errorMessage(e)}`);
           this.stop("FAILED", errorMessage(e));
         })
@@ -230,6 +235,7 @@ export class CampaignRunner {
     this.state = "stopping";
     this.finalState = state;
     this.stopReason = reason;
+    this.proposalAbort?.abort(new Error(reason ?? "campaign stopping"));
     if (this.deps.cancelOnStop || state === "CANCELLED") {
       const open = listOpenAttempts(this.deps.db, this.campaignId);
       // Never-submitted attempts end here; submitted ones end through the executor's events.
@@ -298,15 +304,20 @@ export class CampaignRunner {
       campaignDir: this.deps.row.dir,
     });
     const started = performance.now();
+    // stop() aborts a proposal in flight (an external generator's process, a GP fit).
+    const abort = new AbortController();
+    this.proposalAbort = abort;
     const result = await proposePoints({
       generator: this.deps.generatorFor(choice.node),
       fallback: campaign.revertToRandomWhenExhausted
         ? this.deps.generatorFor({ model: "random", label: "RANDOM", trials: null })
         : null,
-      input,
+      input: { ...input, signal: abort.signal },
       n,
       existing: cached.map((c) => c.point),
-      allowDuplicates: false,
+      // An external generator may be allowed to ask for a point again (on_duplicate: accept).
+      allowDuplicates:
+        choice.node.model === "external" && campaign.externalGenerator?.onDuplicate === "accept",
     });
     const ms = (performance.now() - started) / Math.max(1, result.points.length);
     if (this.state !== "running") return;
@@ -455,6 +466,11 @@ export class CampaignRunner {
         "FAILED",
         `${failed} trials failed, reaching max_failed_jobs = ${limit}; look at "slurmopt status" for the reasons, fix the program, then "slurmopt resume" (raise max_failed_jobs to go on as is)`,
       );
+  }
+
+  /** A warning recorded with the campaign (status shows it) and logged. */
+  warn(message: string): void {
+    this.log("warn", message);
   }
 
   private log(level: "info" | "warn" | "error", message: string): void {

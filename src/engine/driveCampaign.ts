@@ -54,7 +54,7 @@ export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveH
     campaign,
     executor: options.executor,
     program: createTrialProgram(campaign),
-    generatorFor: generatorFactory(campaign),
+    generatorFor: generatorFactory(campaign, { warn: (m) => runner.warn(m) }),
     logger: options.logger,
     onChange: () => csv.changed(),
     wake: () => loop.wake(),

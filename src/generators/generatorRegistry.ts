@@ -6,6 +6,7 @@ import { createGpGenerator } from "./gpGenerator.js";
 import { createGridGenerator } from "./gridGenerator.js";
 import { createRandomGenerator } from "./randomGenerator.js";
 import { createSobolGenerator } from "./sobolGenerator.js";
+import { createTpeGenerator } from "./tpeGenerator.js";
 
 export interface GeneratorHooks {
   /** Receives generator warnings (the external generator falling back to Sobol); default: stderr. */
@@ -52,6 +53,10 @@ function create(model: ModelName, campaign: Campaign, hooks: GeneratorHooks): Ge
     case "gp":
       return createGpGenerator();
     case "tpe":
-      throw new GeneratorError("GENERATOR_ERROR", `model ${model} is not available in this build`);
+      // After another node (Sobol), TPE models the data it finds instead of waiting for its
+      // own 10 random start-up trials.
+      return createTpeGenerator(
+        campaign.strategy.findIndex((n) => n.model === "tpe") > 0 ? { startupTrials: 1 } : {},
+      );
   }
 }
