@@ -1,4 +1,4 @@
-import { createCampaignRecord } from "../engine/campaignRecord.js";
+import { createCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
 import { resolveExecutorKind } from "../engine/createExecutor.js";
 import { EXIT, InputError } from "../errors/errors.js";
 import type { Campaign } from "../spec/campaign.js";
@@ -35,11 +35,34 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
   process.stderr.write(
     `slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`,
   );
+  if (options.inSlurm) return startControllerJob(open, campaign, options.inSlurm, options.follow);
   return driveInForeground(open, {
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,
     resume: false,
   });
+}
+
+/** --in-slurm: the controller runs as a Slurm job; this shell submits it (and follows it). */
+async function startControllerJob(
+  open: OpenCampaign,
+  campaign: Campaign,
+  settings: ControllerJobSettings,
+  follow: boolean,
+): Promise<number> {
+  const dir = open.dir;
+  open.db.close();
+  const jobId = await submitControllerJob({
+    campaignDir: dir,
+    workdir: campaign.workdir,
+    settings: { ...settings, jobName: `${campaign.name}-${open.row.uid}-controller` },
+  });
+  process.stdout.write(
+    `controller job ${jobId} submitted; its output: ${dir}/controller-${jobId}.out; watch with "slurmopt status ${dir}"${follow ? "" : " or --follow"}\n`,
+  );
+  if (!follow) return EXIT.ok;
+  const final = await followCampaign(dir);
+  return final?.state === "COMPLETED" ? EXIT.ok : EXIT.failure;
 }
 
 function describeDryRun(c: Campaign): string {

@@ -37,7 +37,7 @@ export class ProcessLauncher {
       detached: true,
     });
     child.unref();
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
       const [what, key, value] = line.split(" ");
       if (key === undefined || value === undefined) return;
@@ -54,7 +54,7 @@ export class ProcessLauncher {
         w.reject(new ClusterError("EXECUTOR_ERROR", "the local launcher shell ended unexpectedly"));
       this.starts.clear();
     });
-    child.stdin!.on("error", () => undefined);
+    child.stdin.on("error", () => undefined);
     // The launcher keeps the controller alive only while a launch awaits its pid.
     this.setRef(child, false);
     this.child = child;
