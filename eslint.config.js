@@ -38,7 +38,10 @@ export default tseslint.config(
     // Plain JavaScript helpers (scripts, examples): linted without type information.
     files: ["**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: {
+      parserOptions: { projectService: false, project: null },
+      globals: { process: "readonly", console: "readonly" },
+    },
   },
   {
     files: ["test/**", "bench/**"],
