@@ -1,4 +1,4 @@
-import { ClusterError } from "../errors/errors.js";
+import { ClusterError, errorMessage } from "../errors/errors.js";
 import type { RunResult, Transport } from "../transport/transport.js";
 import {
   parseScontrolPartitions,
@@ -73,13 +73,14 @@ export class SlurmCommands {
     private readonly timeoutMs = 60_000,
   ) {}
 
+  /** squeue, sacct, sinfo, scontrol and scancel: safe to run again after a dropped connection. */
   private async run(argv: readonly string[], what: string): Promise<RunResult> {
     try {
-      return await this.transport.run(argv, { timeoutMs: this.timeoutMs });
+      return await this.transport.run(argv, { timeoutMs: this.timeoutMs, idempotent: true });
     } catch (e) {
       throw new ClusterError(
         "SLURM_ERROR",
-        `${what} could not run over ${this.transport.description}`,
+        `${what} could not run over ${this.transport.description}: ${errorMessage(e)}`,
         { cause: e },
       );
     }

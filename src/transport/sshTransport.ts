@@ -33,13 +33,8 @@ import type { FileEntry, RunOptions, RunResult, Transport } from "./transport.js
 
 export type { SshTransportOptions, SshLogger } from "./sshOptions.js";
 
-export interface SshRunOptions extends RunOptions {
-  /**
-   * The command may safely run twice (squeue, sacct, cat, mkdir -p...): after a dropped
-   * connection it is run again on a new one. Never set this for sbatch.
-   */
-  idempotent?: boolean;
-}
+/** RunOptions; `idempotent` lets a command run again after a dropped connection. */
+export type SshRunOptions = RunOptions;
 
 interface Prepared {
   resolved: ResolvedSshOptions;

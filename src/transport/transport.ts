@@ -12,6 +12,12 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Working directory on the cluster side. */
   cwd?: string;
+  /**
+   * The command may safely run twice (squeue, sacct, sinfo, scontrol, scancel, cat...): a
+   * transport that loses its connection while it runs (SSH) runs it again on a new one. Never
+   * set it for sbatch: a lost sbatch is reconciled by job name instead. Local runs ignore it.
+   */
+  idempotent?: boolean;
 }
 
 export interface RunResult {
