@@ -58,9 +58,10 @@ export function renderControllerScript(input: ControllerScriptInput): string {
       signal: { name: s.signal, delayS: s.signalDelaySeconds },
       noRequeue: true,
     },
+    // The folder is escaped (a % in it is literal); %j is Slurm's job id.
     {
-      out: slurmPathPattern(join(input.campaignDir, "controller-%j.out")),
-      err: slurmPathPattern(join(input.campaignDir, "controller-%j.out")),
+      out: join(slurmPathPattern(input.campaignDir), "controller-%j.out"),
+      err: join(slurmPathPattern(input.campaignDir), "controller-%j.out"),
     },
   );
   const vars = [
