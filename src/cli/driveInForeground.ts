@@ -3,7 +3,7 @@ import type { OpenCampaign } from "../engine/campaignRecord.js";
 import { lockCampaign } from "../engine/campaignLock.js";
 import type { CampaignRunner } from "../engine/campaignRunner.js";
 import { takeControlRequest } from "../engine/controlRequests.js";
-import { createExecutor } from "../engine/createExecutor.js";
+import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
 import { CONTINUE_EXIT_CODE } from "../controllerJob/renderControllerScript.js";
 import { driveCampaign } from "../engine/driveCampaign.js";
 import { EXIT } from "../errors/errors.js";
@@ -98,6 +98,8 @@ export async function driveInForeground(
         if (handle) answerControlRequest(handle.runner, open.dir);
       },
       beforeStart: async (runner) => {
+        // SSH host key and login, Slurm commands, remote_dir: fail here, before any proposal.
+        await prepareExecutor(executor, { resume: options.resume });
         if (options.resume) await runner.resume();
         answerControlRequest(runner, open.dir);
       },

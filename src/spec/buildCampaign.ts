@@ -14,6 +14,7 @@ import { decodeMaybeBase64 } from "./decodeMaybeBase64.js";
 import { parseDuration } from "./duration.js";
 import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
+import { buildSshSettings } from "./buildSshSettings.js";
 import { formatZodIssues } from "./zodMessages.js";
 
 export const CAMPAIGN_NAME = /^[A-Za-z0-9._-]+$/;
@@ -115,19 +116,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
         }
       : null,
     slurm: buildSlurm(raw, workerTimeoutSeconds),
-    ssh: raw.ssh
-      ? {
-          host: raw.ssh.host,
-          user: raw.ssh.user ?? null,
-          port: raw.ssh.port ?? null,
-          identityFile: raw.ssh.identity_file ?? null,
-          knownHosts: raw.ssh.known_hosts ?? null,
-          remoteDir: raw.ssh.remote_dir,
-          workdir: raw.ssh.workdir ?? raw.ssh.remote_dir,
-          pathPrefix: raw.ssh.path_prefix ?? null,
-          setup: raw.ssh.setup ?? [],
-        }
-      : null,
+    ssh: raw.ssh ? buildSshSettings(raw.ssh, options.cwd) : null,
   };
 }
 

@@ -50,8 +50,15 @@ export interface SshSettings {
   readonly remoteDir: string;
   /** Where programs run on the cluster (default: remoteDir). */
   readonly workdir: string;
-  readonly pathPrefix: string | null;
+  /** Directories put in front of PATH on the cluster (path_prefix split on ":"). */
+  readonly pathPrefix: readonly string[];
   readonly setup: readonly string[];
+  /** ssh config file; null: ~/.ssh/config; false: read none (ssh_config: none). */
+  readonly sshConfig: string | false | null;
+  /** Environment variable holding the passphrase of an encrypted key (default SLURMOPT_SSH_PASSPHRASE). */
+  readonly passphraseEnv: string | null;
+  /** Keepalive interval in seconds (0 disables); null: ServerAliveInterval, else 15 s. */
+  readonly keepaliveSeconds: number | null;
 }
 
 export interface ExternalGeneratorSettings {

@@ -81,6 +81,9 @@ export const sshSchema = z.strictObject({
   workdir: z.string().optional(),
   path_prefix: z.string().optional(),
   setup: z.array(z.string()).optional(),
+  ssh_config: z.string().optional(),
+  passphrase_env: z.string().optional(),
+  keepalive: z.union([z.string(), z.number()]).optional(),
 });
 
 export const externalGeneratorSchema = z.strictObject({

@@ -157,6 +157,7 @@ function connectClient(
           port: endpoint.port,
           lookupName: endpoint.lookupName,
           files: knownHosts.files,
+          missing: knownHosts.missing,
           ...(what === "jump host" || resolved.jump === null
             ? {}
             : { jump: describeEndpoint(resolved.jump) }),

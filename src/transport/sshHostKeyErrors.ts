@@ -18,6 +18,8 @@ export interface HostKeyContext {
   files: readonly string[];
   /** ProxyJump destination when the host is only reachable through a jump host. */
   jump?: string;
+  /** Those of `files` that do not exist. */
+  missing?: readonly string[];
 }
 
 /** ssh-keyscan's -t names: ed25519, ecdsa, rsa, dsa. */
@@ -81,6 +83,11 @@ export function hostKeyError(
     }
     case "unknown": {
       const searched = ctx.files.length > 0 ? ctx.files.join(", ") : "(no known_hosts files)";
+      const missing = ctx.missing ?? [];
+      const absent =
+        missing.length === 0
+          ? ""
+          : `; ${missing.length === ctx.files.length ? "none of them exists" : `${missing.join(", ")} does not exist`}`;
       let detail = "";
       if (verdict.otherTypes.length > 0) {
         detail += ` known_hosts records only other key types for this host (${verdict.otherTypes
@@ -93,7 +100,7 @@ export function hostKeyError(
       return new ClusterError(
         "SSH_HOST_KEY",
         `SSH host ${ctx.lookupName} is not known: it presented ${keyType} key ${fp}, and no known_hosts ` +
-          `entry matches (searched ${searched}).${detail} slurmopt never accepts unknown host keys. ` +
+          `entry matches (searched ${searched}${absent}).${detail} slurmopt never accepts unknown host keys. ` +
           `Compare the fingerprint with the one the cluster's administrators publish, then add the key ` +
           `with \`${addHostKeyCommand(ctx, keyType)}\`.`,
       );

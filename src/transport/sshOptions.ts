@@ -90,13 +90,19 @@ function defaultKnownHosts(home: string): string[] {
   ];
 }
 
+/** `~` and `~/x` on this machine (paths from a spec or from options; the config expands its own). */
+function expandHome(path: string, home: string): string {
+  if (path === "~") return home;
+  return path.startsWith("~/") ? join(home, path.slice(2)) : path;
+}
+
 function identityList(
   explicit: readonly string[] | undefined,
   fromConfig: readonly string[],
   home: string,
 ): IdentityFile[] {
   if (explicit !== undefined && explicit.length > 0) {
-    const expanded = explicit.map((p) => (p.startsWith("~/") ? join(home, p.slice(2)) : p));
+    const expanded = explicit.map((p) => expandHome(p, home));
     return expanded.map((path) => ({ path, explicit: true }));
   }
   // Like OpenSSH, a missing IdentityFile from the config is skipped (and named in a failure).
@@ -127,7 +133,11 @@ export async function resolveSshOptions(options: SshTransportOptions): Promise<R
   const env = options.env ?? process.env;
   const home = env.HOME ?? homedir();
   const configFile =
-    options.sshConfigFile === undefined ? join(home, ".ssh", "config") : options.sshConfigFile;
+    options.sshConfigFile === undefined
+      ? join(home, ".ssh", "config")
+      : options.sshConfigFile === null
+        ? null
+        : expandHome(options.sshConfigFile, home);
   const ctx: SshConfigContext = {
     ...localSshConfigContext(configFile ?? "(no ssh config)", env),
     homeDir: home,
@@ -201,7 +211,7 @@ export function resolveSshOptionsFromText(
     target,
     jump,
     agent: agent === "" ? null : agent,
-    knownHostsFiles: options.knownHostsFiles ?? [
+    knownHostsFiles: options.knownHostsFiles?.map((f) => expandHome(f, home)) ?? [
       ...(cfg.userKnownHostsFiles ?? defaultKnownHosts(home).slice(0, 2)),
       ...defaultKnownHosts(home).slice(2),
     ],
