@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Campaign } from "../spec/campaign.js";
 import { StateError } from "../errors/errors.js";
@@ -19,17 +20,25 @@ export function newCampaignUid(): string {
   return randomBytes(4).toString("hex");
 }
 
-/** Creates runs/<name>/<N>/campaign.db holding the campaign (the resolved spec, seed included). */
+/**
+ * Creates runs/<name>/<N>/campaign.db holding the campaign (the resolved spec, seed included).
+ * The database is built under a temporary name and renamed into place, so a crash at any
+ * instant leaves either no campaign.db or a complete one.
+ */
 export function createCampaignRecord(campaign: Campaign): OpenCampaign {
   const dir = createCampaignFolder(campaign.runDir, campaign.name);
-  const db = openStore(join(dir, DB_FILE), { create: true });
-  const row = insertCampaign(db, {
+  const tmp = join(dir, `${DB_FILE}.creating`);
+  const building = openStore(tmp, { create: true });
+  insertCampaign(building, {
     uid: newCampaignUid(),
     name: campaign.name,
     dir,
     specJson: JSON.stringify(campaign),
   });
-  return { db, row, campaign, dir };
+  building.pragma("journal_mode = DELETE");
+  building.close();
+  renameSync(tmp, join(dir, DB_FILE));
+  return openCampaignRecord(dir);
 }
 
 /** Opens the campaign stored in a campaign folder (status, export, resume). */

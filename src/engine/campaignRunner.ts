@@ -1,26 +1,31 @@
-import { join, posix } from "node:path";
 import type { Logger } from "pino";
 import { GeneratorError, errorMessage } from "../errors/errors.js";
-import type { AttemptEvent, AttemptToRun, Executor, StoredAttempt } from "../executor/executor.js";
+import type { AttemptEvent, Executor } from "../executor/executor.js";
 import type { Generator } from "../generators/generator.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
 import { ConstraintSet } from "../space/constraints.js";
-import type { Point } from "../space/parameters.js";
 import { SearchSpace } from "../space/searchSpace.js";
 import { addCampaignEvent, setCampaignState } from "../store/campaignRows.js";
 import type { Db } from "../store/openStore.js";
 import type { AttemptRow, CampaignRow, TrialRow } from "../store/rowTypes.js";
 import {
+  cancelCreatedAttempts,
   countTrialsByState,
   getAttempt,
   getTrial,
   insertProposedTrials,
-  attemptIdsWithJobName,
   listOpenAttempts,
   recordAttemptEnd,
   recordStarted,
   recordSubmitted,
 } from "../store/trialRows.js";
+import {
+  attemptToRun,
+  newAttempt,
+  outcomeRecord,
+  storedAttempts,
+  type CampaignIdentity,
+} from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { buildGeneratorInput } from "./generatorInput.js";
 import { proposePoints } from "./proposePoints.js";
@@ -71,13 +76,13 @@ export class CampaignRunner {
     this.trials = new TrialCache(deps.db, deps.row.id);
   }
 
-  /**
-   * Where attempt directories live: the campaign folder, or with SSH the campaign's folder on the
-   * cluster (<remote_dir>/<name>/<uid>), since the jobs write there.
-   */
-  private get jobsRoot(): string {
-    const ssh = this.deps.campaign.ssh;
-    return ssh ? posix.join(ssh.remoteDir, this.deps.campaign.name, this.uid) : this.deps.row.dir;
+  private get identity(): CampaignIdentity {
+    return {
+      campaign: this.deps.campaign,
+      uid: this.uid,
+      dir: this.deps.row.dir,
+      executorKind: this.deps.executor.kind,
+    };
   }
 
   get campaignId(): number {
@@ -119,7 +124,7 @@ export class CampaignRunner {
         attempt.id,
         end,
         null,
-        this.attemptFields(trial.trial_index, attempt.attempt_no + 1),
+        newAttempt(this.identity, trial.trial_index, attempt.attempt_no + 1),
       );
       this.log(
         "warn",
@@ -128,22 +133,7 @@ export class CampaignRunner {
     } else {
       const o = this.deps.program.outcome(r);
       faultPoint("collect-before-write");
-      recordAttemptEnd(
-        db,
-        attempt.id,
-        end,
-        {
-          state: o.state,
-          resultsJson:
-            o.state === "COMPLETED" || Object.keys(o.values).length > 0
-              ? JSON.stringify(o.values)
-              : null,
-          semsJson: Object.keys(o.sems).length > 0 ? JSON.stringify(o.sems) : null,
-          extrasJson: Object.keys(o.extras).length > 0 ? JSON.stringify(o.extras) : null,
-          reason: o.reason,
-        },
-        null,
-      );
+      recordAttemptEnd(db, attempt.id, end, outcomeRecord(o), null);
       if (o.state !== "COMPLETED")
         this.log("warn", `trial ${trial.trial_index} ${o.state}: ${o.reason ?? "no reason given"}`);
       this.checkFailureLimit();
@@ -158,30 +148,12 @@ export class CampaignRunner {
    */
   async resume(): Promise<{ tracked: number; notSubmitted: number }> {
     const { db, executor } = this.deps;
-    const open = listOpenAttempts(db, this.campaignId);
-    const timeout = this.deps.campaign.workerTimeoutSeconds;
-    const stored: StoredAttempt[] = open.map(({ attempt: a }) => ({
-      campaignUid: this.uid,
-      attemptId: a.id,
-      state: a.state === "FINISHED" ? "RUNNING" : a.state,
-      jobName: a.job_name,
-      indexInJob: attemptIdsWithJobName(db, a.job_name).indexOf(a.id),
-      jobId: a.job_id,
-      arrayTaskId: a.array_task_id,
-      pid: a.pid,
-      pidStart: a.pid_start,
-      dir: a.dir,
-      startTime: a.start_time,
-      remainingMs:
-        timeout === null
-          ? null
-          : Math.max(0, timeout * 1000 - (a.start_time === null ? 0 : Date.now() - a.start_time)),
-    }));
+    const stored = storedAttempts(db, this.campaignId, this.identity);
     const findings = await executor.resume(stored);
     const tracked = findings.flatMap((f) => (f.found === "tracked" ? [f.record] : []));
     recordSubmitted(db, tracked);
     const notSubmitted = findings.length - tracked.length;
-    if (open.length > 0)
+    if (stored.length > 0)
       this.log(
         "info",
         `resumed: ${tracked.length} attempt(s) re-attached or collected, ${notSubmitted} never submitted (submitting them now)`,
@@ -239,28 +211,7 @@ export class CampaignRunner {
     if (this.deps.cancelOnStop || state === "CANCELLED") {
       const open = listOpenAttempts(this.deps.db, this.campaignId);
       // Never-submitted attempts end here; submitted ones end through the executor's events.
-      for (const o of open.filter((x) => x.attempt.state === "CREATED"))
-        recordAttemptEnd(
-          this.deps.db,
-          o.attempt.id,
-          {
-            endTime: Date.now(),
-            startTime: null,
-            exitCode: null,
-            signal: null,
-            fault: "CANCELLED",
-            reason: "cancelled before submission",
-            hostname: null,
-          },
-          {
-            state: "CANCELLED",
-            resultsJson: null,
-            semsJson: null,
-            extrasJson: null,
-            reason: reason ?? "cancelled",
-          },
-          null,
-        );
+      cancelCreatedAttempts(this.deps.db, this.campaignId, reason ?? "cancelled");
       const submitted = open.filter((x) => x.attempt.state !== "CREATED");
       void this.deps.executor.cancel(
         submitted.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })),
@@ -358,20 +309,12 @@ export class CampaignRunner {
       (index) => {
         // Trials proposed together share a job name (one Slurm job array per chunk).
         const chunkStart = first + Math.floor((index - first) / maxArray) * maxArray;
-        return this.attemptFields(index, 1, chunkStart);
+        return newAttempt(this.identity, index, 1, chunkStart);
       },
     );
     faultPoint("after-trial-rows");
     this.deps.onChange?.();
     await this.submitCreated();
-  }
-
-  private attemptFields(trialIndex: number, attemptNo: number, batchStart = trialIndex) {
-    return {
-      executor: this.deps.executor.kind,
-      jobName: `${this.deps.campaign.name}-${this.uid}-t${batchStart}a${attemptNo}`,
-      dir: join(this.jobsRoot, "jobs", String(trialIndex), String(attemptNo)),
-    };
   }
 
   /**
@@ -397,7 +340,9 @@ export class CampaignRunner {
       groups.set(o.attempt.job_name, g);
     }
     for (const group of groups.values()) {
-      const batch = group.map((o) => this.toRun(o.trial, o.attempt));
+      const batch = group.map((o) =>
+        attemptToRun(this.identity, this.deps.program, o.trial, o.attempt),
+      );
       try {
         const records = await this.deps.executor.submit(batch);
         faultPoint("after-submit-before-record");
@@ -430,30 +375,6 @@ export class CampaignRunner {
       }
       this.deps.onChange?.();
     }
-  }
-
-  private toRun(trial: TrialRow, attempt: AttemptRow): AttemptToRun {
-    const point = JSON.parse(trial.params_json) as Point;
-    const { command, env } = this.deps.program.render(point, {
-      index: trial.trial_index,
-      id: trial.id,
-      attemptDir: attempt.dir,
-    });
-    const timeout = this.deps.campaign.workerTimeoutSeconds;
-    return {
-      attemptId: attempt.id,
-      trialId: trial.id,
-      trialIndex: trial.trial_index,
-      attemptNo: attempt.attempt_no,
-      campaignUid: this.uid,
-      campaignName: this.deps.campaign.name,
-      jobName: attempt.job_name,
-      command,
-      env,
-      workdir: this.deps.campaign.ssh?.workdir ?? this.deps.campaign.workdir,
-      dir: attempt.dir,
-      timeoutMs: timeout === null ? null : timeout * 1000,
-    };
   }
 
   private checkFailureLimit(): void {

@@ -280,3 +280,28 @@ export function attemptIdsWithJobName(db: Db, jobName: string): number[] {
     }[]
   ).map((r) => r.id);
 }
+
+/** Ends a campaign's never-submitted (CREATED) attempts and their trials as CANCELLED. */
+export function cancelCreatedAttempts(
+  db: Db,
+  campaignId: number,
+  reason: string,
+  now = Date.now(),
+): void {
+  for (const o of listOpenAttempts(db, campaignId).filter((x) => x.attempt.state === "CREATED"))
+    recordAttemptEnd(
+      db,
+      o.attempt.id,
+      {
+        endTime: now,
+        startTime: null,
+        exitCode: null,
+        signal: null,
+        fault: "CANCELLED",
+        reason: "cancelled before submission",
+        hostname: null,
+      },
+      { state: "CANCELLED", resultsJson: null, semsJson: null, extrasJson: null, reason },
+      null,
+    );
+}

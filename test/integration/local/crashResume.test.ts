@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
@@ -122,13 +122,32 @@ describe("crash safety with the local executor (SIGKILL, real processes)", () =>
     const rand = mulberry32(seed);
     const cwd = testDir("killresume");
     const spec = writeSpec(cwd, "kr", 40, 4, "$((SLURMOPT_TRIAL_INDEX % 3 + 1))");
-    const dir = join(cwd, "runs", "kr", "0");
+    // A kill before the campaign database exists leaves nothing to resume: run again then.
+    const started = (): boolean =>
+      existsSync(join(cwd, "runs", "kr")) &&
+      readdirSync(join(cwd, "runs", "kr")).some((n) =>
+        existsSync(join(cwd, "runs", "kr", n, "campaign.db")),
+      );
     for (let k = 0; k < 10; k++) {
-      const run = startCli(k === 0 ? ["run", spec, "--quiet"] : ["resume", dir, "--quiet"], cwd);
+      const args = started()
+        ? ["resume", join(cwd, "runs", "kr"), "--quiet"]
+        : ["run", spec, "--quiet"];
+      const run = startCli(args, cwd);
       await sleep(300 + rand() * 2500);
       await run.kill();
     }
-    const final = await runCli(["resume", dir, "--quiet"], { cwd, timeoutMs: 240_000 });
+    const final = await runCli(["resume", join(cwd, "runs", "kr"), "--quiet"], {
+      cwd,
+      timeoutMs: 240_000,
+    });
+    const dir = join(
+      cwd,
+      "runs",
+      "kr",
+      readdirSync(join(cwd, "runs", "kr")).filter((n) =>
+        existsSync(join(cwd, "runs", "kr", n, "campaign.db")),
+      )[0]!,
+    );
     expect(final.code, final.stderr).toBe(0);
     const states = trialStates(dir);
     expect(states).toHaveLength(40);
