@@ -29,6 +29,7 @@ import {
   processStartTicks,
   processesByAttemptDir,
 } from "./processStartTime.js";
+import { signalNameOf } from "./signalNames.js";
 
 export interface LocalExecutorOptions {
   /** Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt. */
@@ -154,7 +155,8 @@ export class LocalExecutor implements Executor {
     const status = readStatus(r.attempt.dir);
     const stdout = readOutput(join(r.attempt.dir, STDOUT_FILE));
     const exitCode = status?.exitCode ?? (signal ? null : code);
-    const sig = signal ?? (exitCode !== null && exitCode > 128 ? signalName(exitCode - 128) : null);
+    const sig =
+      signal ?? (exitCode !== null && exitCode > 128 ? signalNameOf(exitCode - 128) : null);
     this.events.push({
       type: "finished",
       campaignUid: r.attempt.campaignUid,
@@ -347,22 +349,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // The group is gone already.
   }
-}
-
-const SIGNAL_NAMES: Record<number, string> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  3: "SIGQUIT",
-  6: "SIGABRT",
-  9: "SIGKILL",
-  10: "SIGUSR1",
-  11: "SIGSEGV",
-  12: "SIGUSR2",
-  13: "SIGPIPE",
-  14: "SIGALRM",
-  15: "SIGTERM",
-};
-
-function signalName(n: number): string | null {
-  return SIGNAL_NAMES[n] ?? null;
 }

@@ -1,6 +1,7 @@
 import type { AttemptResult, Fault } from "../executor/executor.js";
 import type { ExitStatus } from "../executor/exitStatusFile.js";
 import { findMemoryKillMessage, type StateMeaning } from "./slurmStates.js";
+import { signalNameOf } from "../executor/signalNames.js";
 
 /** What slurmopt learned about one finished Slurm job (or array task). */
 export interface FinishedJobFacts {
@@ -27,28 +28,7 @@ export interface FinishedJobFacts {
   lostReason?: string;
 }
 
-const SIGNALS: Record<number, string> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  3: "SIGQUIT",
-  4: "SIGILL",
-  6: "SIGABRT",
-  7: "SIGBUS",
-  8: "SIGFPE",
-  9: "SIGKILL",
-  10: "SIGUSR1",
-  11: "SIGSEGV",
-  12: "SIGUSR2",
-  13: "SIGPIPE",
-  14: "SIGALRM",
-  15: "SIGTERM",
-  24: "SIGXCPU",
-  25: "SIGXFSZ",
-};
-
-export function signalNameOf(n: number): string {
-  return SIGNALS[n] ?? `SIG${n}`;
-}
+export { signalNameOf };
 
 /**
  * Turns what Slurm and the job's files say into the attempt's result. Precedence: a memory
