@@ -19,6 +19,7 @@ import { CampaignJobSetup } from "./campaignJobSetup.js";
 import { SlurmCommands } from "./slurmCommands.js";
 import { jobKey } from "./slurmJobId.js";
 import { findJobByName, renderJob, submitJob } from "./slurmSubmit.js";
+import { awaitSbatchInFlight } from "./sbatchInFlight.js";
 import type { Tracked } from "./trackedJob.js";
 import { observeJobs } from "./observeJobs.js";
 
@@ -301,7 +302,15 @@ export class SlurmExecutor implements Executor {
     }
     for (const [name, group] of byName) {
       const known = new Set([...this.tracked.values()].map((t) => t.jobId));
-      const job = await findJobByName(this.commands, name, known, this.o.logger);
+      const find = () => findJobByName(this.commands, name, known, this.o.logger);
+      let job = await find();
+      if (job === null)
+        job = await awaitSbatchInFlight(name, group, {
+          transport: this.o.transport,
+          logger: this.o.logger,
+          sbatchWindowMs: (this.o.commandTimeoutMs ?? 60_000) + 5000,
+          find,
+        });
       if (job === undefined) {
         throw new ClusterError(
           "SLURM_ERROR",

@@ -1,0 +1,78 @@
+/**
+ * A 40-trial Slurm campaign whose controller is SIGKILLed at random instants and resumed each
+ * time. The seed of the instants is logged; SLURMOPT_KILL_SEED=<seed> replays them.
+ */
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, testDir } from "../../helpers/runCli.js";
+import { ensureSlurmCluster, slurmSkipped } from "../slurmCluster.js";
+import {
+  POLL_FLOOR_MS,
+  campaignUid,
+  cancelLeftovers,
+  mulberry32,
+  perTrialProblems,
+  runCounts,
+  settledSacctRows,
+  startCli,
+  storedTrials,
+  writeSlurmSpec,
+} from "./slurmCrashKit.js";
+
+const KILLS = 12;
+const uids: string[] = [];
+
+describe.skipIf(slurmSkipped())("kill-and-resume with the Slurm executor", () => {
+  beforeAll(async () => {
+    await ensureSlurmCluster();
+  });
+
+  afterAll(async () => {
+    expect(await cancelLeftovers(uids)).toEqual([]);
+  });
+
+  it(`completes 40 trials, each exactly once in sacct, through ${KILLS} SIGKILLs at random instants`, async () => {
+    const seed = Number(process.env.SLURMOPT_KILL_SEED ?? Date.now() % 100000);
+    console.log(`kill-and-resume (slurm): seed ${seed} (SLURMOPT_KILL_SEED=${seed} replays it)`);
+    const rand = mulberry32(seed);
+    const cwd = testDir("slurmkill");
+    const spec = writeSlurmSpec(cwd, "skr", {
+      maxEval: 40,
+      parallelism: 4,
+      sleep: "$((SLURMOPT_TRIAL_INDEX % 3 + 1))",
+    });
+    const dir = join(cwd, "runs", "skr", "0");
+    const instants: number[] = [];
+    for (let k = 0; k < KILLS; k++) {
+      const child = startCli(k === 0 ? ["run", spec, "--quiet"] : ["resume", dir, "--quiet"], cwd);
+      const ms = Math.round(500 + rand() * 4000);
+      instants.push(ms);
+      const ended = await Promise.race([child.ended.then(() => true), sleep(ms).then(() => false)]);
+      if (k === 0) uids.push(campaignUid(dir));
+      // A controller that ended by itself (campaign complete) must have failed no test yet.
+      expect(ended, `controller ${k} ended before its kill (seed ${seed}): ${child.stderr()}`).toBe(
+        false,
+      );
+      await child.kill();
+    }
+    console.log(`kill instants (ms after each start): ${instants.join(", ")}`);
+    const final = await runCli(["resume", dir, "--quiet"], {
+      cwd,
+      env: { SLURMOPT_POLL_FLOOR_MS: POLL_FLOOR_MS },
+      timeoutMs: 240_000,
+    });
+    expect(final.code, final.stderr).toBe(0);
+    const trials = storedTrials(dir);
+    expect(trials).toHaveLength(40);
+    expect(
+      trials.filter((t) => t.state !== "COMPLETED" || t.attempts !== 1),
+      `seed ${seed}`,
+    ).toEqual([]);
+    const counts = runCounts(cwd);
+    expect(counts.size, `seed ${seed}`).toBe(40);
+    for (const [trial, n] of counts)
+      expect(n, `trial ${trial} ran ${n} times (seed ${seed})`).toBe(1);
+    expect(perTrialProblems(await settledSacctRows(dir), 40), `seed ${seed}`).toEqual([]);
+  }, 420_000);
+});
