@@ -103,6 +103,7 @@ export class SlurmExecutor implements Executor {
   private accounting: boolean | null = null;
   private accountingKnownAt = 0;
   private polling: Promise<AttemptEvent[]> | null = null;
+  private cycles = 0;
   private lastSbatchAt = 0;
   private readonly o: SlurmExecutorOptions;
 
@@ -340,8 +341,15 @@ export class SlurmExecutor implements Executor {
     // A cluster without accounting may get it back: ask sacct again every 10 minutes.
     if (this.accounting === false && now - this.accountingKnownAt > 600_000) this.accounting = null;
     const all = [...this.tracked.values()];
+    const open = all.filter((t) => t.final === null);
+    this.cycles++;
+    // One line per cycle (debug level): how many attempts one squeue call covered.
+    this.o.logger?.debug(
+      { cycle: this.cycles, watched: open.length, jobs: new Set(open.map((t) => t.jobId)).size },
+      "slurm poll cycle",
+    );
     const seen = await observeJobs(
-      all.filter((t) => t.final === null),
+      open,
       {
         commands: this.commands,
         logger: this.o.logger,
