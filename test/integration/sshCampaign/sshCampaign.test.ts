@@ -1,0 +1,160 @@
+/**
+ * `slurmopt run` driving the real Slurm cluster over SSH (the loopback sshd on 127.0.0.1, the
+ * same machine as the cluster): a full campaign, the remote preflight, and the refusals of a
+ * changed host key, an unknown host and a wrong user key.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, testDir } from "../../helpers/runCli.js";
+import { ensureSlurmCluster } from "../slurmCluster.js";
+import type { LoopbackSshd } from "../ssh/sshdSetup.js";
+import {
+  CLI_ENV,
+  campaignDirOf,
+  campaignUid,
+  cancelLeftovers,
+  exactlyOnceProblems,
+  ownSshd,
+  sacctRows,
+  settledSacctRows,
+  uniqueName,
+  writeSshSpec,
+} from "./sshCampaignKit.js";
+
+// This file's own sshd: another suite's global teardown cannot stop it under these tests.
+const OWN = { port: 2231, dir: "/tmp/slurmopt-sshd-sshcampaign" };
+let sshd: LoopbackSshd;
+let stopSshd: () => Promise<void> = () => Promise.resolve();
+const names: string[] = [];
+
+beforeAll(async () => {
+  await ensureSlurmCluster();
+  ({ sshd, stop: stopSshd } = await ownSshd(OWN));
+});
+
+afterAll(async () => {
+  const left = await cancelLeftovers(names);
+  await stopSshd();
+  expect(left, "jobs a test left waiting or running").toEqual([]);
+});
+
+function fresh(prefix: string): { cwd: string; name: string } {
+  const name = uniqueName(prefix);
+  names.push(name);
+  return { cwd: testDir(name), name };
+}
+
+describe("a Slurm campaign over SSH", () => {
+  it("runs 24 trials with parallelism 4 to completion, jobs and outputs under remote_dir, the state local", async () => {
+    const { cwd, name } = fresh("sshc24");
+    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 24, parallelism: 4, sleepS: 1 });
+    const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/state: COMPLETED/);
+    expect(r.stdout).toMatch(/24 completed, 0 failed/);
+
+    const dir = campaignDirOf(r.stderr);
+    const uid = campaignUid(dir);
+    const rows = await settledSacctRows(dir);
+    expect(exactlyOnceProblems(dir, cwd, rows, 24)).toEqual([]);
+
+    // Job scripts and outputs live under <remote_dir>/<name>/<uid>/jobs/<trial>/<attempt>.
+    const jobs = join(cwd, "remote", name, uid, "jobs");
+    expect(readdirSync(jobs).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 24 }, (_, i) => String(i)),
+    );
+    for (let t = 0; t < 24; t++) {
+      expect(existsSync(join(jobs, String(t), "1", "job.sbatch")), `trial ${t}`).toBe(true);
+      expect(readFileSync(join(jobs, String(t), "1", "stdout"), "utf8")).toMatch(/^RESULT: /m);
+    }
+    // The SQLite state stays with the controller, never on the cluster side.
+    expect(existsSync(join(dir, "campaign.db"))).toBe(true);
+    expect(existsSync(join(cwd, "remote", name, uid, "campaign.db"))).toBe(false);
+    expect(readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n")).toHaveLength(25);
+  }, 300_000);
+
+  it("finds sbatch through path_prefix when the setup lines leave PATH without it", async () => {
+    const { cwd, name } = fresh("sshpfx");
+    const spec = writeSshSpec(cwd, name, sshd, {
+      maxEval: 3,
+      parallelism: 3,
+      sleepS: 0,
+      ssh: { setup: ["PATH=/opt/no-slurm/bin; export PATH"], path_prefix: "/usr/bin:/bin" },
+    });
+    const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 180_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/3 completed, 0 failed/);
+  }, 180_000);
+});
+
+describe("the preflight over SSH", () => {
+  it("names the Slurm commands the remote shell lacks, with its PATH and how to fix it, and submits nothing", async () => {
+    const { cwd, name } = fresh("sshnosb");
+    const spec = writeSshSpec(cwd, name, sshd, {
+      maxEval: 4,
+      parallelism: 2,
+      sleepS: 0,
+      ssh: { setup: ["echo loading the site setup", "PATH=/opt/no-slurm/bin; export PATH"] },
+    });
+    const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/\[PREFLIGHT_FAILED\]/);
+    expect(r.stderr).toMatch(
+      /sbatch, squeue, sacct, scancel, scontrol, sinfo are not found on ssh /,
+    );
+    expect(r.stderr).toMatch(/PATH there: \/opt\/no-slurm\/bin/);
+    expect(r.stderr).toMatch(/the setup lines printed: loading the site setup/);
+    expect(r.stderr).toMatch(/ssh\.path_prefix/);
+    expect(await sacctRows(`${name}-`)).toEqual([]);
+  }, 120_000);
+});
+
+describe("refusals before anything is sent", () => {
+  async function refused(
+    prefix: string,
+    ssh: Record<string, unknown>,
+  ): Promise<{ code: number; stderr: string; cwd: string; name: string }> {
+    const { cwd, name } = fresh(prefix);
+    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 4, parallelism: 2, sleepS: 0, ssh });
+    const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 120_000 });
+    // Nothing reached the cluster: no job under this name, not even the remote directory.
+    expect(await sacctRows(`${name}-`)).toEqual([]);
+    expect(existsSync(join(cwd, "remote"))).toBe(false);
+    return { code: r.code, stderr: r.stderr, cwd, name };
+  }
+
+  it("refuses a changed host key loudly (exit 4), naming both fingerprints and the fix", async () => {
+    const r = await refused("sshchg", { known_hosts: sshd.knownHostsChanged });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/\[SSH_HOST_KEY\]/);
+    expect(r.stderr).toMatch(/SSH HOST KEY FOR \[127\.0\.0\.1\]:\d+ HAS CHANGED/);
+    expect(r.stderr).toMatch(/man-in-the-middle/);
+    expect(r.stderr.match(/SHA256:[A-Za-z0-9+/]{43}/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(r.stderr).toContain(`ssh-keygen -R '[127.0.0.1]:${sshd.port}'`);
+  }, 120_000);
+
+  it("refuses an unknown host (exit 4) with its fingerprint and how to add it", async () => {
+    const r = await refused("sshunk", { known_hosts: sshd.knownHostsUnknown });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/\[SSH_HOST_KEY\]/);
+    expect(r.stderr).toMatch(
+      /SSH host \[127\.0\.0\.1\]:\d+ is not known: it presented ssh-ed25519 key SHA256:/,
+    );
+    expect(r.stderr).toContain(`ssh-keyscan -p ${sshd.port} -t ed25519 127.0.0.1 >>`);
+  }, 120_000);
+
+  it("refuses an unknown host whose known_hosts file does not exist, saying so", async () => {
+    const r = await refused("sshnokh", { known_hosts: "/nonexistent/known_hosts" });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/searched \/nonexistent\/known_hosts; none of them exists/);
+  }, 120_000);
+
+  it("fails on a user key the server does not accept (exit 4), naming the key offered", async () => {
+    const r = await refused("sshkey", { identity_file: sshd.userKeyUnauthorized });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/\[SSH_AUTH\]/);
+    expect(r.stderr).toMatch(/SSH authentication failed for \S+@127\.0\.0\.1:\d+/);
+    expect(r.stderr).toContain(sshd.userKeyUnauthorized);
+  }, 120_000);
+});

@@ -1,0 +1,147 @@
+/**
+ * The SSH connection of a running campaign is cut (the server side of the session killed, as a
+ * network cut would) several times: the controller reconnects, reruns what is idempotent,
+ * reconciles a cut sbatch by job name, and every trial runs exactly once.
+ */
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, testDir, type CliResult } from "../../helpers/runCli.js";
+import { ensureSlurmCluster } from "../slurmCluster.js";
+import type { LoopbackSshd } from "../ssh/sshdSetup.js";
+import {
+  CLI_ENV,
+  campaignDirOf,
+  cancelLeftovers,
+  cutSessions,
+  exactlyOnceProblems,
+  ownSshd,
+  settledSacctRows,
+  uniqueName,
+  writeSshSpec,
+} from "./sshCampaignKit.js";
+
+// This file's own sshd: cutting all of its sessions cuts only the campaigns of this file.
+const OWN = { port: 2232, dir: "/tmp/slurmopt-sshd-sshcuts" };
+const SCRIPT = join(import.meta.dirname, "..", "..", "..", "scripts", "sshd-loopback.sh");
+let sshd: LoopbackSshd;
+let stopSshd: () => Promise<void> = () => Promise.resolve();
+const names: string[] = [];
+
+beforeAll(async () => {
+  await ensureSlurmCluster();
+  ({ sshd, stop: stopSshd } = await ownSshd(OWN));
+});
+
+afterAll(async () => {
+  const left = await cancelLeftovers(names);
+  await stopSshd();
+  expect(left, "jobs a test left waiting or running").toEqual([]);
+});
+
+/** Messages of the controller's log (slurmopt.log, one JSON object per line). */
+function logMessages(dir: string): string[] {
+  return readFileSync(join(dir, "slurmopt.log"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => (JSON.parse(l) as { msg?: string }).msg ?? "");
+}
+
+const count = (messages: string[], msg: string): number => messages.filter((m) => m === msg).length;
+
+/** A small seeded PRNG, so that the cut instants can be replayed from the logged seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("a campaign whose SSH connection is cut", () => {
+  it("completes after several cuts at random instants, every trial run exactly once (sacct by job name and array task id)", async () => {
+    const name = uniqueName("sshcut");
+    names.push(name);
+    const cwd = testDir(name);
+    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 24, parallelism: 4, sleepS: 2 });
+    let done: CliResult | null = null;
+    const cli = runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 400_000 }).then((r) => {
+      done = r;
+      return r;
+    });
+    const seed = Date.now() % 100_000;
+    const random = mulberry32(seed);
+    let cuts = 0;
+    // Cut only once the campaign runs (its first job scripts exist), then every 1-3 s.
+    while (done === null && !existsSync(join(cwd, "remote", name))) await sleep(100);
+    while (done === null) {
+      await sleep(1000 + 2000 * random());
+      if (done === null && (await cutSessions(OWN)) > 0) cuts++;
+    }
+    const r = await cli;
+    expect(r.code, `seed ${seed}, ${cuts} cuts\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/24 completed, 0 failed/);
+    expect(cuts, `seed ${seed}`).toBeGreaterThanOrEqual(4);
+
+    const dir = campaignDirOf(r.stderr);
+    const rows = await settledSacctRows(dir);
+    expect(exactlyOnceProblems(dir, cwd, rows, 24), `seed ${seed}, ${cuts} cuts`).toEqual([]);
+    const messages = logMessages(dir);
+    expect(count(messages, "ssh: connection dropped")).toBeGreaterThanOrEqual(4);
+    expect(count(messages, "ssh: reconnected")).toBeGreaterThanOrEqual(4);
+  }, 420_000);
+
+  it("reconciles an sbatch whose answer the cut lost by job name, and submits nothing twice", async () => {
+    const name = uniqueName("sshsbcut");
+    names.push(name);
+    const cwd = testDir(name);
+    // An sbatch on the cluster side's PATH that submits with the real one, then (the first 3
+    // times) cuts the SSH session before the job id can travel back.
+    const bin = join(cwd, "bin");
+    mkdirSync(bin);
+    const realSbatch = execFileSync("/bin/sh", ["-c", "command -v sbatch"], { encoding: "utf8" });
+    const calls = join(cwd, "sbatch-calls");
+    writeFileSync(
+      join(bin, "sbatch"),
+      [
+        "#!/bin/sh",
+        `out=$(${realSbatch.trim()} "$@"); rc=$?`,
+        `echo "$rc $out" >> ${calls}`,
+        `n=$(wc -l < ${calls})`,
+        'if [ "$rc" = 0 ] && [ $n -le 3 ]; then',
+        `  SLURMOPT_SSHD_PORT=${OWN.port} SLURMOPT_SSHD_DIR=${OWN.dir} bash ${SCRIPT} kill-sessions >/dev/null 2>&1`,
+        "  sleep 1",
+        "fi",
+        'printf "%s\\n" "$out"',
+        'exit "$rc"',
+        "",
+      ].join("\n"),
+    );
+    chmodSync(join(bin, "sbatch"), 0o755);
+    const spec = writeSshSpec(cwd, name, sshd, {
+      maxEval: 12,
+      parallelism: 4,
+      sleepS: 1,
+      ssh: { path_prefix: bin },
+    });
+    const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/12 completed, 0 failed/);
+
+    const dir = campaignDirOf(r.stderr);
+    const messages = logMessages(dir);
+    expect(count(messages, "sbatch gave no clear answer; reconciling by job name")).toBe(3);
+    // Each of the three cut submissions was adopted, not submitted again: every sbatch call
+    // made a job of its own, and sacct shows each trial's job once.
+    const submissions = readFileSync(calls, "utf8").trim().split("\n");
+    expect(submissions.every((l) => l.startsWith("0 "))).toBe(true);
+    const rows = await settledSacctRows(dir);
+    expect(new Set(rows.map((row) => row.jobId)).size).toBe(submissions.length);
+    expect(exactlyOnceProblems(dir, cwd, rows, 12)).toEqual([]);
+  }, 300_000);
+});
