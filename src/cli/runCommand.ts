@@ -1,9 +1,10 @@
 import { createCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
-import { resolveExecutorKind } from "../engine/createExecutor.js";
+import { createExecutor, prepareExecutor, resolveExecutorKind } from "../engine/createExecutor.js";
 import { EXIT, InputError } from "../errors/errors.js";
 import type { Campaign } from "../spec/campaign.js";
 import { campaignFromArgs, type RunArgs } from "./campaignFromArgs.js";
 import { driveInForeground } from "./driveInForeground.js";
+import { printSlurmDryRun } from "./dryRunScripts.js";
 import { followCampaign } from "../controllerJob/followCampaign.js";
 import type { ControllerJobSettings } from "../controllerJob/renderControllerScript.js";
 import { submitControllerJob } from "../controllerJob/submitControllerJob.js";
@@ -22,15 +23,19 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
   const warnings: string[] = [];
   const campaign = campaignFromArgs(args, process.cwd(), { warn: (m) => warnings.push(m) });
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  const onSlurm = resolveExecutorKind(campaign) === "slurm";
   if (options.dryRun) {
-    process.stdout.write(describeDryRun(campaign));
+    process.stdout.write(describeDryRun(campaign, onSlurm ? "slurm" : "local"));
+    if (onSlurm) await printSlurmDryRun(campaign, (t) => process.stdout.write(t));
     return EXIT.ok;
   }
-  if (options.inSlurm && resolveExecutorKind(campaign) !== "slurm")
+  if (options.inSlurm && !onSlurm)
     throw new InputError(
       "FLAG_INVALID",
       "--in-slurm runs the controller as a Slurm job, so its trials must be Slurm jobs too: use --executor slurm (or auto with sbatch on PATH), not local",
     );
+  // Partition, time limit, memory (and the SSH side): refused before runs/<name>/<N> exists.
+  if (onSlurm) await checkCluster(campaign);
   const open = createCampaignRecord(campaign);
   process.stderr.write(
     `slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`,
@@ -65,12 +70,21 @@ async function startControllerJob(
   return final?.state === "COMPLETED" ? EXIT.ok : EXIT.failure;
 }
 
-function describeDryRun(c: Campaign): string {
+async function checkCluster(campaign: Campaign): Promise<void> {
+  const executor = createExecutor(campaign);
+  try {
+    await prepareExecutor(executor, { resume: false });
+  } finally {
+    await executor.close();
+  }
+}
+
+function describeDryRun(c: Campaign, kind: "local" | "slurm"): string {
   return [
     `campaign ${c.name}: ${c.parameters.length} parameters, ${c.maxEval} trials, parallelism ${c.parallelism}, seed ${c.seed}`,
     `strategy: ${c.strategy.map((n) => `${n.label}${n.trials === null ? "" : `=${n.trials}`}`).join(", ")}`,
     `program: ${c.program}`,
-    `executor: ${c.executor}`,
+    `executor: ${kind}${c.executor === "auto" ? " (auto)" : ""}`,
     "",
   ].join("\n");
 }
