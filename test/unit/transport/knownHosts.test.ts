@@ -239,6 +239,20 @@ describe("hostKeyError messages", () => {
     expect(err.message).toContain("never accepts unknown host keys");
   });
 
+  it("says when the known_hosts files searched do not exist", () => {
+    const verdict = checkHostKey([], ctx.lookupName, hostKey);
+    const none = hostKeyError(verdict, hostKey, { ...ctx, missing: ctx.files })!;
+    expect(none.message).toContain("(searched /home/u/.ssh/known_hosts; none of them exists)");
+    const two = {
+      ...ctx,
+      files: ["/a/known_hosts", "/b/known_hosts"],
+      missing: ["/b/known_hosts"],
+    };
+    expect(hostKeyError(verdict, hostKey, two)!.message).toContain(
+      "(searched /a/known_hosts, /b/known_hosts; /b/known_hosts does not exist)",
+    );
+  });
+
   it("warns loudly about a changed key, naming file and line and how to replace it", () => {
     const { entries } = parse(`# c\n[127.0.0.1]:2222 ssh-ed25519 ${OTHER_KEY}`);
     const err = hostKeyError(checkHostKey(entries, ctx.lookupName, hostKey), hostKey, ctx)!;

@@ -65,6 +65,20 @@ describe("resolveSshOptionsFromText", () => {
     });
   });
 
+  it("expands ~ in explicit key and known_hosts files", () => {
+    const r = resolveSshOptionsFromText(
+      {
+        host: "cluster.example.org",
+        identityFiles: ["~/.ssh/id_hpc"],
+        knownHostsFiles: ["~/.ssh/known_hosts_hpc", "/etc/hpc_known_hosts"],
+      },
+      null,
+      ctx,
+    );
+    expect(r.target.identityFiles).toEqual([{ path: "/home/alice/.ssh/id_hpc", explicit: true }]);
+    expect(r.knownHostsFiles).toEqual(["/home/alice/.ssh/known_hosts_hpc", "/etc/hpc_known_hosts"]);
+  });
+
   it("takes HostName, User, Port, IdentityFile and keepalive from a Host alias", () => {
     const r = resolveSshOptionsFromText({ host: "hpc" }, CONFIG, ctx);
     expect(r.target).toMatchObject({
