@@ -45,6 +45,11 @@ export interface SubmitRecord {
   pid: number | null;
   /** Process start time (clock ticks since boot, /proc/<pid>/stat) to tell a reused pid. */
   pidStartTime: number | null;
+  /**
+   * When the attempt started running, if it did at submission (local processes): stored with
+   * the submission, so no separate "started" event is needed.
+   */
+  startedAt?: { time: number; hostname: string | null };
 }
 
 export interface AttemptResult {

@@ -3,13 +3,11 @@ import { shellQuote } from "../transport/shellQuote.js";
 import type { AttemptToRun } from "./executor.js";
 import { EXIT_STATUS_FILE, STDERR_FILE, STDOUT_FILE } from "./exitStatusFile.js";
 
-export const LOCAL_SCRIPT_FILE = "run.sh";
-
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * The script the launcher sources (in a background job of its own process group) for one
- * local attempt: exports the attempt's environment, runs the program exactly as
+ * The script the launcher runs with /bin/sh -c (in a background job of its own process group)
+ * for one local attempt: exports the attempt's environment, runs the program exactly as
  * `/bin/sh -c "$SLURMOPT_COMMAND"` would (in a subshell: an `exit` in it ends only that),
  * records the exit code in the exit-status file and tells the controller on fd 3. Every value
  * is shell-quoted; the program never sees the launcher's pipes.

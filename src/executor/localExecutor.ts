@@ -7,7 +7,6 @@ import {
   readFileSync,
   readSync,
   statSync,
-  writeFileSync,
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -22,7 +21,7 @@ import type {
 } from "./executor.js";
 import { attemptKey } from "./executor.js";
 import { EXIT_STATUS_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
-import { LOCAL_SCRIPT_FILE, renderLocalAttemptScript } from "./localAttemptScript.js";
+import { renderLocalAttemptScript } from "./localAttemptScript.js";
 import { ProcessLauncher } from "./processLauncher.js";
 import {
   isSameProcessRunning,
@@ -82,9 +81,7 @@ export class LocalExecutor implements Executor {
   private async start(a: AttemptToRun): Promise<SubmitRecord> {
     mkdirSync(a.dir, { recursive: true });
     const key = attemptKey(a);
-    const script = join(a.dir, LOCAL_SCRIPT_FILE);
-    writeFileSync(script, renderLocalAttemptScript(a, key), { mode: 0o700 });
-    const pid = await this.launcher.launch(key, script);
+    const pid = await this.launcher.launch(key, renderLocalAttemptScript(a, key));
     const startTime = Date.now();
     const r: Running = {
       attempt: { campaignUid: a.campaignUid, attemptId: a.attemptId, dir: a.dir },
@@ -97,13 +94,6 @@ export class LocalExecutor implements Executor {
     };
     this.running.set(key, r);
     this.watch();
-    this.events.push({
-      type: "started",
-      campaignUid: a.campaignUid,
-      attemptId: a.attemptId,
-      time: startTime,
-      hostname: this.host,
-    });
     const early = this.endedEarly.get(key);
     if (early !== undefined) {
       this.endedEarly.delete(key);
@@ -116,6 +106,7 @@ export class LocalExecutor implements Executor {
       arrayTaskId: null,
       pid,
       pidStartTime: r.startTicks,
+      startedAt: { time: startTime, hostname: this.host },
     };
   }
 

@@ -1,28 +1,39 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { ClusterError } from "../errors/errors.js";
 
 /**
- * A long-lived /bin/sh that starts the local attempts. Forking a small shell costs a fraction of
+ * A long-lived bash that starts the local attempts. Forking a small shell costs a fraction of
  * forking the controller (whose cost grows with its memory), so the local executor's overhead
  * per trial stays near a bare spawn loop's.
  *
- * Protocol: the controller writes "<key> <script path>" lines; the launcher runs each script
- * as a background job of its own process group (`set -m`) and answers "started <key> <pid>";
+ * Protocol: the controller writes a line "<key>", the script's lines and a random end line;
+ * the launcher runs each script
+ * with /bin/sh in the background, as a job of its own process group (bash's `set -m` works
+ * without a terminal, dash's does not), so a time-out can signal the whole group, and answers
+ * "started <key> <pid>";
  * the script answers "ended <key> <exit code>" on fd 3 when its program ends. `jobs` reaps
  * finished jobs at every launch, so no zombies pile up. Jobs outlive the launcher and the
  * controller: a resumed controller adopts them.
  */
 const LAUNCHER = `set -m
 exec 3>&1 1>/dev/null
-while IFS=' ' read -r slurmopt_key slurmopt_script; do
-  . "$slurmopt_script" &
+slurmopt_end=$1
+while IFS=' ' read -r slurmopt_key; do
+  slurmopt_script=
+  while IFS= read -r slurmopt_line && [ "$slurmopt_line" != "$slurmopt_end" ]; do
+    slurmopt_script+="$slurmopt_line"$'\\n'
+  done
+  /bin/sh -c "$slurmopt_script" &
   echo "started $slurmopt_key $!" >&3
   jobs >/dev/null 2>&1
 done`;
 
 export class ProcessLauncher {
   private child: ChildProcess | null = null;
+  /** The line that ends a script on the pipe (random, so no script line can equal it). */
+  private readonly end = `__slurmopt_end_${randomBytes(12).toString("hex")}__`;
   private readonly starts = new Map<
     string,
     { resolve: (pid: number) => void; reject: (e: Error) => void }
@@ -32,7 +43,7 @@ export class ProcessLauncher {
 
   private ensure(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawn("/bin/sh", ["-c", LAUNCHER], {
+    const child = spawn("/bin/bash", ["-c", LAUNCHER, "slurmopt-launcher", this.end], {
       stdio: ["pipe", "pipe", "ignore"],
       detached: true,
     });
@@ -61,20 +72,21 @@ export class ProcessLauncher {
     return child;
   }
 
-  /** Starts `script` (a file sourced by sh) as its own process group; resolves with its pid. */
+  /**
+   * Runs `script` (text for /bin/sh -c, sent over the pipe: no file to write) in the background
+   * as a process group of its own; resolves with its pid.
+   */
   launch(key: string, script: string): Promise<number> {
-    if (/[\s]/.test(key) || script.includes("\n"))
+    if (/\s/.test(key))
       return Promise.reject(
-        new ClusterError(
-          "EXECUTOR_ERROR",
-          `cannot launch ${JSON.stringify(script)}: a path with a line break`,
-        ),
+        new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} has a space`),
       );
     const child = this.ensure();
+    const text = script.endsWith("\n") ? script : `${script}\n`;
     return new Promise((resolve, reject) => {
       this.starts.set(key, { resolve, reject });
       this.setRef(child, true);
-      child.stdin!.write(`${key} ${script}\n`);
+      child.stdin!.write(`${key}\n${text}${this.end}\n`);
     });
   }
 

@@ -125,6 +125,7 @@ export function recordSubmitted(db: Db, records: readonly SubmitRecord[], now = 
     for (const r of records) {
       upAttempt.run(r.jobId, r.arrayTaskId, r.pid, r.pidStartTime, now, r.attemptId);
       upTrial.run(now, r.attemptId, r.attemptId);
+      if (r.startedAt) markStarted(db, r.attemptId, r.startedAt.time, r.startedAt.hostname);
     }
   }).immediate();
 }
@@ -135,19 +136,21 @@ export function recordStarted(
   time: number,
   hostname: string | null,
 ): void {
-  db.transaction(() => {
-    sql(
-      db,
-      `UPDATE attempts SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
-         hostname = COALESCE(?, hostname) WHERE id = ? AND state IN ('CREATED', 'SUBMITTED')`,
-    ).run(time, hostname, attemptId);
-    sql(
-      db,
-      `UPDATE trials SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
-         hostname = COALESCE(?, hostname)
-       WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state IN ('PROPOSED', 'SUBMITTED')`,
-    ).run(time, hostname, attemptId);
-  }).immediate();
+  db.transaction(() => markStarted(db, attemptId, time, hostname)).immediate();
+}
+
+function markStarted(db: Db, attemptId: number, time: number, hostname: string | null): void {
+  sql(
+    db,
+    `UPDATE attempts SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
+       hostname = COALESCE(?, hostname) WHERE id = ? AND state IN ('CREATED', 'SUBMITTED')`,
+  ).run(time, hostname, attemptId);
+  sql(
+    db,
+    `UPDATE trials SET state = 'RUNNING', start_time = COALESCE(start_time, ?),
+       hostname = COALESCE(?, hostname)
+     WHERE id = (SELECT trial_id FROM attempts WHERE id = ?) AND state IN ('PROPOSED', 'SUBMITTED')`,
+  ).run(time, hostname, attemptId);
 }
 
 /**

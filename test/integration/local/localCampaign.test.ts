@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { processesByAttemptDir } from "../../../src/executor/processStartTime.js";
 import { REPO, runCli, testDir } from "../../helpers/runCli.js";
 
 interface TrialRecord {
@@ -61,6 +62,9 @@ describe("local campaigns (real processes, real SQLite)", () => {
       expect(t.state).toBe("FAILED");
       expect(t.reason).toMatch(/NaN/i);
     }
+    // The timed-out trials' whole process groups were killed: nothing of the campaign runs on.
+    const leftovers = [...processesByAttemptDir().keys()].filter((d) => d.startsWith(dir));
+    expect(leftovers).toEqual([]);
     const csv = readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(9);
     expect(csv[0]).toMatch(
