@@ -97,10 +97,13 @@ describe("after the server-side session is killed", () => {
     const t = loopbackTransport(sshd);
     const file = `${base}/sbatch-like.txt`;
     const port = await clientPortOf(t);
-    const pending = t.run(["sh", "-c", `echo submitted >> ${file}; sleep 1`]);
+    // Handled at once: the rejection may come while killServerSession still runs.
+    const pending = t
+      .run(["sh", "-c", `echo submitted >> ${file}; sleep 1`])
+      .catch((e: unknown) => e);
     await sleep(500);
     await killServerSession(port);
-    const err = await pending.catch((e: unknown) => e);
+    const err = await pending;
     expect(err).toBeInstanceOf(ClusterError);
     expect((err as ClusterError).code).toBe("TRANSPORT_ERROR");
     expect((err as ClusterError).message).toMatch(/outcome is\s+unknown/);
