@@ -3,7 +3,7 @@
  * same machine as the cluster): a full campaign, the remote preflight, and the refusals of a
  * changed host key, an unknown host and a wrong user key.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, testDir } from "../../helpers/runCli.js";
@@ -85,6 +85,60 @@ describe("a Slurm campaign over SSH", () => {
     const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 180_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/3 completed, 0 failed/);
+  }, 180_000);
+});
+
+describe("authentication and ~/.ssh/config from the spec", () => {
+  it("connects through a Host alias of the ssh_config file (HostName, Port, User, IdentityFile, UserKnownHostsFile)", async () => {
+    const { cwd, name } = fresh("sshalias");
+    const config = join(cwd, "ssh_config");
+    writeFileSync(
+      config,
+      [
+        "Host testcluster",
+        `  HostName ${sshd.host}`,
+        `  Port ${sshd.port}`,
+        `  User ${sshd.user}`,
+        `  IdentityFile ${sshd.userKey}`,
+        `  UserKnownHostsFile ${sshd.knownHostsHashed}`,
+        "  ServerAliveInterval 5",
+        "",
+      ].join("\n"),
+    );
+    const spec = writeSshSpec(cwd, name, sshd, {
+      maxEval: 2,
+      parallelism: 2,
+      sleepS: 0,
+      ssh: {
+        host: "testcluster",
+        port: undefined,
+        user: undefined,
+        identity_file: undefined,
+        known_hosts: undefined,
+        ssh_config: config,
+      },
+    });
+    const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 completed, 0 failed/);
+  }, 120_000);
+
+  it("decrypts an encrypted key with the passphrase from the variable passphrase_env names, and says which variable is missing", async () => {
+    const ssh = { identity_file: sshd.userKeyEncrypted, passphrase_env: "TEST_KEY_PASSPHRASE" };
+    const { cwd, name } = fresh("sshpass");
+    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 2, parallelism: 2, sleepS: 0, ssh });
+    const ok = await runCli(["run", spec], {
+      cwd,
+      env: { ...CLI_ENV, TEST_KEY_PASSPHRASE: sshd.userKeyPassphrase },
+      timeoutMs: 120_000,
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/2 completed, 0 failed/);
+
+    const missing = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 120_000 });
+    expect(missing.code, missing.stderr).toBe(4);
+    expect(missing.stderr).toMatch(/\[SSH_AUTH\]/);
+    expect(missing.stderr).toContain("set $TEST_KEY_PASSPHRASE");
   }, 180_000);
 });
 
