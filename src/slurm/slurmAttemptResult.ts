@@ -42,7 +42,10 @@ export function buildSlurmAttemptResult(f: FinishedJobFacts): AttemptResult {
     (f.sacctExitCode !== null && (f.sacctSignal ?? 0) === 0 ? f.sacctExitCode : null) ??
     (f.meaning?.state === "COMPLETED" ? 0 : null);
   let signal: string | null = null;
-  if (st?.signal) signal = st.signal.startsWith("SIG") ? st.signal : `SIG${st.signal}`;
+  // The file names the last signal the script forwarded; it ended the program only when the
+  // program died of a signal (a program that caught USR1 and exited on its own did not).
+  if (st?.signal && (exitCode === null || exitCode > 128))
+    signal = st.signal.startsWith("SIG") ? st.signal : `SIG${st.signal}`;
   else if (exitCode !== null && exitCode > 128 && st !== null)
     signal = signalNameOf(exitCode - 128);
   else if (f.sacctSignal !== null && f.sacctSignal > 0) signal = signalNameOf(f.sacctSignal);

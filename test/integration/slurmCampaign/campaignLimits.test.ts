@@ -53,19 +53,28 @@ describe.skipIf(slurmSkipped())("campaign limits and faults on Slurm", () => {
   });
 
   it.concurrent(
-    "with --worker_timeout 2 and --slurm_signal_delay_s 30, a program of several commands records USR1 30-90 s before its limit and ends TIMEOUT",
+    "with --worker_timeout 2 and --slurm_signal_delay_s 30, programs of several commands record USR1 30-90 s before their limit: one that stops on it completes, one that goes on ends TIMEOUT",
     async () => {
       const cwd = testDir("sc-signal");
       const name = uniqueName("signal");
       writeFileSync(
         join(cwd, "signal.sh"),
-        `trap 'date +%s > "$SLURMOPT_ATTEMPT_DIR/signal-at"' USR1
+        `mode=$1
+trap 'date +%s > "$SLURMOPT_ATTEMPT_DIR/signal-at"; if [ "$mode" = graceful ]; then echo "RESULT: 1"; exit 0; fi' USR1
 date +%s > "$SLURMOPT_ATTEMPT_DIR/started-at"
 while :; do sleep 1; done
 `,
       );
       // Not a single command: the shell running it must survive the signal, the program gets it.
-      writeSpec(cwd, baseSpec(name, "cd . && bash ./signal.sh %(x)"));
+      writeSpec(
+        cwd,
+        baseSpec(name, "cd . && bash ./signal.sh %(mode)", {
+          parameters: [{ name: "mode", type: "choice", values: ["graceful", "stubborn"] }],
+          max_eval: 2,
+          parallelism: 2,
+          strategy: "FACTORIAL",
+        }),
+      );
       const r = await runCampaign(cwd, [
         "spec.json",
         "--worker_timeout",
@@ -75,24 +84,34 @@ while :; do sleep 1; done
       ]);
       expect(r.code, r.stderr).toBe(0);
       const dir = campaignDir(cwd, name);
-      const [t] = readTrials(dir);
-      expect(t!.state).toBe("TIMEOUT");
-      expect(t!.reason).toMatch(/time limit/i);
-      const [a] = readAttempts(dir);
-      const script = readFileSync(join(a!.dir, "job.sbatch"), "utf8");
-      expect(script).toContain("#SBATCH --time=00:02:00\n");
-      expect(script).toContain("#SBATCH --signal=B:USR1@30\n");
-      // Against the job's own start and limit as Slurm reports them.
-      const [row] = await sacctRows(readCampaign(dir).uid, 1);
-      expect(row!.state).toBe("TIMEOUT");
-      expect(row!.timelimit).toBe("00:02:00");
-      const jobStart = Math.floor(new Date(row!.start).getTime() / 1000);
-      const signalAt = Number(attemptFile(a!.dir, "signal-at"));
-      expect(signalAt).toBeGreaterThan(0);
-      const beforeLimit = jobStart + 120 - signalAt;
-      expect(beforeLimit).toBeGreaterThanOrEqual(30 - 2);
-      expect(beforeLimit).toBeLessThanOrEqual(90 + POLL_S);
-      expect(attemptFile(a!.dir, "slurm.err")).toMatch(/received SIGUSR1 .* forwarding it/);
+      const trials = readTrials(dir);
+      const attempts = readAttempts(dir);
+      const rows = await sacctRows(readCampaign(dir).uid, 2);
+      for (const [i, t] of trials.entries()) {
+        const mode = (JSON.parse(t.params_json) as { mode: string }).mode;
+        const a = attempts[i]!;
+        if (mode === "graceful") {
+          expect(t.state, t.reason ?? "").toBe("COMPLETED");
+          expect(JSON.parse(t.results_json!)).toEqual({ RESULT: 1 });
+        } else {
+          expect(t.state).toBe("TIMEOUT");
+          expect(t.reason).toMatch(/time limit/i);
+        }
+        const script = readFileSync(join(a.dir, "job.sbatch"), "utf8");
+        expect(script).toContain("#SBATCH --time=00:02:00\n");
+        expect(script).toContain("#SBATCH --signal=B:USR1@30\n");
+        // Against the job's own start and limit as Slurm reports them.
+        const row = rows.find((x) => x.jobId === `${a.job_id}_${a.array_task_id}`)!;
+        expect(row.state).toBe(mode === "graceful" ? "COMPLETED" : "TIMEOUT");
+        expect(row.timelimit).toBe("00:02:00");
+        const jobStart = Math.floor(new Date(row.start).getTime() / 1000);
+        const signalAt = Number(attemptFile(a.dir, "signal-at"));
+        expect(signalAt).toBeGreaterThan(0);
+        const beforeLimit = jobStart + 120 - signalAt;
+        expect(beforeLimit).toBeGreaterThanOrEqual(30 - 2);
+        expect(beforeLimit).toBeLessThanOrEqual(90 + POLL_S);
+        expect(attemptFile(a.dir, "slurm.err")).toMatch(/received SIGUSR1 .* forwarding it/);
+      }
     },
     330_000,
   );

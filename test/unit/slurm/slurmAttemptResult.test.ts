@@ -63,6 +63,21 @@ describe("buildSlurmAttemptResult", () => {
     });
   });
 
+  it("does not count a forwarded signal the program caught before it exited on its own", () => {
+    const r = buildSlurmAttemptResult(
+      facts({ exitStatus: parseExitStatus("exit=0 start=1 end=2 host=n signal=USR1") }),
+    );
+    expect(r).toMatchObject({ fault: null, exitCode: 0, signal: null });
+    const died = buildSlurmAttemptResult(
+      facts({
+        meaning: slurmStateMeaning("FAILED"),
+        sacctExitCode: 138,
+        exitStatus: parseExitStatus("exit=138 start=1 end=2 host=n signal=USR1"),
+      }),
+    );
+    expect(died).toMatchObject({ fault: null, exitCode: 138, signal: "SIGUSR1" });
+  });
+
   it("turns OverMemoryKill (FAILED 0:9, batch step CANCELLED by 0) into OUT_OF_MEMORY with the message", () => {
     const r = buildSlurmAttemptResult(
       facts({
