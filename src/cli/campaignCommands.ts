@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { cancelQueuedControllerJob } from "../controllerJob/controllerJobState.js";
+import { CONTINUATION_REASON } from "../controllerJob/renderControllerScript.js";
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { isCampaignLocked, readOwner } from "../engine/campaignLock.js";
 import { openCampaignRecord } from "../engine/campaignRecord.js";
@@ -8,6 +10,7 @@ import { EXIT, StateError } from "../errors/errors.js";
 import { buildCampaign } from "../spec/buildCampaign.js";
 import { loadSpecFile } from "../spec/loadSpecFile.js";
 import { setCampaignState, updateCampaignSpec } from "../store/campaignRows.js";
+import type { CampaignRow } from "../store/rowTypes.js";
 import { countTrialsByState } from "../store/trialRows.js";
 import { driveInForeground } from "./driveInForeground.js";
 
@@ -27,6 +30,16 @@ export interface ResumeOptions {
 export async function resumeCommand(dirArg: string, options: ResumeOptions): Promise<number> {
   const dir = resolveCampaignFolder(dirArg);
   const open = openCampaignRecord(dir);
+  // A continuation a controller job queued before its time limit goes on only with a campaign
+  // that stopped for it (or whose controller died): not after a stop, a cancel or its end.
+  const continuationOf = process.env.SLURMOPT_CONTINUATION_OF;
+  if (continuationOf && !awaitsContinuation(open.row)) {
+    process.stderr.write(
+      `slurmopt: campaign ${open.row.name} in ${dir} is ${open.row.state}${open.row.stop_reason ? ` (${open.row.stop_reason})` : ""}; this continuation of controller job ${continuationOf} leaves it so\n`,
+    );
+    open.db.close();
+    return EXIT.ok;
+  }
   const counts = countTrialsByState(open.db, open.row.id);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   // Changes are applied once this controller holds the campaign lock.
@@ -65,10 +78,18 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
   });
 }
 
+/** Whether the campaign waits for a controller job's continuation (or its controller died). */
+function awaitsContinuation(row: CampaignRow): boolean {
+  return (
+    row.state === "RUNNING" || (row.state === "STOPPED" && row.stop_reason === CONTINUATION_REASON)
+  );
+}
+
 /**
  * `slurmopt stop <dir>` / `slurmopt cancel <dir>`: asks the controller that owns the campaign
  * (on any host sharing the folder) to stop, and waits for it to let go of the campaign.
- * With no controller running, `cancel` cancels the campaign's unfinished trials itself.
+ * With no controller running, `cancel` cancels the campaign's unfinished trials itself; a
+ * controller job's continuation waiting in the queue is cancelled by both.
  */
 export async function controlCommand(
   dirArg: string,
@@ -77,8 +98,18 @@ export async function controlCommand(
 ): Promise<number> {
   const dir = resolveCampaignFolder(dirArg);
   if (!isCampaignLocked(dir)) {
+    // --in-slurm: a continuation waiting in the queue must not take the campaign up again.
+    const queued = await cancelQueuedControllerJob(dir);
+    if (queued) process.stdout.write(`cancelled the queued controller job ${queued}\n`);
     if (request === "stop") {
-      process.stdout.write(`no controller drives ${dir}; nothing to stop\n`);
+      const open = openCampaignRecord(dir);
+      const waiting =
+        awaitsContinuation(open.row) && (queued !== null || open.row.state === "STOPPED");
+      if (waiting) setCampaignState(open.db, open.row.id, "STOPPED", "stopped by slurmopt stop");
+      open.db.close();
+      process.stdout.write(
+        waiting ? "stopped\n" : `no controller drives ${dir}; nothing to stop\n`,
+      );
       return EXIT.ok;
     }
     const open = openCampaignRecord(dir);

@@ -4,15 +4,15 @@ import { lockCampaign } from "../engine/campaignLock.js";
 import type { CampaignRunner } from "../engine/campaignRunner.js";
 import { takeControlRequest } from "../engine/controlRequests.js";
 import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
-import { CONTINUE_EXIT_CODE } from "../controllerJob/renderControllerScript.js";
+import {
+  CONTINUATION_REASON,
+  CONTINUE_EXIT_CODE,
+} from "../controllerJob/renderControllerScript.js";
 import { driveCampaign } from "../engine/driveCampaign.js";
 import { EXIT } from "../errors/errors.js";
 import { createLogger } from "../log/logger.js";
 import { formatStatus } from "../report/campaignStatus.js";
 import { ProgressLine, progressText } from "./progressLine.js";
-
-export const CONTINUATION_REASON =
-  "controller job time limit near: a continuation job resumes the campaign";
 
 function answerControlRequest(runner: CampaignRunner, dir: string): void {
   const request = takeControlRequest(dir);
@@ -64,6 +64,13 @@ export async function driveInForeground(
   const line = new ProgressLine(process.stdout, !options.quiet && process.stdout.isTTY);
   const startedAt = Date.now();
   let signals = 0;
+  // A signal before the campaign is driven (the first moments of a controller job) stops it
+  // as soon as it is.
+  let pendingStop: [state: "STOPPED", reason: string] | null = null;
+  const stopWhenReady = (state: "STOPPED", reason: string): void => {
+    if (handle) handle.runner.stop(state, reason);
+    else pendingStop ??= [state, reason];
+  };
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) {
@@ -75,14 +82,14 @@ export async function driveInForeground(
     process.stderr.write(
       `\nslurmopt: ${sig}: stopping; ${options.cancelOnExit ? "cancelling running trials" : `running trials keep running (resume with "slurmopt resume ${open.dir}")`}\n`,
     );
-    handle?.runner.stop("STOPPED", `stopped by ${sig}`);
+    stopWhenReady("STOPPED", `stopped by ${sig}`);
   };
   // Inside a controller job (controller.sbatch), USR1 means: the job's time limit is near;
   // stop submitting, record the state and exit 75 so the job script queues a continuation.
   let continuing = false;
   const onContinue = (): void => {
     continuing = true;
-    handle?.runner.stop("STOPPED", CONTINUATION_REASON);
+    stopWhenReady("STOPPED", CONTINUATION_REASON);
   };
   const inControllerJob = process.env.SLURMOPT_CONTROLLER_JOB === "1";
   if (inControllerJob) process.on("SIGUSR1", onContinue);
@@ -98,6 +105,7 @@ export async function driveInForeground(
         if (handle) answerControlRequest(handle.runner, open.dir);
       },
       beforeStart: async (runner) => {
+        if (pendingStop) runner.stop(...pendingStop);
         // SSH host key and login, Slurm commands, remote_dir: fail here, before any proposal.
         await prepareExecutor(executor, { resume: options.resume });
         if (options.resume) await runner.resume();

@@ -7,6 +7,11 @@ import { shellQuote } from "../transport/shellQuote.js";
 
 export const CONTROLLER_SCRIPT = "controller.sbatch";
 export const CONTINUE_EXIT_CODE = 75;
+/** The stop reason of a controller job that stopped for its continuation (--follow goes on). */
+export const CONTINUATION_REASON =
+  "controller job time limit near: a continuation job resumes the campaign";
+/** One line per controller job: "<time> submitted -> <id>", "<time> <id> -> <next id>". */
+export const CONTROLLER_JOBS_LOG = "controller-jobs.log";
 
 export interface ControllerJobSettings {
   jobName: string;

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ClusterError } from "../errors/errors.js";
 import { LocalTransport } from "../transport/localTransport.js";
 import {
+  CONTROLLER_JOBS_LOG,
   CONTROLLER_SCRIPT,
   renderControllerScript,
   type ControllerJobSettings,
@@ -55,7 +56,7 @@ export async function submitControllerJob(args: {
         `sbatch of the controller job failed (exit ${r.exitCode ?? "killed"}): ${r.stderr.trim() || r.stdout.trim()}; check --partition, --time and --main_process_gb`,
       );
     writeFileSync(
-      join(args.campaignDir, "controller-jobs.log"),
+      join(args.campaignDir, CONTROLLER_JOBS_LOG),
       `${Math.floor(Date.now() / 1000)} submitted -> ${id}\n`,
       {
         flag: "a",
