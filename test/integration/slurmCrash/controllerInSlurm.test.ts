@@ -256,5 +256,39 @@ describe.skipIf(slurmSkipped())(
       },
       180_000,
     );
+
+    it.concurrent(
+      "--follow says so and exits 1 when the controller job died without a continuation",
+      async () => {
+        const cwd = testDir("slurmfollowgone");
+        const spec = writeSlurmSpec(cwd, "sg", { maxEval: 4, parallelism: 2, sleep: "120" });
+        const dir = join(cwd, "runs", "sg", "0");
+        const follow = startCli(["run", spec, "--in-slurm", "--time", "5", "--follow"], cwd);
+        await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 30_000);
+        const uid = campaignUid(dir);
+        uids.push(uid);
+        await waitFor(
+          "two running trials",
+          () => storedTrials(dir).filter((t) => t.state === "RUNNING").length === 2,
+          120_000,
+        );
+        // The controller inside the job dies at once (as when its node fails): no continuation.
+        const owner = JSON.parse(readFileSync(join(dir, "controller.json"), "utf8")) as {
+          pid: number;
+        };
+        process.kill(owner.pid, "SIGKILL");
+        const code = await follow.ended;
+        expect(code, follow.stderr()).toBe(1);
+        const job = /controller job (\d+) submitted/.exec(follow.stdout())![1]!;
+        expect(follow.stdout()).toContain(
+          `the controller job ${job} ended without finishing the campaign and queued no continuation (see ${join(dir, `controller-${job}.out`)}); start it again with "sbatch ${join(dir, "controller.sbatch")}"`,
+        );
+        // Its trials outlived it: cancel them (no controller runs).
+        const cancel = await runCli(["cancel", dir], { cwd, env, timeoutMs: 120_000 });
+        expect(cancel.code, cancel.stderr).toBe(0);
+        expect(storedTrials(dir).map((t) => t.state)).toEqual(["CANCELLED", "CANCELLED"]);
+      },
+      300_000,
+    );
   },
 );
