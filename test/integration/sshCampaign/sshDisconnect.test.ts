@@ -92,8 +92,9 @@ describe("a campaign whose SSH connection is cut", () => {
     const rows = await settledSacctRows(dir);
     expect(exactlyOnceProblems(dir, cwd, rows, 24), `seed ${seed}, ${cuts} cuts`).toEqual([]);
     const messages = logMessages(dir);
-    expect(count(messages, "ssh: connection dropped")).toBeGreaterThanOrEqual(4);
-    expect(count(messages, "ssh: reconnected")).toBeGreaterThanOrEqual(4);
+    // A cut may also land on a reconnection's handshake (then it only delays the connect).
+    expect(count(messages, "ssh: connection dropped")).toBeGreaterThanOrEqual(3);
+    expect(count(messages, "ssh: reconnected")).toBeGreaterThanOrEqual(3);
   }, 420_000);
 
   it("reconciles an sbatch whose answer the cut lost by job name, and submits nothing twice", async () => {
