@@ -27,10 +27,30 @@ export function resolveExecutorKind(campaign: Campaign): "local" | "slurm" {
   return campaign.executor;
 }
 
+/**
+ * Campaigns stored before the ssh_config, passphrase_env and keepalive keys lack those fields
+ * and kept path_prefix as one string or null (`resume` reads the stored campaign as it is).
+ */
+function storedSsh(ssh: SshSettings): SshSettings {
+  const stored: { [K in keyof SshSettings]?: SshSettings[K] | undefined } = ssh;
+  const prefix: unknown = ssh.pathPrefix;
+  return {
+    ...ssh,
+    pathPrefix: Array.isArray(prefix)
+      ? prefix.map(String)
+      : typeof prefix === "string"
+        ? prefix.split(":").filter((p) => p !== "")
+        : [],
+    sshConfig: stored.sshConfig ?? null,
+    passphraseEnv: stored.passphraseEnv ?? null,
+    keepaliveSeconds: stored.keepaliveSeconds ?? null,
+  };
+}
+
 /** The transport to the cluster: this machine, or SSH when the spec has an `ssh:` section. */
 export function createTransport(campaign: Campaign, logger?: Logger): Transport {
-  const ssh = campaign.ssh;
-  if (!ssh) return new LocalTransport();
+  if (!campaign.ssh) return new LocalTransport();
+  const ssh = storedSsh(campaign.ssh);
   return new SshTransport({
     host: ssh.host,
     ...(ssh.user !== null ? { user: ssh.user } : {}),

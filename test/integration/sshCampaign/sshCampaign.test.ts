@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, testDir } from "../../helpers/runCli.js";
 import { ensureSlurmCluster } from "../slurmCluster.js";
@@ -16,6 +17,9 @@ import {
   cancelLeftovers,
   exactlyOnceProblems,
   ownSshd,
+  rewriteStoredSsh,
+  startCli,
+  submittedCount,
   sacctRows,
   settledSacctRows,
   uniqueName,
@@ -86,6 +90,41 @@ describe("a Slurm campaign over SSH", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/3 completed, 0 failed/);
   }, 180_000);
+});
+
+describe("resume over SSH", () => {
+  it("re-attaches the jobs of a killed controller and finishes the campaign, every trial run once", async () => {
+    const { cwd, name } = fresh("sshres");
+    const spec = writeSshSpec(cwd, name, sshd, {
+      maxEval: 8,
+      parallelism: 4,
+      sleepS: 4,
+      // Slurm is found only through the PATH prefix (as on a site where a module provides it).
+      ssh: { setup: ["PATH=/opt/no-slurm/bin; export PATH"], path_prefix: "/usr/bin:/bin" },
+    });
+    const first = startCli(["run", spec], cwd);
+    let dir: string | null = null;
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && (dir === null || submittedCount(dir) < 4)) {
+      await sleep(200);
+      if (dir === null && /campaign \S+ in \S+ \(seed/.test(first.stderr()))
+        dir = campaignDirOf(first.stderr());
+    }
+    await first.kill();
+    expect(dir).not.toBeNull();
+    expect(submittedCount(dir!)).toBeGreaterThanOrEqual(4);
+    // As stored before ssh_config, passphrase_env and keepalive: path_prefix one string.
+    rewriteStoredSsh(dir!, ({ sshConfig, passphraseEnv, keepaliveSeconds, ...rest }) => {
+      expect([sshConfig, passphraseEnv, keepaliveSeconds]).toEqual([false, null, null]);
+      return { ...rest, pathPrefix: "/usr/bin:/bin" };
+    });
+
+    const r = await runCli(["resume", dir!], { cwd, env: CLI_ENV, timeoutMs: 240_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/8 completed, 0 failed/);
+    const rows = await settledSacctRows(dir!);
+    expect(exactlyOnceProblems(dir!, cwd, rows, 8)).toEqual([]);
+  }, 300_000);
 });
 
 describe("authentication and ~/.ssh/config from the spec", () => {

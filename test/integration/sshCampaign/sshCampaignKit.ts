@@ -4,7 +4,7 @@
  * controller stored, and sacct rows counted by job name and array task id.
  */
 import Database from "better-sqlite3";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { ensureLoopbackSshd, stopLoopbackSshd } from "../ssh/sshdSetup.js";
 import type { LoopbackSshd } from "../ssh/sshdSetup.js";
+import { CLI } from "../../helpers/runCli.js";
 
 const run = promisify(execFile);
 
@@ -275,4 +276,64 @@ export async function cancelLeftovers(names: readonly string[]): Promise<string[
   const ids = left.map((line) => line.split("|")[0]!.replace(/_.*$/, ""));
   if (ids.length > 0) await run("scancel", [...new Set(ids)]).catch(() => undefined);
   return left;
+}
+
+/** A running CLI that a test can SIGKILL (a controller crash). */
+export interface CliChild {
+  ended: Promise<number | null>;
+  stderr: () => string;
+  kill: () => Promise<void>;
+}
+
+export function startCli(args: readonly string[], cwd: string): CliChild {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, ...CLI_ENV },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    ended,
+    stderr: () => stderr,
+    kill: async () => {
+      child.kill("SIGKILL");
+      await ended;
+    },
+  };
+}
+
+/** Attempts with a Slurm job id in the store (0 while the database does not exist yet). */
+export function submittedCount(dir: string): number {
+  if (!existsSync(join(dir, "campaign.db"))) return 0;
+  const db = new Database(join(dir, "campaign.db"), { readonly: true });
+  try {
+    return (
+      db.prepare("SELECT COUNT(*) AS n FROM attempts WHERE job_id IS NOT NULL").get() as {
+        n: number;
+      }
+    ).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Rewrites the stored campaign's ssh settings (to imitate a campaign stored by an older version). */
+export function rewriteStoredSsh(
+  dir: string,
+  change: (ssh: Record<string, unknown>) => Record<string, unknown>,
+): void {
+  const db = new Database(join(dir, "campaign.db"));
+  try {
+    const row = db.prepare("SELECT id, spec_json FROM campaigns").get() as {
+      id: number;
+      spec_json: string;
+    };
+    const spec = JSON.parse(row.spec_json) as { ssh: Record<string, unknown> };
+    spec.ssh = change(spec.ssh);
+    db.prepare("UPDATE campaigns SET spec_json = ? WHERE id = ?").run(JSON.stringify(spec), row.id);
+  } finally {
+    db.close();
+  }
 }
