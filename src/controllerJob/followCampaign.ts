@@ -55,9 +55,11 @@ export async function followCampaign(
     const s = readStatus(dir);
     if (s) {
       const text = progressText(s, startedAt);
+      // Not a terminal (a log file): one line per change of the counts, not of the ETA.
+      const counts = text.replace(/ ETA \S+$/, "");
       if (process.stdout.isTTY) line.update(text);
-      else if (text !== lastPrinted) process.stdout.write(`${text}\n`);
-      lastPrinted = text;
+      else if (counts !== lastPrinted) process.stdout.write(`${text}\n`);
+      lastPrinted = counts;
       if (hasEnded(s)) {
         line.end();
         process.stdout.write(`${formatStatus(s)}\n`);
