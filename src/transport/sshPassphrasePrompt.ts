@@ -40,3 +40,28 @@ export const askPassphraseOnTty: AskPassphrase = (keyFile) => {
     stdin.on("data", onData);
   });
 };
+
+/** Passphrases typed at the terminal, per key file, for this process's later transports. */
+const typed = new Map<string, string>();
+
+/**
+ * A prompt asked once per key file and process (`slurmopt run` checks the cluster with one
+ * transport, then drives the campaign with another): a remembered passphrase is offered once
+ * per transport, and if it is wrong the user is asked again.
+ */
+export function rememberingPrompt(
+  ask: AskPassphrase = askPassphraseOnTty,
+  memory: Map<string, string> = typed,
+): AskPassphrase {
+  const offered = new Set<string>();
+  return async (keyFile) => {
+    const known = memory.get(keyFile);
+    if (known !== undefined && !offered.has(keyFile)) {
+      offered.add(keyFile);
+      return known;
+    }
+    const answer = await ask(keyFile);
+    if (answer !== null) memory.set(keyFile, answer);
+    return answer;
+  };
+}

@@ -18,7 +18,7 @@ import { execNotStarted, execRemote } from "./sshExec.js";
 import type { SshConnection } from "./sshConnection.js";
 import { describeEndpoint, resolveSshOptions } from "./sshOptions.js";
 import type { ResolvedSshOptions, SshLogger, SshTransportOptions } from "./sshOptions.js";
-import { askPassphraseOnTty } from "./sshPassphrasePrompt.js";
+import { rememberingPrompt } from "./sshPassphrasePrompt.js";
 import {
   DEFAULT_RECONNECT,
   abortableDelay,
@@ -119,7 +119,7 @@ export class SshTransport implements Transport {
         env,
         ask:
           this.options.askPassphrase === undefined
-            ? askPassphraseOnTty
+            ? rememberingPrompt()
             : this.options.askPassphrase,
       };
       const targetIdentities = await loadIdentities(resolved.target.identityFiles, source);
