@@ -34,6 +34,11 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
       "FLAG_INVALID",
       "--in-slurm runs the controller as a Slurm job, so its trials must be Slurm jobs too: use --executor slurm (or auto with sbatch on PATH), not local",
     );
+  if (options.inSlurm && campaign.ssh)
+    throw new InputError(
+      "FLAG_INVALID",
+      "--in-slurm submits the controller job with this machine's sbatch, but the spec drives a cluster over ssh: run slurmopt on the cluster's login node with --in-slurm (and without the ssh section), or drop --in-slurm to drive it from here",
+    );
   // Partition, time limit, memory (and the SSH side): refused before runs/<name>/<N> exists.
   if (onSlurm) await checkCluster(campaign);
   const open = createCampaignRecord(campaign);
