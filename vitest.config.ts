@@ -1,17 +1,19 @@
 import { defineConfig } from "vitest/config";
 
-// clusterDisruption sets the only node DOWN and restarts slurmctld: it runs alone, in its own
-// vitest run (scripts/test-all.sh) with SLURMOPT_SLURM_DISRUPTIVE=1.
+// Tests that set the only node DOWN or restart slurmctld without accounting: they run alone, in
+// their own vitest run (scripts/test-all.sh) with SLURMOPT_SLURM_DISRUPTIVE=1, one file after
+// the other.
+const DISRUPTIVE = [
+  "test/integration/slurm/clusterDisruption.test.ts",
+  "test/integration/slurmCampaign/campaignDisruption.test.ts",
+];
 const disruptive = process.env.SLURMOPT_SLURM_DISRUPTIVE === "1";
 
 export default defineConfig({
   test: {
-    include: disruptive
-      ? ["test/integration/slurm/clusterDisruption.test.ts"]
-      : ["test/**/*.test.ts"],
-    exclude: disruptive
-      ? []
-      : ["test/integration/slurm/clusterDisruption.test.ts", "**/node_modules/**"],
+    include: disruptive ? DISRUPTIVE : ["test/**/*.test.ts"],
+    exclude: disruptive ? [] : [...DISRUPTIVE, "**/node_modules/**"],
+    fileParallelism: !disruptive,
     globalSetup: [
       "test/globalSetup.ts",
       "test/integration/slurm/clusterSetup.ts",
