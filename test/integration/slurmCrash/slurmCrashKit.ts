@@ -210,8 +210,15 @@ export function perTrialProblems(rows: readonly SacctRow[], trials: number): str
   return problems;
 }
 
-/** Jobs of these campaigns still waiting or running (cancelled, so a failed test leaks none). */
-export async function cancelLeftovers(uids: readonly string[]): Promise<string[]> {
+const campaignUids: string[] = [];
+
+/** Remembers a test campaign, so that cancelLeftovers finds its jobs. */
+export function rememberCampaign(uid: string): void {
+  campaignUids.push(uid);
+}
+
+/** Jobs of the remembered campaigns still waiting or running (cancelled, so none leaks). */
+export async function cancelLeftovers(uids: readonly string[] = campaignUids): Promise<string[]> {
   const r = await run("squeue", ["--me", "--noheader", "--format=%i|%T|%j"]);
   const left = r.stdout.split("\n").filter((line) => uids.some((uid) => line.includes(`-${uid}-`)));
   const ids = left.map((line) => line.split("|")[0]!.replace(/_.*$/, ""));
