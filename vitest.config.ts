@@ -14,6 +14,9 @@ export default defineConfig({
     include: disruptive ? DISRUPTIVE : ["test/**/*.test.ts"],
     exclude: disruptive ? [] : [...DISRUPTIVE, "**/node_modules/**"],
     fileParallelism: !disruptive,
+    // Most integration files wait on Slurm, sshd or child processes, not on the CPU: three at
+    // a time keep the 2-core CI run short (vitest's default here would be one).
+    maxWorkers: disruptive ? 1 : 3,
     globalSetup: [
       "test/globalSetup.ts",
       "test/integration/slurm/clusterSetup.ts",
