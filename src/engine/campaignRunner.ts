@@ -134,6 +134,7 @@ export class CampaignRunner {
       const o = this.deps.program.outcome(r);
       faultPoint("collect-before-write");
       recordAttemptEnd(db, attempt.id, end, outcomeRecord(o), null);
+      if (o.stopCampaign !== undefined) this.stop("STOPPED", o.stopCampaign);
       if (o.state !== "COMPLETED")
         this.log("warn", `trial ${trial.trial_index} ${o.state}: ${o.reason ?? "no reason given"}`);
       this.checkFailureLimit();

@@ -55,6 +55,7 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
           sems: {},
           extras: { ...smac.parsed.extras },
           reason: o.reason,
+          ...(smac.stopRequested ? { stopCampaign: "a trial reported SMAC status STOP" } : {}),
         });
       },
     };

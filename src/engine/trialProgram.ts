@@ -18,4 +18,6 @@ export interface TrialOutcomeValues {
   sems: Record<string, number>;
   extras: Record<string, string>;
   reason: string | null;
+  /** The program asked to end the campaign (SMAC status STOP): the reason to record. */
+  stopCampaign?: string;
 }

@@ -97,3 +97,40 @@ describe("SMAC-style target programs", () => {
     }
   });
 });
+
+describe("SMAC status STOP", () => {
+  it("stops the campaign when a trial reports status STOP, keeping what ran", async () => {
+    const cwd = testDir("smacstop");
+    writeFileSync(
+      join(cwd, "stop.py"),
+      `import sys\nargs = dict(a[2:].split("=", 1) for a in sys.argv[1:])\nx = int(args["x"])\nprint("cost=1; status=STOP" if x == 3 else f"cost={x}; status=SUCCESS")\n`,
+    );
+    writeFileSync(
+      join(cwd, "spec.json"),
+      JSON.stringify({
+        name: "smacstop",
+        parameters: [{ name: "x", type: "range", bounds: [1, 8], value_type: "int" }],
+        program: `${PYTHON} stop.py`,
+        program_style: "smac",
+        max_eval: 8,
+        parallelism: 1,
+        seed: 1,
+        strategy: "FACTORIAL",
+        executor: "local",
+      }),
+    );
+    const r = await runCli(["run", "spec.json", "--quiet"], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const status = await runCli(["status", join(cwd, "runs", "smacstop", "0"), "--json"], { cwd });
+    const s = JSON.parse(status.stdout) as {
+      state: string;
+      stop_reason: string;
+      counts: Record<string, number>;
+    };
+    expect(s.state).toBe("STOPPED");
+    expect(s.stop_reason).toMatch(/SMAC status STOP/);
+    // The grid goes 1, 2, 3: the third trial asked to stop, so no fourth was started.
+    expect(s.counts.COMPLETED).toBe(2);
+    expect(s.counts.FAILED).toBe(1);
+  });
+});
