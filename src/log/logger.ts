@@ -3,8 +3,8 @@ import { dirname } from "node:path";
 import pino, { type Logger } from "pino";
 
 /**
- * pino logger: JSON lines to a file (the campaign's log), and readable lines on stderr when it
- * is a terminal (warnings and errors only, so the progress line stays clean).
+ * pino logger: JSON lines to a file (the campaign's log), and warnings and errors as readable
+ * lines on stderr (coloured on a terminal).
  */
 export function createLogger(options: { file?: string; level?: string; tty?: boolean }): Logger {
   const level = options.level ?? process.env.SLURMOPT_LOG_LEVEL ?? "info";
@@ -17,14 +17,13 @@ export function createLogger(options: { file?: string; level?: string; tty?: boo
       options: { destination: options.file, mkdir: true },
     });
   }
-  if (options.tty ?? process.stderr.isTTY) {
-    targets.push({
-      target: "pino-pretty",
-      level: "warn",
-      options: { destination: 2, colorize: true, ignore: "pid,hostname" },
-    });
-  }
-  if (targets.length === 0) return pino({ level: "silent" });
+  // Warnings and errors also go to stderr, one readable line each (coloured on a terminal).
+  const tty = options.tty ?? process.stderr.isTTY;
+  targets.push({
+    target: "pino-pretty",
+    level: "warn",
+    options: { destination: 2, colorize: tty, ignore: "pid,hostname", singleLine: true },
+  });
   return pino({ level }, pino.transport({ targets }));
 }
 

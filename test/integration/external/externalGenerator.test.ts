@@ -63,8 +63,10 @@ describe("external generators (real Python programs, the built CLI)", () => {
     const nodes = rows.map((t) => t.generation_node);
     const firstExternal = nodes.indexOf("EXTERNAL_GENERATOR");
     const lastExternal = nodes.lastIndexOf("EXTERNAL_GENERATOR");
-    expect(firstExternal).toBe(2);
-    expect(nodes.slice(0, 2)).toEqual(["SOBOL", "SOBOL"]);
+    // Sobol hands over once 2 of its trials have data; with 2 slots, one more Sobol point may
+    // go out while the second result is awaited (free slots keep getting Sobol points).
+    expect([2, 3]).toContain(firstExternal);
+    expect(nodes.slice(0, firstExternal).every((n) => n === "SOBOL")).toBe(true);
     expect(lastExternal - firstExternal + 1).toBeGreaterThanOrEqual(3);
     expect(
       nodes.slice(firstExternal, lastExternal + 1).every((n) => n === "EXTERNAL_GENERATOR"),
