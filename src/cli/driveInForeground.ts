@@ -95,6 +95,16 @@ export async function driveInForeground(
   if (inControllerJob) process.on("SIGUSR1", onContinue);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The loop always holds a timer or an I/O handle while it works; if Node's event loop runs
+  // empty before the campaign ended, an operation can never finish: say so, never exit 0.
+  const onStall = (): void => {
+    process.stderr.write(
+      `slurmopt: internal error: the controller stalled (an operation can never finish); nothing stored is lost: continue with "slurmopt resume ${open.dir}"\n`,
+    );
+    logger.error("the controller stalled: Node's event loop ran empty before the campaign ended");
+    process.exitCode = EXIT.failure;
+  };
+  process.once("beforeExit", onStall);
   try {
     handle = driveCampaign(open, {
       executor,
@@ -121,6 +131,7 @@ export async function driveInForeground(
     process.off("SIGUSR1", onContinue);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("beforeExit", onStall);
     await executor.close();
     open.db.close();
     await release().catch(() => undefined);

@@ -103,7 +103,18 @@ export function execRemote(
   logger: SshLogger,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    // ssh2 may never answer a channel request sent while the connection goes down: without
+    // this, the promise would wait forever (and with no timer left, the process would exit).
+    let opened = false;
+    conn.onClose(() => {
+      if (!opened) reject(new Error("connection closed while opening the command's channel"));
+    });
+    if (conn.closed) {
+      reject(new Error("connection closed before the command's channel was opened"));
+      return;
+    }
     conn.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
+      opened = true;
       if (err) {
         reject(err);
         return;

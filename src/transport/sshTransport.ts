@@ -210,7 +210,17 @@ export class SshTransport implements Transport {
   private sftp(conn: SshConnection): Promise<SFTPWrapper> {
     if (this.sftpState !== null && this.sftpState.conn === conn) return this.sftpState.sftp;
     const sftp = new Promise<SFTPWrapper>((resolve, reject) => {
+      // A channel request sent while the connection goes down may never be answered.
+      let opened = false;
+      conn.onClose(() => {
+        if (!opened) reject(new Error("connection closed while opening the SFTP channel"));
+      });
+      if (conn.closed) {
+        reject(new Error("connection closed before the SFTP channel was opened"));
+        return;
+      }
       conn.client.sftp((err, s) => {
+        opened = true;
         if (err) reject(err);
         else resolve(s);
       });
