@@ -49,7 +49,9 @@ export async function killedAtFaultPoint(point: FaultPointName, skip: number): P
   const r = await runCli(["resume", dir, "--quiet"], {
     cwd,
     env: { SLURMOPT_POLL_FLOOR_MS: POLL_FLOOR_MS },
-    timeoutMs: 120_000,
+    // Resume may wait out an sbatch that could still be on its way (about a minute), and the
+    // cluster is shared with the other concurrent tests.
+    timeoutMs: 300_000,
   });
   expect(r.code, r.stderr).toBe(0);
   const trials = storedTrials(dir);
@@ -94,7 +96,9 @@ export async function killedWhileSbatchInFlight(): Promise<void> {
   const r = await runCli(["resume", dir, "--quiet"], {
     cwd,
     env: { SLURMOPT_POLL_FLOOR_MS: POLL_FLOOR_MS },
-    timeoutMs: 120_000,
+    // Resume may wait out an sbatch that could still be on its way (about a minute), and the
+    // cluster is shared with the other concurrent tests.
+    timeoutMs: 300_000,
   });
   expect(r.code, r.stderr).toBe(0);
   expect(storedTrials(dir).map((t) => [t.state, t.attempts])).toEqual(

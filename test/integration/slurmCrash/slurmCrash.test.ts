@@ -41,7 +41,7 @@ describe.skipIf(slurmSkipped())("crash safety and the controller inside Slurm", 
     it.concurrent(
       `loses nothing and submits nothing twice when killed at ${point} (after ${skip} hits)`,
       () => killedAtFaultPoint(point, skip),
-      200_000,
+      400_000,
     );
 
   it.concurrent(
