@@ -6,6 +6,8 @@
 export const EXIT_STATUS_FILE = "exit-status";
 export const STDOUT_FILE = "stdout";
 export const STDERR_FILE = "stderr";
+/** The local executor's script for an attempt (kept: `sh attempt.sh` repeats the attempt). */
+export const ATTEMPT_SCRIPT_FILE = "attempt.sh";
 
 export interface ExitStatus {
   exitCode: number | null;

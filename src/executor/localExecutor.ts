@@ -7,6 +7,7 @@ import {
   readFileSync,
   readSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,12 @@ import type {
   SubmitRecord,
 } from "./executor.js";
 import { attemptKey } from "./executor.js";
-import { EXIT_STATUS_FILE, STDOUT_FILE, parseExitStatus } from "./exitStatusFile.js";
+import {
+  ATTEMPT_SCRIPT_FILE,
+  EXIT_STATUS_FILE,
+  STDOUT_FILE,
+  parseExitStatus,
+} from "./exitStatusFile.js";
 import { renderLocalAttemptScript } from "./localAttemptScript.js";
 import { ProcessLauncher } from "./processLauncher.js";
 import {
@@ -79,9 +85,12 @@ export class LocalExecutor implements Executor {
   }
 
   private async start(a: AttemptToRun): Promise<SubmitRecord> {
-    mkdirSync(a.dir, { recursive: true });
     const key = attemptKey(a);
-    const pid = await this.launcher.launch(key, renderLocalAttemptScript(a, key));
+    const script = join(a.dir, ATTEMPT_SCRIPT_FILE);
+    const text = renderLocalAttemptScript(a, key);
+    mkdirSync(a.dir, { recursive: true });
+    writeFileSync(script, text, { mode: 0o600 });
+    const pid = await this.launcher.launch(key, script);
     const startTime = Date.now();
     const r: Running = {
       attempt: { campaignUid: a.campaignUid, attemptId: a.attemptId, dir: a.dir },

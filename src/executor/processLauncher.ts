@@ -1,39 +1,31 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { ClusterError } from "../errors/errors.js";
+import { ClusterError, InputError } from "../errors/errors.js";
 
 /**
  * A long-lived bash that starts the local attempts. Forking a small shell costs a fraction of
  * forking the controller (whose cost grows with its memory), so the local executor's overhead
  * per trial stays near a bare spawn loop's.
  *
- * Protocol: the controller writes a line "<key>", the script's lines and a random end line;
- * the launcher runs each script
- * with /bin/sh in the background, as a job of its own process group (bash's `set -m` works
- * without a terminal, dash's does not), so a time-out can signal the whole group, and answers
- * "started <key> <pid>";
- * the script answers "ended <key> <exit code>" on fd 3 when its program ends. `jobs` reaps
- * finished jobs at every launch, so no zombies pile up. Jobs outlive the launcher and the
- * controller: a resumed controller adopts them.
+ * Protocol: the controller writes two lines, "<key>" and the path of the attempt's script (a
+ * file it wrote: bash reads a pipe one byte at a time, so a short line keeps the launcher
+ * quick). The launcher runs the script with /bin/sh in the background, as a job of its own
+ * process group (bash's `set -m` works without a terminal, dash's does not), so a time-out can
+ * signal the whole group, and answers "started <key> <pid>"; the script answers
+ * "ended <key> <exit code>" on fd 3 when its program ends. `jobs` reaps finished jobs at every
+ * launch, so no zombies pile up. Jobs outlive the launcher and the controller: a resumed
+ * controller adopts them.
  */
 const LAUNCHER = `set -m
 exec 3>&1 1>/dev/null
-slurmopt_end=$1
-while IFS=' ' read -r slurmopt_key; do
-  slurmopt_script=
-  while IFS= read -r slurmopt_line && [ "$slurmopt_line" != "$slurmopt_end" ]; do
-    slurmopt_script+="$slurmopt_line"$'\\n'
-  done
-  /bin/sh -c "$slurmopt_script" &
+while IFS= read -r slurmopt_key && IFS= read -r slurmopt_script; do
+  /bin/sh "$slurmopt_script" &
   echo "started $slurmopt_key $!" >&3
   jobs >/dev/null 2>&1
 done`;
 
 export class ProcessLauncher {
   private child: ChildProcess | null = null;
-  /** The line that ends a script on the pipe (random, so no script line can equal it). */
-  private readonly end = `__slurmopt_end_${randomBytes(12).toString("hex")}__`;
   private readonly starts = new Map<
     string,
     { resolve: (pid: number) => void; reject: (e: Error) => void }
@@ -43,7 +35,7 @@ export class ProcessLauncher {
 
   private ensure(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawn("/bin/bash", ["-c", LAUNCHER, "slurmopt-launcher", this.end], {
+    const child = spawn("/bin/bash", ["-c", LAUNCHER, "slurmopt-launcher"], {
       stdio: ["pipe", "pipe", "ignore"],
       detached: true,
     });
@@ -73,20 +65,26 @@ export class ProcessLauncher {
   }
 
   /**
-   * Runs `script` (text for /bin/sh -c, sent over the pipe: no file to write) in the background
-   * as a process group of its own; resolves with its pid.
+   * Runs the script file at `scriptPath` with /bin/sh in the background as a process group of
+   * its own; resolves with its pid.
    */
-  launch(key: string, script: string): Promise<number> {
+  launch(key: string, scriptPath: string): Promise<number> {
     if (/\s/.test(key))
       return Promise.reject(
         new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} has a space`),
       );
+    if (/[\n\r]/.test(scriptPath))
+      return Promise.reject(
+        new InputError(
+          "SPEC_INVALID",
+          `the attempt path ${JSON.stringify(scriptPath)} has a line break, which the local executor cannot pass on; choose a run_dir without one`,
+        ),
+      );
     const child = this.ensure();
-    const text = script.endsWith("\n") ? script : `${script}\n`;
     return new Promise((resolve, reject) => {
       this.starts.set(key, { resolve, reject });
       this.setRef(child, true);
-      child.stdin!.write(`${key}\n${text}${this.end}\n`);
+      child.stdin!.write(`${key}\n${scriptPath}\n`);
     });
   }
 

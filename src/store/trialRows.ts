@@ -234,8 +234,11 @@ export function listTrials(db: Db, campaignId: number): TrialRow[] {
 export function listOpenAttempts(db: Db, campaignId: number): TrialWithAttempt[] {
   const rows = sql(
     db,
-    `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
-       WHERE t.campaign_id = ? AND a.state != 'FINISHED' ORDER BY t.trial_index`,
+    // CROSS JOIN keeps attempts as the outer loop: the state index finds the few open ones
+    // instead of a walk over every trial of the campaign.
+    `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a CROSS JOIN trials t ON t.id = a.trial_id
+       WHERE t.campaign_id = ? AND a.state IN ('CREATED', 'SUBMITTED', 'RUNNING')
+       ORDER BY t.trial_index`,
   ).all(campaignId) as { attempt_id: number; trial_id: number }[];
   return rows.map((r) => ({
     trial: getTrial(db, r.trial_id)!,
