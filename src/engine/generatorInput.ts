@@ -17,10 +17,8 @@ export function buildGeneratorInput(args: {
   const completed: Observation[] = [];
   const failed: Point[] = [];
   const pending: Point[] = [];
-  for (const { row: t, point } of args.trials) {
+  for (const { row: t, point, values, sems } of args.trials) {
     if (t.state === "COMPLETED" && t.results_json) {
-      const values = JSON.parse(t.results_json) as Record<string, number>;
-      const sems = t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {};
       if (args.objectives.every((o) => Number.isFinite(values[o.name]))) {
         const s: Record<string, number | null> = {};
         for (const o of args.objectives) s[o.name] = sems[o.name] ?? null;

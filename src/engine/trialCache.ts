@@ -6,15 +6,20 @@ import { listTrialsChangedSince } from "../store/trialRows.js";
 export interface CachedTrial {
   row: TrialRow;
   point: Point;
+  /** results_json and sems_json parsed (empty when the trial has none). */
+  values: Readonly<Record<string, number>>;
+  sems: Readonly<Record<string, number>>;
 }
 
 /**
  * The runner's view of its trials, refreshed from the store by revision: each refresh reads
  * only the rows that changed since the last one (the store stays the only truth; this saves
- * re-reading and re-parsing every trial on every proposal).
+ * re-reading and re-parsing every trial on every proposal, which made a long campaign's
+ * proposals grow with its length).
  */
 export class TrialCache {
   private readonly byId = new Map<number, CachedTrial>();
+  private ordered: CachedTrial[] = [];
   private rev = -1;
 
   constructor(
@@ -22,18 +27,41 @@ export class TrialCache {
     private readonly campaignId: number,
   ) {}
 
-  /** All trials in trial order, current as of now. */
-  refresh(): CachedTrial[] {
+  /** All trials in trial order, current as of now (do not modify the array). */
+  refresh(): readonly CachedTrial[] {
     const changed = listTrialsChangedSince(this.db, this.campaignId, this.rev);
+    if (changed.length === 0) return this.ordered;
+    let added = false;
     for (const row of changed) {
       const old = this.byId.get(row.id);
       const point =
         old && old.row.params_json === row.params_json
           ? old.point
           : (JSON.parse(row.params_json) as Point);
-      this.byId.set(row.id, { row, point });
+      const entry: CachedTrial = {
+        row,
+        point,
+        values: parseNumbers(row.results_json, old?.row.results_json, old?.values),
+        sems: parseNumbers(row.sems_json, old?.row.sems_json, old?.sems),
+      };
+      if (!old) added = true;
+      this.byId.set(row.id, entry);
       if (row.rev > this.rev) this.rev = row.rev;
     }
-    return [...this.byId.values()].sort((a, b) => a.row.trial_index - b.row.trial_index);
+    this.ordered = [...this.byId.values()];
+    if (added) this.ordered.sort((a, b) => a.row.trial_index - b.row.trial_index);
+    return this.ordered;
   }
+}
+
+const NONE: Readonly<Record<string, number>> = Object.freeze({});
+
+function parseNumbers(
+  json: string | null,
+  oldJson: string | null | undefined,
+  oldParsed: Readonly<Record<string, number>> | undefined,
+): Readonly<Record<string, number>> {
+  if (json === null) return NONE;
+  if (oldParsed !== undefined && oldJson === json) return oldParsed;
+  return JSON.parse(json) as Record<string, number>;
 }

@@ -38,6 +38,6 @@ else
   slurmopt_rc=126
 fi
 echo "exit=$slurmopt_rc" >"$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}"
-echo "ended ${key} $slurmopt_rc" >&3
+{ echo "ended ${key} $slurmopt_rc" >&3; } 2>/dev/null
 `;
 }

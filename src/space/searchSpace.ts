@@ -24,6 +24,7 @@ export class SearchSpace {
   readonly parameters: readonly Parameter[];
   readonly dimensions: readonly Dimension[];
   private readonly byName: ReadonlyMap<string, Parameter>;
+  private readonly keys = new WeakMap<Point, string>();
 
   constructor(parameters: readonly Parameter[]) {
     this.parameters = parameters;
@@ -129,9 +130,18 @@ export class SearchSpace {
     return null;
   }
 
-  /** A canonical text of a point, equal for equal points (deduplication). */
+  /**
+   * A canonical text of a point, equal for equal points (deduplication). Points are never
+   * modified once made, so each point's key is computed once (every proposal keys the whole
+   * history).
+   */
   key(point: Point): string {
-    return this.parameters.map((p) => `${p.name}=${keyValue(point[p.name])}`).join("\u0001");
+    let k = this.keys.get(point);
+    if (k === undefined) {
+      k = this.parameters.map((p) => `${p.name}=${keyValue(point[p.name])}`).join("\u0001");
+      this.keys.set(point, k);
+    }
+    return k;
   }
 }
 
