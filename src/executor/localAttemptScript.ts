@@ -39,5 +39,6 @@ else
 fi
 echo "exit=$slurmopt_rc" >"$SLURMOPT_ATTEMPT_DIR/${EXIT_STATUS_FILE}"
 { echo "ended ${key} $slurmopt_rc" >&3; } 2>/dev/null
+exit "$slurmopt_rc"
 `;
 }

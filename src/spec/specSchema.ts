@@ -96,7 +96,13 @@ export const externalGeneratorSchema = z.strictObject({
 
 export const specSchema = z.strictObject({
   name: z.string(),
-  run_dir: z.string().optional(),
+  run_dir: z
+    .string()
+    .refine((d) => !/[\n\r]/.test(d), {
+      message:
+        "has a line break; attempt paths are passed on line by line (launcher, sbatch headers), so choose a folder without one",
+    })
+    .optional(),
   workdir: z.string().optional(),
   parameters: z.union([
     z.array(parameterSchema).min(1),

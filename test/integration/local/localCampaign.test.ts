@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { processesByAttemptDir } from "../../../src/executor/processStartTime.js";
@@ -82,6 +83,18 @@ describe("local campaigns (real processes, real SQLite)", () => {
     expect(s.counts.COMPLETED).toBe(2);
     expect(s.best[0]!.results.RESULT).toBe(1);
     expect(s.recent_failures.length).toBeGreaterThanOrEqual(4);
+
+    // Each attempt keeps the script that ran it (private to the user); running it again by hand
+    // repeats the attempt into the same files.
+    const ok = byMode("ok")[0]!;
+    const attemptDir = join(dir, "jobs", String(ok.trial_index), "1");
+    const script = join(attemptDir, "attempt.sh");
+    expect(statSync(script).mode & 0o777).toBe(0o600);
+    const again = spawnSync("/bin/sh", [script], { encoding: "utf8" });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toBe("");
+    const out = readFileSync(join(attemptDir, "stdout"), "utf8");
+    expect(out.match(/^RESULT: \d$/gm)).toHaveLength(2);
   });
 
   it("runs a campaign given only as OmniOpt2 flags with a base64 run program", async () => {

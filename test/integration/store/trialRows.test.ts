@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { insertCampaign } from "../../../src/store/campaignRows.js";
 import type { Db } from "../../../src/store/openStore.js";
 import { openStore } from "../../../src/store/openStore.js";
+import { TrialCache } from "../../../src/engine/trialCache.js";
 import type { AttemptEnd, NewTrial, TrialOutcome } from "../../../src/store/trialRows.js";
 import {
   attemptIdsWithJobName,
@@ -433,5 +434,30 @@ describe("queries", () => {
       rows[1]!.attempt.id,
     ]);
     expect(attemptIdsWithJobName(db, "none")).toEqual([]);
+  });
+});
+
+describe("TrialCache", () => {
+  it("follows the store by revision: trial order, parsed results, the same array while nothing changed", () => {
+    const cache = new TrialCache(db, campaignId);
+    expect(cache.refresh()).toEqual([]);
+    const rows = propose(3);
+    const first = cache.refresh();
+    expect(first.map((c) => c.row.trial_index)).toEqual([0, 1, 2]);
+    expect(first.map((c) => c.point)).toEqual([{ x: 0 }, { x: 0.1 }, { x: 0.2 }]);
+    expect(first[1]!.values).toEqual({});
+    expect(cache.refresh()).toBe(first);
+
+    recordAttemptEnd(db, rows[1]!.attempt.id, end(), completed, null);
+    const second = cache.refresh();
+    expect(second).not.toBe(first);
+    expect(second[1]!.row.state).toBe("COMPLETED");
+    expect(second[1]!.values).toEqual({ RESULT: 1.25 });
+    expect(second[1]!.sems).toEqual({ RESULT: 0.1 });
+    // Unchanged trials keep their parsed objects.
+    expect(second[0]!.point).toBe(first[0]!.point);
+
+    propose(1);
+    expect(cache.refresh().map((c) => c.row.trial_index)).toEqual([0, 1, 2, 3]);
   });
 });

@@ -65,6 +65,12 @@ describe("buildCampaign: a valid spec", () => {
     expect(campaign.workdir).toBe("/home/u/project/code");
   });
 
+  it("refuses a run_dir with a line break, naming the field", () => {
+    const m = refusal({ ...base, run_dir: "/scratch/a\nb" });
+    expect(m).toMatch(/run_dir/);
+    expect(m).toMatch(/line break/);
+  });
+
   it("draws a seed when none is given", () => {
     const { campaign } = build(base);
     expect(Number.isInteger(campaign.seed)).toBe(true);
