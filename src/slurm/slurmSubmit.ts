@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Logger } from "pino";
-import { ClusterError } from "../errors/errors.js";
+import { ClusterError, errorMessage } from "../errors/errors.js";
 import type { AttemptToRun } from "../executor/executor.js";
 import type { SlurmSettings } from "../spec/campaign.js";
 import type { Transport } from "../transport/transport.js";
@@ -183,7 +183,7 @@ export async function submitJob(
   } catch (e) {
     throw new ClusterError(
       "SLURM_ERROR",
-      `could not write the job script ${path}: check that the run directory is writable`,
+      `could not write the job script ${path} on ${ctx.transport.description} (${errorMessage(e)}): check that the run directory is writable and the host reachable`,
       {
         cause: e,
       },

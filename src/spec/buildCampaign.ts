@@ -198,6 +198,16 @@ function externalCommand(text: string): string {
 }
 
 function buildStrategy(raw: RawSpec, dims: number, options: BuildOptions): StrategyNode[] {
+  if (raw.strategy !== undefined) {
+    const ignored = [
+      options.defaultModel !== undefined ? `--model ${options.defaultModel}` : null,
+      options.numRandomSteps !== undefined ? `--num_random_steps ${options.numRandomSteps}` : null,
+    ].filter((x) => x !== null);
+    if (ignored.length > 0)
+      options.warnings.warn(
+        `${ignored.join(" and ")} ignored: the strategy (field "strategy" or --strategy) decides the models and their trial counts; drop one of the two`,
+      );
+  }
   if (typeof raw.strategy === "string") return parseStrategyText(raw.strategy, 'field "strategy"');
   if (Array.isArray(raw.strategy))
     return raw.strategy.map((n, i) => ({

@@ -381,6 +381,17 @@ describe("buildCampaign: strategies", () => {
     ]);
   });
 
+  it("warns that --model and --num_random_steps are ignored when a strategy is given", () => {
+    const { campaign, warnings } = build(
+      { ...base, strategy: "SOBOL=3,TPE" },
+      { defaultModel: "GP", numRandomSteps: 7 },
+    );
+    expect(campaign.strategy.map((n) => n.label)).toEqual(["SOBOL", "TPE"]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/--model GP and --num_random_steps 7 ignored: the strategy/);
+    expect(build({ ...base, strategy: "SOBOL=3,TPE" }).warnings).toEqual([]);
+  });
+
   it("refuses an unknown --model", () => {
     expect(refusal(base, { defaultModel: "RANDOMFOREST" })).toMatch(/^--model: RANDOMFOREST/);
   });
