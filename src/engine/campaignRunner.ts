@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { GeneratorError, errorMessage } from "../errors/errors.js";
+import { errorMessage, isAccessRefused, isUnreachable } from "../errors/errors.js";
 import type { AttemptEvent, Executor } from "../executor/executor.js";
 import type { Generator } from "../generators/generator.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
@@ -28,7 +28,8 @@ import {
 } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { buildGeneratorInput } from "./generatorInput.js";
-import { proposePoints } from "./proposePoints.js";
+import { checkProposedPoints, proposePoints } from "./proposePoints.js";
+import { recordSubmitFailed, SubmissionHold } from "./submissionHold.js";
 import { currentNode } from "./strategyState.js";
 import { TrialCache } from "./trialCache.js";
 import type { TrialProgram } from "./trialProgram.js";
@@ -68,6 +69,7 @@ export class CampaignRunner {
   private submitChain: Promise<void> = Promise.resolve();
   private proposalAbort: AbortController | null = null;
   private readonly trials: TrialCache;
+  private readonly hold = new SubmissionHold();
 
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.row.uid;
@@ -284,16 +286,7 @@ export class CampaignRunner {
       return;
     }
     this.zeroRounds = 0;
-    for (const p of result.points) {
-      const problem =
-        this.space.check(p.point) ??
-        (this.constraints.isSatisfied(p.point) ? null : "violates a constraint");
-      if (problem)
-        throw new GeneratorError(
-          "GENERATOR_ERROR",
-          `generator ${p.generator} proposed an invalid point: ${problem}`,
-        );
-    }
+    checkProposedPoints(result.points, this.space, this.constraints);
     const first = trials.length === 0 ? 0 : Math.max(...trials.map((t) => t.trial_index)) + 1;
     const maxArray = campaign.slurm.maxArraySize;
     insertProposedTrials(
@@ -333,7 +326,7 @@ export class CampaignRunner {
     const open = listOpenAttempts(this.deps.db, this.campaignId).filter(
       (o) => o.attempt.state === "CREATED",
     );
-    if (open.length === 0 || this.state !== "running") return;
+    if (open.length === 0 || this.state !== "running" || this.hold.holding) return;
     const groups = new Map<string, { trial: TrialRow; attempt: AttemptRow }[]>();
     for (const o of open) {
       const g = groups.get(o.attempt.job_name) ?? [];
@@ -348,34 +341,40 @@ export class CampaignRunner {
         const records = await this.deps.executor.submit(batch);
         faultPoint("after-submit-before-record");
         recordSubmitted(this.deps.db, records);
+        if (records.length === batch.length) this.hold.clear();
+        else this.holdSubmissions(batch.length - records.length, "see slurmopt.log");
       } catch (e) {
-        this.log("error", `submission failed: ${errorMessage(e)}`);
-        for (const o of group)
-          recordAttemptEnd(
-            this.deps.db,
-            o.attempt.id,
-            {
-              endTime: Date.now(),
-              startTime: null,
-              exitCode: null,
-              signal: null,
-              fault: "SUBMIT_FAILED",
-              reason: errorMessage(e),
-              hostname: null,
-            },
-            {
-              state: "FAILED",
-              resultsJson: null,
-              semsJson: null,
-              extrasJson: null,
-              reason: `submission failed: ${errorMessage(e)}`,
-            },
-            null,
+        if (isAccessRefused(e)) {
+          // Never submitted: they stay CREATED, and `slurmopt resume` submits them.
+          this.stop(
+            "FAILED",
+            `submission refused: ${errorMessage(e)}; fix it, then slurmopt resume`,
           );
+          return;
+        }
+        if (isUnreachable(e) && this.state === "running") {
+          this.holdSubmissions(group.length, errorMessage(e));
+          return;
+        }
+        this.log("error", `submission failed: ${errorMessage(e)}`);
+        recordSubmitFailed(
+          this.deps.db,
+          group.map((o) => o.attempt),
+          e,
+        );
         this.checkFailureLimit();
       }
       this.deps.onChange?.();
     }
+  }
+
+  /** Attempts that could not reach the cluster wait (CREATED) and are tried again later. */
+  private holdSubmissions(n: number, why: string): void {
+    const waitS = Math.round(this.hold.hold() / 1000);
+    this.log(
+      "warn",
+      `${n} trial(s) wait for submission (${why}); trying again in ${waitS} s, running trials are still watched`,
+    );
   }
 
   private checkFailureLimit(): void {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { errorMessage } from "../errors/errors.js";
+import { errorMessage, isAccessRefused } from "../errors/errors.js";
 import type { Executor } from "../executor/executor.js";
 import { AbortableDelay } from "./abortableDelay.js";
 import type { CampaignRunner } from "./campaignRunner.js";
@@ -22,6 +22,7 @@ export interface LoopOptions {
 export class ControllerLoop {
   private readonly runners = new Map<string, CampaignRunner>();
   private readonly executors = new Set<Executor>();
+  private readonly executorOf = new Map<string, Executor>();
   private readonly delay = new AbortableDelay();
   private stopping = false;
   private running: Promise<void> | null = null;
@@ -30,6 +31,7 @@ export class ControllerLoop {
 
   add(runner: CampaignRunner, executor: Executor): void {
     this.runners.set(runner.uid, runner);
+    this.executorOf.set(runner.uid, executor);
     if (!this.executors.has(executor)) {
       this.executors.add(executor);
       executor.wakeups?.on("wake", () => this.delay.wake());
@@ -73,6 +75,16 @@ export class ControllerLoop {
           else this.options.logger.warn({ ev }, "event for a campaign this loop does not drive");
         }
       } catch (e) {
+        if (isAccessRefused(e)) {
+          // A changed host key or refused login: asking again cannot help (nor is it safe).
+          for (const [uid, r] of this.runners)
+            if (this.executorOf.get(uid) === executor)
+              r.stop(
+                "FAILED",
+                `the cluster refused access: ${errorMessage(e)}; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume`,
+              );
+          continue;
+        }
         // Poll failures (slurmctld down, SSH drop) never fail trials: try again next cycle.
         this.options.logger.warn({ err: e }, `polling ${executor.kind} failed: ${errorMessage(e)}`);
       }

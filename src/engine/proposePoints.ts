@@ -1,5 +1,8 @@
+import { GeneratorError } from "../errors/errors.js";
 import type { Generator, GeneratorInput } from "../generators/generator.js";
+import type { ConstraintSet } from "../space/constraints.js";
 import type { Point } from "../space/parameters.js";
+import type { SearchSpace } from "../space/searchSpace.js";
 
 export interface ProposedPoint {
   point: Point;
@@ -45,4 +48,21 @@ export async function proposePoints(args: {
     take(await args.fallback.propose(input2, missing), args.fallback.name);
   }
   return { points, warnings };
+}
+
+/** Refuses a proposal outside the space or against a constraint (a generator's bug or an external generator's answer). */
+export function checkProposedPoints(
+  points: readonly ProposedPoint[],
+  space: SearchSpace,
+  constraints: ConstraintSet,
+): void {
+  for (const p of points) {
+    const problem =
+      space.check(p.point) ?? (constraints.isSatisfied(p.point) ? null : "violates a constraint");
+    if (problem)
+      throw new GeneratorError(
+        "GENERATOR_ERROR",
+        `generator ${p.generator} proposed an invalid point: ${problem}`,
+      );
+  }
 }

@@ -14,6 +14,8 @@ export type ErrorCode =
   | "RESUME_INCOMPATIBLE"
   | "EXECUTOR_ERROR"
   | "SLURM_ERROR"
+  /** Slurm (or the host it runs on) did not answer: worth trying again later. */
+  | "CLUSTER_UNREACHABLE"
   | "PREFLIGHT_FAILED"
   | "TRANSPORT_ERROR"
   | "SSH_HOST_KEY"
@@ -64,6 +66,29 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof ClusterError) return EXIT.cluster;
   if (e instanceof GeneratorError) return EXIT.generator;
   return EXIT.failure;
+}
+
+/** The error or one of its causes (a few levels deep) has one of these codes. */
+function hasCode(e: unknown, codes: readonly ErrorCode[]): boolean {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur instanceof Error; depth++) {
+    if (cur instanceof ClusterError && codes.includes(cur.code)) return true;
+    cur = cur.cause;
+  }
+  return false;
+}
+
+/**
+ * The cluster could not be reached (slurmctld or the SSH connection down, a time-out): nothing
+ * was decided, so what failed can be tried again later.
+ */
+export function isUnreachable(e: unknown): boolean {
+  return !isAccessRefused(e) && hasCode(e, ["CLUSTER_UNREACHABLE", "TRANSPORT_ERROR"]);
+}
+
+/** The SSH host key or the credentials were refused: trying again cannot help. */
+export function isAccessRefused(e: unknown): boolean {
+  return hasCode(e, ["SSH_HOST_KEY", "SSH_AUTH"]);
 }
 
 export function errorMessage(e: unknown): string {

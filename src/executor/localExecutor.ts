@@ -80,7 +80,16 @@ export class LocalExecutor implements Executor {
 
   async submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
     const records: SubmitRecord[] = [];
-    for (const a of batch) records.push(await this.start(a));
+    let firstError: Error | null = null;
+    // One attempt that cannot start (its directory cannot be made) does not hide the others.
+    for (const a of batch) {
+      try {
+        records.push(await this.start(a));
+      } catch (e) {
+        firstError ??= e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    if (records.length === 0 && firstError !== null) throw firstError;
     return records;
   }
 

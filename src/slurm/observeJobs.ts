@@ -1,3 +1,4 @@
+import { isAccessRefused } from "../errors/errors.js";
 import type { Logger } from "pino";
 import type { SlurmCommands } from "./slurmCommands.js";
 import { finalFromSacct, finalFromSqueue, type Tracked } from "./trackedJob.js";
@@ -41,6 +42,7 @@ export async function observeJobs(
     const ids = [...new Set(open.map((t) => t.jobId))];
     rows = new Map((await ctx.commands.squeue({ jobIds: ids })).map((r) => [r.key, r]));
   } catch (e) {
+    if (isAccessRefused(e)) throw e; // asking again cannot help: the campaign stops
     ctx.logger?.warn({ err: e }, "squeue failed; asking again next cycle");
     return { failed: true, changed, asked, accounting };
   }
@@ -81,6 +83,7 @@ export async function observeJobs(
         changed = true;
       }
     } catch (e) {
+      if (isAccessRefused(e)) throw e;
       ctx.logger?.warn({ err: e }, "sacct failed; asking again next cycle");
     }
   }

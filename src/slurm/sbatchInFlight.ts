@@ -3,7 +3,9 @@ import type { Logger } from "pino";
 import type { StoredAttempt } from "../executor/executor.js";
 import type { Transport } from "../transport/transport.js";
 import { JOB_SCRIPT_FILE } from "./renderSbatch.js";
-import type { NamedJob } from "./slurmSubmit.js";
+import type { SlurmCommands } from "./slurmCommands.js";
+import { findJobByName, type NamedJob } from "./slurmSubmit.js";
+import { ClusterError } from "../errors/errors.js";
 
 /**
  * Where a job's script was written just before its sbatch: the attempt's directory (one trial)
@@ -72,4 +74,37 @@ export async function awaitSbatchInFlight(
     if (job !== null) return job;
   }
   return null;
+}
+
+/**
+ * The job an unfinished attempt's sbatch made, looked up by name (after waiting out an sbatch
+ * that may still be on its way), or null when there is none. Throws CLUSTER_UNREACHABLE when
+ * Slurm does not answer.
+ */
+export async function findLostSubmission(
+  name: string,
+  group: readonly StoredAttempt[],
+  ctx: {
+    commands: SlurmCommands;
+    transport: Transport;
+    logger: Logger | undefined;
+    knownJobIds: ReadonlySet<string>;
+    sbatchWindowMs: number;
+  },
+): Promise<NamedJob | null> {
+  const find = () => findJobByName(ctx.commands, name, ctx.knownJobIds, ctx.logger);
+  let job = await find();
+  if (job === null)
+    job = await awaitSbatchInFlight(name, group, {
+      transport: ctx.transport,
+      logger: ctx.logger,
+      sbatchWindowMs: ctx.sbatchWindowMs,
+      find,
+    });
+  if (job === undefined)
+    throw new ClusterError(
+      "CLUSTER_UNREACHABLE",
+      `cannot look up job ${name} by name because Slurm does not answer; resume again when slurmctld is reachable`,
+    );
+  return job;
 }

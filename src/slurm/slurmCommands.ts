@@ -1,4 +1,4 @@
-import { ClusterError, errorMessage } from "../errors/errors.js";
+import { ClusterError, errorMessage, isAccessRefused } from "../errors/errors.js";
 import type { RunResult, Transport } from "../transport/transport.js";
 import {
   parseScontrolPartitions,
@@ -78,6 +78,7 @@ export class SlurmCommands {
     try {
       return await this.transport.run(argv, { timeoutMs: this.timeoutMs, idempotent: true });
     } catch (e) {
+      if (isAccessRefused(e)) throw e; // its own words say what to fix
       throw new ClusterError(
         "SLURM_ERROR",
         `${what} could not run over ${this.transport.description}: ${errorMessage(e)}`,
@@ -108,6 +109,8 @@ export class SlurmCommands {
         },
       );
     } catch (e) {
+      // A refused host key or login happens before any command runs: nothing was submitted.
+      if (isAccessRefused(e)) throw e;
       return {
         kind: "ambiguous",
         message: `sbatch could not be run: ${e instanceof Error ? e.message : String(e)}`,

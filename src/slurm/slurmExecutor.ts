@@ -1,6 +1,4 @@
-import { posix } from "node:path";
-import type { Logger } from "pino";
-import { ClusterError, errorMessage } from "../errors/errors.js";
+import { ClusterError, errorMessage, isUnreachable } from "../errors/errors.js";
 import type {
   AttemptEvent,
   AttemptRef,
@@ -12,80 +10,19 @@ import type {
 } from "../executor/executor.js";
 import { attemptKey } from "../executor/executor.js";
 import type { SlurmSettings } from "../spec/campaign.js";
-import type { Transport } from "../transport/transport.js";
 import { collectFinishedJob, settleUnknownJob, type CollectContext } from "./collectJob.js";
 import { PollSchedule } from "./pollSchedule.js";
 import { CampaignJobSetup } from "./campaignJobSetup.js";
 import { SlurmCommands } from "./slurmCommands.js";
 import { jobKey } from "./slurmJobId.js";
-import { findJobByName, renderJob, submitJob } from "./slurmSubmit.js";
-import { awaitSbatchInFlight } from "./sbatchInFlight.js";
+import { chunks, defaultArrayDir, groupByJobName } from "./jobGroups.js";
+import { renderJob, submitJob } from "./slurmSubmit.js";
+import { findLostSubmission } from "./sbatchInFlight.js";
 import type { Tracked } from "./trackedJob.js";
 import { observeJobs } from "./observeJobs.js";
+import type { SlurmExecutorOptions } from "./slurmExecutorOptions.js";
 
-export interface SlurmExecutorOptions {
-  transport: Transport;
-  /** The campaign's Slurm settings (a function when one executor serves several campaigns). */
-  settings: SlurmSettings | ((campaignUid: string) => SlurmSettings);
-  /** %K of job arrays: at most this many tasks of one array run at once (the parallelism). */
-  throttle?: number | null | ((campaignUid: string) => number | null);
-  logger?: Logger;
-  /** Time-out of each Slurm command (default 60 s). */
-  commandTimeoutMs?: number;
-  /** Poll interval bounds; default from the settings (5 s to 60 s). */
-  pollIntervalMs?: number;
-  maxPollIntervalMs?: number;
-  /** The lowest poll interval allowed (default 5 s; tests go lower). */
-  pollFloorMs?: number;
-  /** A job that neither squeue nor sacct knows for this long is LOST (default 120 s). */
-  lostGraceMs?: number;
-  /** How long to wait for a finished job's files on a slow shared filesystem (default from settings). */
-  outputGraceMs?: number;
-  /** A running job this far past its time limit is cancelled by slurmopt (default 120 s). */
-  timeLimitBackstopMs?: number;
-  /** Where relative template paths in the settings are resolved. */
-  templateBaseDir?: string;
-  /** Directory of a job array's script and Slurm output (default <campaign folder>/slurm-arrays/<job name>). */
-  arrayDirFor?: (batch: readonly AttemptToRun[]) => string;
-  /** Largest job array (default: the settings' max_array_size). */
-  maxArraySize?: number;
-  /** Pause between two sbatch calls (default 200 ms, as submitit). */
-  sbatchGapMs?: number;
-  /** Check partition limits before a campaign's first submission (default true). */
-  preflight?: boolean;
-  /** Wait before reconciling an ambiguous sbatch by name (default 2 s). */
-  reconcileDelayMs?: number;
-}
-
-function defaultArrayDir(batch: readonly AttemptToRun[]): string {
-  const first = batch[0]!;
-  // Attempt directories are <campaign>/jobs/<trial>/<attempt>.
-  return posix.join(
-    posix.dirname(posix.dirname(posix.dirname(first.dir))),
-    "slurm-arrays",
-    first.jobName,
-  );
-}
-
-/** Attempts grouped by campaign and job name (each group becomes one job or job array). */
-function groupByJobName(batch: readonly AttemptToRun[]): AttemptToRun[][] {
-  const groups = new Map<string, AttemptToRun[]>();
-  for (const a of batch) {
-    const k = `${a.campaignUid}\n${a.jobName}`;
-    groups.set(k, [...(groups.get(k) ?? []), a]);
-  }
-  return [...groups.values()];
-}
-
-/** Splits a group below the largest array; later chunks get names of their own ("-p1"...). */
-function chunks(group: readonly AttemptToRun[], max: number): AttemptToRun[][] {
-  const out: AttemptToRun[][] = [];
-  for (let i = 0; i < group.length; i += max) {
-    const chunk = group.slice(i, i + max);
-    out.push(i === 0 ? chunk : chunk.map((a) => ({ ...a, jobName: `${a.jobName}-p${i / max}` })));
-  }
-  return out;
-}
+export type { SlurmExecutorOptions } from "./slurmExecutorOptions.js";
 
 /**
  * Runs attempts as Slurm jobs through a Transport (local or SSH). Attempts submitted together
@@ -105,6 +42,8 @@ export class SlurmExecutor implements Executor {
   private polling: Promise<AttemptEvent[]> | null = null;
   private cycles = 0;
   private lastSbatchAt = 0;
+  /** Job names whose last submission ended without a clear answer. */
+  private readonly unclear = new Set<string>();
   private readonly o: SlurmExecutorOptions;
 
   constructor(options: SlurmExecutorOptions) {
@@ -184,11 +123,11 @@ export class SlurmExecutor implements Executor {
     const records: SubmitRecord[] = [];
     let firstError: unknown = null;
     for (const group of groupByJobName(batch)) {
-      try {
-        records.push(...(await this.submitGroup(group)));
-      } catch (e) {
-        this.o.logger?.error({ err: e, jobName: group[0]!.jobName }, "submission failed");
-        firstError ??= e;
+      const { submitted, error } = await this.submitGroup(group);
+      records.push(...submitted);
+      if (error !== null) {
+        this.o.logger?.error({ err: error, jobName: group[0]!.jobName }, "submission failed");
+        firstError ??= error;
       }
     }
     if (records.length === 0 && firstError !== null) {
@@ -200,35 +139,58 @@ export class SlurmExecutor implements Executor {
     return records;
   }
 
-  /** One job name: one job, or job arrays of at most maxArraySize tasks. */
-  private async submitGroup(group: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
+  /**
+   * One job name: one job, or job arrays of at most maxArraySize tasks. The chunks submitted
+   * before one failed are returned with the error (they run and are tracked).
+   */
+  private async submitGroup(
+    group: readonly AttemptToRun[],
+  ): Promise<{ submitted: SubmitRecord[]; error: unknown }> {
+    const records: SubmitRecord[] = [];
+    try {
+      await this.submitChunks(group, records);
+      return { submitted: records, error: null };
+    } catch (e) {
+      return { submitted: records, error: e };
+    }
+  }
+
+  private async submitChunks(
+    group: readonly AttemptToRun[],
+    records: SubmitRecord[],
+  ): Promise<void> {
     const uid = group[0]!.campaignUid;
     const s = this.settingsFor(uid);
     if (this.o.preflight ?? true) await this.setup.preflightOnce(uid, s);
     const templates = await this.setup.templatesFor(uid, s);
     const exclude = await this.setup.excludeFor(uid, s);
     const max = Math.max(1, this.o.maxArraySize ?? s.maxArraySize);
-    const records: SubmitRecord[] = [];
-    for (let i = 0; i < group.length; i += max) {
-      const chunk = group.slice(i, i + max);
-      // A second chunk needs a name of its own, so that reconciliation by name stays exact.
-      const part =
-        i === 0 ? chunk : chunk.map((a) => ({ ...a, jobName: `${a.jobName}-p${i / max}` }));
+    for (const part of chunks(group, max)) {
       const gap = (this.o.sbatchGapMs ?? 200) - (Date.now() - this.lastSbatchAt);
       if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-      const job = await submitJob(part, {
-        transport: this.o.transport,
-        commands: this.commands,
-        settings: s,
-        templates,
-        exclude,
-        throttle: this.throttleFor(uid),
-        arrayDir: (this.o.arrayDirFor ?? defaultArrayDir)(part),
-        knownJobIds: new Set([...this.tracked.values()].map((t) => t.jobId)),
-        sbatchTries: 3,
-        reconcileDelayMs: this.o.reconcileDelayMs ?? 2000,
-        logger: this.o.logger,
-      });
+      const name = part[0]!.jobName;
+      let job;
+      try {
+        job = await submitJob(part, {
+          transport: this.o.transport,
+          commands: this.commands,
+          settings: s,
+          templates,
+          exclude,
+          throttle: this.throttleFor(uid),
+          arrayDir: (this.o.arrayDirFor ?? defaultArrayDir)(part),
+          knownJobIds: new Set([...this.tracked.values()].map((t) => t.jobId)),
+          sbatchTries: 3,
+          reconcileDelayMs: this.o.reconcileDelayMs ?? 2000,
+          lookUpFirst: this.unclear.has(name),
+          logger: this.o.logger,
+        });
+      } catch (e) {
+        // Unclear: sbatch may have made the job unseen; the next try looks the name up first.
+        if (isUnreachable(e)) this.unclear.add(name);
+        throw e;
+      }
+      this.unclear.delete(name);
       this.lastSbatchAt = Date.now();
       for (const t of job.tasks) {
         this.track(t.attempt, t.attempt.jobName, job.jobId, t.arrayTaskId, t.attempt.timeoutMs);
@@ -241,7 +203,6 @@ export class SlurmExecutor implements Executor {
         });
       }
     }
-    return records;
   }
 
   private track(
@@ -302,22 +263,13 @@ export class SlurmExecutor implements Executor {
       else byName.set(q.jobName, [...(byName.get(q.jobName) ?? []), q]);
     }
     for (const [name, group] of byName) {
-      const known = new Set([...this.tracked.values()].map((t) => t.jobId));
-      const find = () => findJobByName(this.commands, name, known, this.o.logger);
-      let job = await find();
-      if (job === null)
-        job = await awaitSbatchInFlight(name, group, {
-          transport: this.o.transport,
-          logger: this.o.logger,
-          sbatchWindowMs: (this.o.commandTimeoutMs ?? 60_000) + 5000,
-          find,
-        });
-      if (job === undefined) {
-        throw new ClusterError(
-          "SLURM_ERROR",
-          `cannot look up job ${name} by name because Slurm does not answer; resume again when slurmctld is reachable`,
-        );
-      }
+      const job = await findLostSubmission(name, group, {
+        commands: this.commands,
+        transport: this.o.transport,
+        logger: this.o.logger,
+        knownJobIds: new Set([...this.tracked.values()].map((t) => t.jobId)),
+        sbatchWindowMs: (this.o.commandTimeoutMs ?? 60_000) + 5000,
+      });
       for (const q of group) {
         if (job === null) findings.push({ attemptId: q.attemptId, found: "not-submitted" });
         else watch(q, job.jobId, job.isArray ? q.indexInJob : null);

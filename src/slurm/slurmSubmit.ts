@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Logger } from "pino";
-import { ClusterError, errorMessage } from "../errors/errors.js";
+import { ClusterError, errorMessage, isAccessRefused, isUnreachable } from "../errors/errors.js";
 import type { AttemptToRun } from "../executor/executor.js";
 import type { SlurmSettings } from "../spec/campaign.js";
 import type { Transport } from "../transport/transport.js";
@@ -37,6 +37,12 @@ export interface SubmitJobContext {
   sbatchTries: number;
   /** Wait before reconciling by name after an ambiguous failure. */
   reconcileDelayMs: number;
+  /**
+   * An earlier submission of this job name ended without a clear answer: look the name up
+   * before submitting, and adopt a copy that sbatch made unseen (one we cancelled ourselves
+   * when giving up does not count).
+   */
+  lookUpFirst?: boolean;
   logger: Logger | undefined;
 }
 
@@ -144,6 +150,7 @@ export async function findJobByName(
   jobName: string,
   knownJobIds: ReadonlySet<string>,
   logger?: Logger,
+  options: { skipCancelled?: boolean } = {},
 ): Promise<NamedJob | null | undefined> {
   try {
     let found = (await commands.squeue({ names: [jobName] }))
@@ -153,6 +160,7 @@ export async function findJobByName(
       const acct = await commands.sacct({ names: [jobName], startTime: "now-2days" });
       found = [...acct.jobs.values()]
         .filter((j) => j.allocation.name === jobName)
+        .filter((j) => !(options.skipCancelled === true && /^CANCELLED/.test(j.allocation.state)))
         .map((j) => ({ jobId: j.jobId, isArray: j.arrayTaskId !== null }));
     }
     found = found
@@ -163,6 +171,7 @@ export async function findJobByName(
       logger?.warn({ jobName, ids: [...ids] }, "several jobs carry this name; adopting the newest");
     return found.at(-1) ?? null;
   } catch (e) {
+    if (isAccessRefused(e)) throw e;
     logger?.warn({ err: e, jobName }, "could not look the job up by name");
     return undefined;
   }
@@ -178,11 +187,29 @@ export async function submitJob(
 ): Promise<SubmittedJob> {
   const { path, script, tasks } = renderJob(batch, ctx);
   const jobName = batch[0]!.jobName;
+  if (ctx.lookUpFirst === true) {
+    const earlier = await findJobByName(ctx.commands, jobName, ctx.knownJobIds, ctx.logger, {
+      skipCancelled: true,
+    });
+    if (earlier === undefined)
+      throw new ClusterError(
+        "CLUSTER_UNREACHABLE",
+        `cannot look up job ${jobName} by name (an earlier sbatch of it got no clear answer) because Slurm does not answer; it is tried again later`,
+      );
+    if (earlier !== null) {
+      ctx.logger?.warn(
+        { jobName, jobId: earlier.jobId },
+        "adopting the job an earlier sbatch submitted without a clear answer",
+      );
+      return { jobId: earlier.jobId, jobName, tasks };
+    }
+  }
   try {
     await ctx.transport.writeFile(path, script, 0o700);
   } catch (e) {
+    if (isAccessRefused(e)) throw e;
     throw new ClusterError(
-      "SLURM_ERROR",
+      isUnreachable(e) ? "CLUSTER_UNREACHABLE" : "SLURM_ERROR",
       `could not write the job script ${path} on ${ctx.transport.description} (${errorMessage(e)}): check that the run directory is writable and the host reachable`,
       {
         cause: e,
@@ -216,7 +243,7 @@ export async function submitJob(
   // Best effort: a copy submitted unseen must not run on its own.
   await ctx.commands.scancel([], ["--me", `--name=${jobName}`]).catch(() => undefined);
   throw new ClusterError(
-    "SLURM_ERROR",
-    `sbatch of job ${jobName} failed without a clear answer (${last}); slurmctld may be overloaded or down, try again later`,
+    "CLUSTER_UNREACHABLE",
+    `sbatch of job ${jobName} failed without a clear answer (${last}); slurmctld may be overloaded or down`,
   );
 }

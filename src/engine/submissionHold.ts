@@ -1,0 +1,65 @@
+import { errorMessage } from "../errors/errors.js";
+import type { Db } from "../store/openStore.js";
+import type { AttemptRow } from "../store/rowTypes.js";
+import { recordAttemptEnd } from "../store/trialRows.js";
+
+/** First and longest wait before attempts that could not reach the cluster are tried again. */
+export const HOLD_FIRST_MS = 5_000;
+export const HOLD_LONGEST_MS = 300_000;
+
+/**
+ * Attempts whose submission could not reach the cluster (slurmctld or the connection down)
+ * stay CREATED and wait: the next try comes after a pause that doubles from 5 s to 5 min and
+ * drops back after a submission that worked. Nothing is decided in between, so an outage of
+ * any length costs no trial; running trials are watched meanwhile.
+ */
+export class SubmissionHold {
+  private retryAt = 0;
+  private waitMs = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Whether submissions wait now. */
+  get holding(): boolean {
+    return this.now() < this.retryAt;
+  }
+
+  /** Something could not be submitted: wait longer before the next try. Returns the wait. */
+  hold(): number {
+    this.waitMs = Math.min(HOLD_LONGEST_MS, Math.max(HOLD_FIRST_MS, this.waitMs * 2));
+    this.retryAt = this.now() + this.waitMs;
+    return this.waitMs;
+  }
+
+  /** A submission worked: the next hold starts short again. */
+  clear(): void {
+    this.waitMs = 0;
+    this.retryAt = 0;
+  }
+}
+
+/** Ends never-submitted attempts FAILED (fault SUBMIT_FAILED) with the executor's reason. */
+export function recordSubmitFailed(db: Db, attempts: readonly AttemptRow[], e: unknown): void {
+  for (const a of attempts)
+    recordAttemptEnd(
+      db,
+      a.id,
+      {
+        endTime: Date.now(),
+        startTime: null,
+        exitCode: null,
+        signal: null,
+        fault: "SUBMIT_FAILED",
+        reason: errorMessage(e),
+        hostname: null,
+      },
+      {
+        state: "FAILED",
+        resultsJson: null,
+        semsJson: null,
+        extrasJson: null,
+        reason: `submission failed: ${errorMessage(e)}`,
+      },
+      null,
+    );
+}
