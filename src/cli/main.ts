@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, exitCodeFor, errorMessage, isSlurmoptError } from "../errors/errors.js";
 import { extractGroupedFlags } from "./groupedFlags.js";
@@ -18,6 +18,16 @@ const RUN_EPILOG = `OmniOpt2 multi-word flags (repeatable):
   --result_names RESULT=max LOSS=min                      (default RESULT=min)
 Flags override the spec file. See README.md, "Spec reference".
 Every OmniOpt2 flag is accepted, mapped, ignored with a note or refused: see docs/omniopt2.md.`;
+
+/** The arguments of stop and cancel: the campaign folder and how long to wait. */
+const controlOptions = <T>(y: Argv<T>) =>
+  y
+    .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
+    .option("wait", {
+      type: "number",
+      default: 120,
+      describe: "Seconds to wait for the controller",
+    });
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -102,14 +112,7 @@ async function main(argv: string[]): Promise<number> {
     .command(
       "stop <dir>",
       "Ask the controller of a campaign to stop (running trials keep running) and wait for it",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .option("wait", {
-            type: "number",
-            default: 120,
-            describe: "Seconds to wait for the controller",
-          }),
+      controlOptions,
       async (a) => {
         exitCode = await controlCommand(a.dir, "stop", a.wait);
       },
@@ -117,14 +120,7 @@ async function main(argv: string[]): Promise<number> {
     .command(
       "cancel <dir>",
       "Stop a campaign and cancel its running trials (works without a running controller too)",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .option("wait", {
-            type: "number",
-            default: 120,
-            describe: "Seconds to wait for the controller",
-          }),
+      controlOptions,
       async (a) => {
         exitCode = await controlCommand(a.dir, "cancel", a.wait);
       },

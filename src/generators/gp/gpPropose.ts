@@ -18,6 +18,7 @@ import type { TrainingSet } from "./likelihood.js";
 import { prepareData } from "./trainingData.js";
 import { randomValidPoint } from "./validPoints.js";
 import { sweepPoints } from "./sweep.js";
+import { triedKeys } from "../triedKeys.js";
 
 export interface GpOptions {
   /** Completed trials needed before the GP is used (fewer: random valid points). */
@@ -93,10 +94,7 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
     input.failed.length,
     input.pending.length,
   );
-  const excluded = new Set<string>();
-  for (const o of input.completed) excluded.add(space.key(o.point));
-  for (const p of input.failed) excluded.add(space.key(p));
-  for (const p of input.pending) excluded.add(space.key(p));
+  const excluded = triedKeys(input);
   const out: Point[] = [];
   if (space.dim === 0) {
     for (let i = 0; i < count; i++) out.push(space.decode([]));

@@ -13,6 +13,7 @@ import { createRng } from "../rng.js";
 import { chebyshevScalarize, simplexWeights } from "../gp/trainingData.js";
 import { randomValidPoint } from "../gp/validPoints.js";
 import { buildParzen, logDensity, sampleParzen } from "./parzenEstimator.js";
+import { triedKeys } from "../triedKeys.js";
 
 export interface TpeOptions {
   /** Completed trials before TPE models (fewer: random valid points). Default 10. */
@@ -48,10 +49,7 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
     input.failed.length,
     input.pending.length,
   );
-  const excluded = new Set<string>();
-  for (const o of input.completed) excluded.add(space.key(o.point));
-  for (const p of input.failed) excluded.add(space.key(p));
-  for (const p of input.pending) excluded.add(space.key(p));
+  const excluded = triedKeys(input);
   const out: Point[] = [];
   if (space.dim === 0) return Array.from({ length: count }, () => space.decode([]));
   const obs = input.completed.filter((o) =>
