@@ -26,16 +26,16 @@ export async function proposePoints(args: {
   const seen = new Set(args.existing.map((p) => input.space.key(p)));
   const points: ProposedPoint[] = [];
   const warnings: string[] = [];
-  const take = (candidates: readonly Point[], generator: string): void => {
+  const take = (candidates: readonly Point[], gen: Generator): void => {
     for (const p of candidates) {
       if (points.length >= n) return;
       const key = input.space.key(p);
       if (!args.allowDuplicates && seen.has(key)) continue;
       seen.add(key);
-      points.push({ point: p, generator });
+      points.push({ point: p, generator: gen.sourceOf?.(p) ?? gen.name });
     }
   };
-  take(await args.generator.propose(input, n), args.generator.name);
+  take(await args.generator.propose(input, n), args.generator);
   if (points.length < n && args.fallback) {
     const missing = n - points.length;
     warnings.push(
@@ -45,7 +45,7 @@ export async function proposePoints(args: {
       ...input,
       pending: [...input.pending, ...points.map((p) => p.point)],
     };
-    take(await args.fallback.propose(input2, missing), args.fallback.name);
+    take(await args.fallback.propose(input2, missing), args.fallback);
   }
   return { points, warnings };
 }

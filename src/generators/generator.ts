@@ -45,4 +45,9 @@ export interface GeneratorInput {
 export interface Generator {
   readonly name: string;
   propose(input: GeneratorInput, n: number): Promise<Point[]>;
+  /**
+   * The generator that really made a point this one returned, when it is not this one (the
+   * external generator hands what it could not propose to Sobol); undefined: this one.
+   */
+  sourceOf?(point: Point): string | undefined;
 }

@@ -50,9 +50,12 @@ export interface ExternalGeneratorOptions {
 }
 
 export function createExternalGenerator(options: ExternalGeneratorOptions): Generator {
+  // Points the fallback made, so that each trial records the generator that really proposed it.
+  const madeBy = new WeakMap<Point, string>();
   return {
     name: "external",
-    propose: (input, n) => proposeExternal(input, n, options),
+    propose: (input, n) => proposeExternal(input, n, options, madeBy),
+    sourceOf: (point) => madeBy.get(point),
   };
 }
 
@@ -62,6 +65,7 @@ async function proposeExternal(
   input: GeneratorInput,
   n: number,
   options: ExternalGeneratorOptions,
+  madeBy: WeakMap<Point, string>,
 ): Promise<Point[]> {
   const { settings } = options;
   const argv = settings.command.replace(/\n/g, " ").trim().split(/\s+/);
@@ -94,7 +98,10 @@ async function proposeExternal(
     options.warn(
       `${what}. Sobol proposes the remaining ${n - i} point(s) of this round (external_generator.on_failure: fallback)`,
     );
-    accepted.push(...fallbackPoints(input, accepted, n - i));
+    for (const made of fallbackPoints(input, accepted, n - i)) {
+      madeBy.set(made.point, made.generator);
+      accepted.push(made.point);
+    }
     break;
   }
   return accepted;
@@ -196,7 +203,11 @@ function duplicateOf(
 }
 
 /** Sobol (random when Sobol cannot serve the space) for the points the generator could not give. */
-function fallbackPoints(input: GeneratorInput, accepted: readonly Point[], m: number): Point[] {
+function fallbackPoints(
+  input: GeneratorInput,
+  accepted: readonly Point[],
+  m: number,
+): { point: Point; generator: string }[] {
   const fallbackInput: GeneratorInput = {
     ...input,
     pending: [...input.pending, ...accepted],
@@ -205,10 +216,10 @@ function fallbackPoints(input: GeneratorInput, accepted: readonly Point[], m: nu
       input.completed.length + input.failed.length + input.pending.length + accepted.length,
   };
   try {
-    return proposeSobol(fallbackInput, m);
+    return proposeSobol(fallbackInput, m).map((point) => ({ point, generator: "sobol" }));
   } catch (e) {
     if (e instanceof GeneratorError && e.code === "GENERATOR_ERROR")
-      return proposeRandom(fallbackInput, m);
+      return proposeRandom(fallbackInput, m).map((point) => ({ point, generator: "random" }));
     throw e;
   }
 }

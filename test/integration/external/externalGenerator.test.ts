@@ -206,6 +206,11 @@ open(os.path.join(d, "results.json"), "w").write(${body})
       expect(rows).toHaveLength(3);
       expectIntact(rows);
       expect(rows[0]!.generation_node).toBe("SOBOL");
+      // The fallback's points keep the node of the strategy but name the generator that made them.
+      for (const t of rows.slice(1)) {
+        expect(t.generation_node).toBe("EXTERNAL_GENERATOR");
+        expect(t.generator).toBe("sobol");
+      }
       // Round 1: two calls (one retry), then Sobol; round 2: one call (the generator kept failing).
       const made = calls(dir);
       expect(made).toHaveLength(3);
