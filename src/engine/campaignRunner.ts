@@ -210,6 +210,8 @@ export class CampaignRunner {
     this.state = "stopping";
     this.finalState = state;
     this.stopReason = reason;
+    // Kept with the campaign's events: a resume later replaces the state and its reason.
+    if (state === "FAILED" && reason !== null) this.log("error", `campaign stops: ${reason}`);
     this.proposalAbort?.abort(new Error(reason ?? "campaign stopping"));
     if (this.deps.cancelOnStop || state === "CANCELLED") {
       const open = listOpenAttempts(this.deps.db, this.campaignId);
@@ -342,18 +344,18 @@ export class CampaignRunner {
         faultPoint("after-submit-before-record");
         recordSubmitted(this.deps.db, records);
         if (records.length === batch.length) this.hold.clear();
-        else this.holdSubmissions(batch.length - records.length, "see slurmopt.log");
+        else this.log("warn", this.hold.wait(batch.length - records.length, "see slurmopt.log"));
       } catch (e) {
         if (isAccessRefused(e)) {
           // Never submitted: they stay CREATED, and `slurmopt resume` submits them.
           this.stop(
             "FAILED",
-            `submission refused: ${errorMessage(e)}; fix it, then slurmopt resume`,
+            `submission refused: ${errorMessage(e).replace(/\.$/, "")}; fix it, then slurmopt resume`,
           );
           return;
         }
         if (isUnreachable(e) && this.state === "running") {
-          this.holdSubmissions(group.length, errorMessage(e));
+          this.log("warn", this.hold.wait(group.length, errorMessage(e)));
           return;
         }
         this.log("error", `submission failed: ${errorMessage(e)}`);
@@ -366,15 +368,6 @@ export class CampaignRunner {
       }
       this.deps.onChange?.();
     }
-  }
-
-  /** Attempts that could not reach the cluster wait (CREATED) and are tried again later. */
-  private holdSubmissions(n: number, why: string): void {
-    const waitS = Math.round(this.hold.hold() / 1000);
-    this.log(
-      "warn",
-      `${n} trial(s) wait for submission (${why}); trying again in ${waitS} s, running trials are still watched`,
-    );
   }
 
   private checkFailureLimit(): void {

@@ -81,7 +81,7 @@ export class ControllerLoop {
             if (this.executorOf.get(uid) === executor)
               r.stop(
                 "FAILED",
-                `the cluster refused access: ${errorMessage(e)}; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume`,
+                `the cluster refused access: ${errorMessage(e).replace(/\.$/, "")}; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume`,
               );
           continue;
         }

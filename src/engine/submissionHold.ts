@@ -31,6 +31,12 @@ export class SubmissionHold {
     return this.waitMs;
   }
 
+  /** `n` attempts could not be submitted (`why`): holds, and says so for the log. */
+  wait(n: number, why: string): string {
+    const waitS = Math.round(this.hold() / 1000);
+    return `${n} trial(s) wait for submission (${why}); trying again in ${waitS} s, running trials are still watched`;
+  }
+
   /** A submission worked: the next hold starts short again. */
   clear(): void {
     this.waitMs = 0;
