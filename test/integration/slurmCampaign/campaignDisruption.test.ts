@@ -1,5 +1,5 @@
 /**
- * Whole campaigns through cluster disruptions: the only node set DOWN (which kills every job on
+ * Whole campaigns through cluster disruptions: slurmctld stopped for a while, the only node set DOWN (which kills every job on
  * it) and a cluster without accounting (slurmctld restarted without slurmdbd). They must not run
  * beside other Slurm tests, so they run only when SLURMOPT_SLURM_DISRUPTIVE=1, in a vitest run of
  * their own, one file after the other (scripts/test-all.sh):
@@ -120,6 +120,51 @@ echo "RESULT: $1"
         "NODE_FAIL",
         "NODE_FAIL",
       ]);
+    }, 300_000);
+
+    it("slurmctld stopped mid-campaign: polling waits for it, and once it is back the campaign completes with nothing failed or run twice", async () => {
+      const cwd = testDir("sc-ctlddown");
+      const name = uniqueName("ctlddown");
+      writeSpec(cwd, {
+        name,
+        parameters: [{ name: "x", type: "range", bounds: [0, 1] }],
+        program: 'sleep 3; echo "RESULT: %(x)"',
+        max_eval: 6,
+        parallelism: 2,
+        seed: 9,
+        strategy: "SOBOL",
+        executor: "slurm",
+        slurm: FAST_POLL_SPEC,
+      });
+      const run = runCampaign(cwd, ["spec.json"]);
+      await waitFor(
+        "two trials running",
+        async () => {
+          const jobs = await squeueOfName(name);
+          return jobs.filter((j) => j.state === "RUNNING").length === 2 ? jobs : undefined;
+        },
+        90_000,
+      );
+      const dir = campaignDir(cwd, name);
+      // The running jobs end while slurmctld is away; slurmd keeps them and reports them later.
+      await sh("pkill", ["-TERM", "-x", "slurmctld"]);
+      try {
+        await new Promise((r) => setTimeout(r, 20_000));
+        expect(readCampaign(dir).state).toBe("RUNNING");
+      } finally {
+        await setClusterMode("accounting");
+      }
+      const r = await run;
+      expect(r.code, r.stderr).toBe(0);
+      expect(readCampaign(dir).state).toBe("COMPLETED");
+      expect(readTrials(dir).map((t) => t.state)).toEqual(Array(6).fill("COMPLETED"));
+      const attempts = readAttempts(dir);
+      expect(attempts).toHaveLength(6);
+      expect(attempts.map((a) => a.fault)).toEqual(Array(6).fill(null));
+      const log = readFileSync(join(dir, "slurmopt.log"), "utf8");
+      expect(log).toMatch(/squeue failed; asking again next cycle/);
+      const rows = await sacctRows(readCampaign(dir).uid, 6);
+      expect(rows.map((x) => x.state)).toEqual(Array(6).fill("COMPLETED"));
     }, 300_000);
 
     it("with `slurm-cluster.sh up --no-accounting`, a campaign completes through the squeue and exit-status fallback", async () => {
