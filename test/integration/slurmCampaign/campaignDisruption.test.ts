@@ -1,6 +1,7 @@
 /**
- * Whole campaigns through cluster disruptions: slurmctld stopped for a while, the only node set DOWN (which kills every job on
- * it) and a cluster without accounting (slurmctld restarted without slurmdbd). They must not run
+ * Whole campaigns through cluster disruptions: slurmctld stopped for a while, the only node set
+ * DOWN (which kills every job on it) and a cluster without accounting (slurmctld restarted
+ * without slurmdbd). They must not run
  * beside other Slurm tests, so they run only when SLURMOPT_SLURM_DISRUPTIVE=1, in a vitest run of
  * their own, one file after the other (scripts/test-all.sh):
  *   SLURMOPT_SLURM_DISRUPTIVE=1 npx vitest run
