@@ -1,10 +1,9 @@
 import Database from "better-sqlite3";
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { CLI, runCli, testDir } from "../../helpers/runCli.js";
+import { mulberry32, runCli, startCli, testDir } from "../../helpers/runCli.js";
 
 /** A campaign whose program logs every run (trial index) to runs.log, so duplicates show. */
 function writeSpec(
@@ -50,38 +49,6 @@ function trialStates(dir: string): { state: string; attempts: number }[] {
   } finally {
     db.close();
   }
-}
-
-/** Starts the CLI, returns a function that SIGKILLs it and waits for its end. */
-function startCli(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    ended,
-    stderr: () => stderr,
-    kill: async () => {
-      child.kill("SIGKILL");
-      await ended;
-    },
-  };
-}
-
-/** A small seeded PRNG, so the kill instants can be replayed from the logged seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const POINTS = [

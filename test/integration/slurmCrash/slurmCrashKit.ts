@@ -4,12 +4,14 @@
  * the store, and sacct rows counted by job name and array task id.
  */
 import Database from "better-sqlite3";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { CLI } from "../../helpers/runCli.js";
+import { startCli as startCliProcess, type CliChild } from "../../helpers/runCli.js";
+
+export { mulberry32, type CliChild } from "../../helpers/runCli.js";
 
 const run = promisify(execFile);
 
@@ -93,36 +95,9 @@ export function campaignUid(dir: string): string {
   }
 }
 
-/** A running CLI process that can be SIGKILLed. */
-export interface CliChild {
-  pid: number;
-  ended: Promise<number | null>;
-  stdout: () => string;
-  stderr: () => string;
-  kill: (signal?: NodeJS.Signals) => Promise<void>;
-}
-
+/** Starts the CLI in the background with this kit's low poll floor. */
 export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): CliChild {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd,
-    env: { ...process.env, SLURMOPT_POLL_FLOOR_MS: POLL_FLOOR_MS, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    pid: child.pid!,
-    ended,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    kill: async (signal = "SIGKILL") => {
-      child.kill(signal);
-      await ended;
-    },
-  };
+  return startCliProcess(args, cwd, { SLURMOPT_POLL_FLOOR_MS: POLL_FLOOR_MS, ...env });
 }
 
 /** One sacct row of a campaign's job (or array task). */
@@ -224,18 +199,6 @@ export async function cancelLeftovers(uids: readonly string[] = campaignUids): P
   const ids = left.map((line) => line.split("|")[0]!.replace(/_.*$/, ""));
   if (ids.length > 0) await run("scancel", [...new Set(ids)]).catch(() => undefined);
   return left;
-}
-
-/** A small seeded PRNG, so the kill instants can be replayed from the logged seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The campaign's controller jobs in sacct ("<name>-<uid>-controller"), oldest first. */

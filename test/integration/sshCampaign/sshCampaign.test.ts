@@ -1,22 +1,18 @@
 /**
- * `slurmopt run` driving the real Slurm cluster over SSH (the loopback sshd on 127.0.0.1, the
+ * `slurmopt run` driving the real Slurm cluster over SSH (the loopback file.sshd on 127.0.0.1, the
  * same machine as the cluster): a full campaign, the remote preflight, and the refusals of a
  * changed host key, an unknown host and a wrong user key.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, testDir } from "../../helpers/runCli.js";
-import { ensureSlurmCluster } from "../slurmCluster.js";
-import type { LoopbackSshd } from "../ssh/sshdSetup.js";
 import {
   CLI_ENV,
   campaignDirOf,
   campaignUid,
-  cancelLeftovers,
   exactlyOnceProblems,
-  ownSshd,
   rewriteStoredSsh,
   startCli,
   submittedCount,
@@ -24,24 +20,13 @@ import {
   settledSacctRows,
   uniqueName,
   writeSshSpec,
+  useOwnSshd,
 } from "./sshCampaignKit.js";
 
 // This file's own sshd: another suite's global teardown cannot stop it under these tests.
 const OWN = { port: 2231, dir: "/tmp/slurmopt-sshd-sshcampaign" };
-let sshd: LoopbackSshd;
-let stopSshd: () => Promise<void> = () => Promise.resolve();
-const names: string[] = [];
-
-beforeAll(async () => {
-  await ensureSlurmCluster();
-  ({ sshd, stop: stopSshd } = await ownSshd(OWN));
-});
-
-afterAll(async () => {
-  const left = await cancelLeftovers(names);
-  await stopSshd();
-  expect(left, "jobs a test left waiting or running").toEqual([]);
-});
+const file = useOwnSshd(OWN);
+const names = file.names;
 
 function fresh(prefix: string): { cwd: string; name: string } {
   const name = uniqueName(prefix);
@@ -52,7 +37,7 @@ function fresh(prefix: string): { cwd: string; name: string } {
 describe("a Slurm campaign over SSH", () => {
   it("runs 24 trials with parallelism 4 to completion, jobs and outputs under remote_dir, the state local", async () => {
     const { cwd, name } = fresh("sshc24");
-    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 24, parallelism: 4, sleepS: 1 });
+    const spec = writeSshSpec(cwd, name, file.sshd, { maxEval: 24, parallelism: 4, sleepS: 1 });
     const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/state: COMPLETED/);
@@ -80,7 +65,7 @@ describe("a Slurm campaign over SSH", () => {
 
   it("finds sbatch through path_prefix when the setup lines leave PATH without it", async () => {
     const { cwd, name } = fresh("sshpfx");
-    const spec = writeSshSpec(cwd, name, sshd, {
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 3,
       parallelism: 3,
       sleepS: 0,
@@ -95,7 +80,7 @@ describe("a Slurm campaign over SSH", () => {
 describe("resume over SSH", () => {
   it("re-attaches the jobs of a killed controller and finishes the campaign, every trial run once", async () => {
     const { cwd, name } = fresh("sshres");
-    const spec = writeSshSpec(cwd, name, sshd, {
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 8,
       parallelism: 4,
       sleepS: 4,
@@ -135,16 +120,16 @@ describe("authentication and ~/.ssh/config from the spec", () => {
       config,
       [
         "Host testcluster",
-        `  HostName ${sshd.host}`,
-        `  Port ${sshd.port}`,
-        `  User ${sshd.user}`,
-        `  IdentityFile ${sshd.userKey}`,
-        `  UserKnownHostsFile ${sshd.knownHostsHashed}`,
+        `  HostName ${file.sshd.host}`,
+        `  Port ${file.sshd.port}`,
+        `  User ${file.sshd.user}`,
+        `  IdentityFile ${file.sshd.userKey}`,
+        `  UserKnownHostsFile ${file.sshd.knownHostsHashed}`,
         "  ServerAliveInterval 5",
         "",
       ].join("\n"),
     );
-    const spec = writeSshSpec(cwd, name, sshd, {
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 2,
       parallelism: 2,
       sleepS: 0,
@@ -163,12 +148,15 @@ describe("authentication and ~/.ssh/config from the spec", () => {
   }, 120_000);
 
   it("decrypts an encrypted key with the passphrase from the variable passphrase_env names, and says which variable is missing", async () => {
-    const ssh = { identity_file: sshd.userKeyEncrypted, passphrase_env: "TEST_KEY_PASSPHRASE" };
+    const ssh = {
+      identity_file: file.sshd.userKeyEncrypted,
+      passphrase_env: "TEST_KEY_PASSPHRASE",
+    };
     const { cwd, name } = fresh("sshpass");
-    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 2, parallelism: 2, sleepS: 0, ssh });
+    const spec = writeSshSpec(cwd, name, file.sshd, { maxEval: 2, parallelism: 2, sleepS: 0, ssh });
     const ok = await runCli(["run", spec], {
       cwd,
-      env: { ...CLI_ENV, TEST_KEY_PASSPHRASE: sshd.userKeyPassphrase },
+      env: { ...CLI_ENV, TEST_KEY_PASSPHRASE: file.sshd.userKeyPassphrase },
       timeoutMs: 120_000,
     });
     expect(ok.code, ok.stderr).toBe(0);
@@ -184,7 +172,7 @@ describe("authentication and ~/.ssh/config from the spec", () => {
 describe("the preflight over SSH", () => {
   it("names the Slurm commands the remote shell lacks, with its PATH and how to fix it, and submits nothing", async () => {
     const { cwd, name } = fresh("sshnosb");
-    const spec = writeSshSpec(cwd, name, sshd, {
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 4,
       parallelism: 2,
       sleepS: 0,
@@ -209,7 +197,7 @@ describe("refusals before anything is sent", () => {
     ssh: Record<string, unknown>,
   ): Promise<{ code: number; stderr: string; cwd: string; name: string }> {
     const { cwd, name } = fresh(prefix);
-    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 4, parallelism: 2, sleepS: 0, ssh });
+    const spec = writeSshSpec(cwd, name, file.sshd, { maxEval: 4, parallelism: 2, sleepS: 0, ssh });
     const r = await runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 120_000 });
     // Nothing reached the cluster: no job under this name, not even the remote directory.
     expect(await sacctRows(`${name}-`)).toEqual([]);
@@ -218,23 +206,23 @@ describe("refusals before anything is sent", () => {
   }
 
   it("refuses a changed host key loudly (exit 4), naming both fingerprints and the fix", async () => {
-    const r = await refused("sshchg", { known_hosts: sshd.knownHostsChanged });
+    const r = await refused("sshchg", { known_hosts: file.sshd.knownHostsChanged });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toMatch(/\[SSH_HOST_KEY\]/);
     expect(r.stderr).toMatch(/SSH HOST KEY FOR \[127\.0\.0\.1\]:\d+ HAS CHANGED/);
     expect(r.stderr).toMatch(/man-in-the-middle/);
     expect(r.stderr.match(/SHA256:[A-Za-z0-9+/]{43}/g)?.length).toBeGreaterThanOrEqual(2);
-    expect(r.stderr).toContain(`ssh-keygen -R '[127.0.0.1]:${sshd.port}'`);
+    expect(r.stderr).toContain(`ssh-keygen -R '[127.0.0.1]:${file.sshd.port}'`);
   }, 120_000);
 
   it("refuses an unknown host (exit 4) with its fingerprint and how to add it", async () => {
-    const r = await refused("sshunk", { known_hosts: sshd.knownHostsUnknown });
+    const r = await refused("sshunk", { known_hosts: file.sshd.knownHostsUnknown });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toMatch(/\[SSH_HOST_KEY\]/);
     expect(r.stderr).toMatch(
       /SSH host \[127\.0\.0\.1\]:\d+ is not known: it presented ssh-ed25519 key SHA256:/,
     );
-    expect(r.stderr).toContain(`ssh-keyscan -p ${sshd.port} -t ed25519 127.0.0.1 >>`);
+    expect(r.stderr).toContain(`ssh-keyscan -p ${file.sshd.port} -t ed25519 127.0.0.1 >>`);
   }, 120_000);
 
   it("refuses an unknown host whose known_hosts file does not exist, saying so", async () => {
@@ -244,10 +232,10 @@ describe("refusals before anything is sent", () => {
   }, 120_000);
 
   it("fails on a user key the server does not accept (exit 4), naming the key offered", async () => {
-    const r = await refused("sshkey", { identity_file: sshd.userKeyUnauthorized });
+    const r = await refused("sshkey", { identity_file: file.sshd.userKeyUnauthorized });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toMatch(/\[SSH_AUTH\]/);
     expect(r.stderr).toMatch(/SSH authentication failed for \S+@127\.0\.0\.1:\d+/);
-    expect(r.stderr).toContain(sshd.userKeyUnauthorized);
+    expect(r.stderr).toContain(file.sshd.userKeyUnauthorized);
   }, 120_000);
 });

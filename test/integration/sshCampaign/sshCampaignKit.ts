@@ -4,15 +4,17 @@
  * controller stored, and sacct rows counted by job name and array task id.
  */
 import Database from "better-sqlite3";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { afterAll, beforeAll, expect } from "vitest";
+import { ensureSlurmCluster } from "../slurmCluster.js";
 import { ensureLoopbackSshd, stopLoopbackSshd } from "../ssh/sshdSetup.js";
 import type { LoopbackSshd } from "../ssh/sshdSetup.js";
-import { CLI } from "../../helpers/runCli.js";
+import { startCli as startCliProcess, type CliChild } from "../../helpers/runCli.js";
 
 const run = promisify(execFile);
 
@@ -41,6 +43,34 @@ export async function ownSshd(
   );
   const sshd = await ensureLoopbackSshd(own);
   return { sshd, stop: () => (before ? Promise.resolve() : stopLoopbackSshd(own)) };
+}
+
+/**
+ * A test file's own sshd and cluster: started in beforeAll; in afterAll the jobs of the
+ * campaigns named in `names` are cancelled (a test that left one fails) and the sshd stops.
+ */
+export function useOwnSshd(own: OwnSshd): { readonly sshd: LoopbackSshd; names: string[] } {
+  let current: LoopbackSshd | null = null;
+  let stop: () => Promise<void> = () => Promise.resolve();
+  const names: string[] = [];
+  beforeAll(async () => {
+    await ensureSlurmCluster();
+    const started = await ownSshd(own);
+    current = started.sshd;
+    stop = started.stop;
+  });
+  afterAll(async () => {
+    const left = await cancelLeftovers(names);
+    await stop();
+    expect(left, "jobs a test left waiting or running").toEqual([]);
+  });
+  return {
+    get sshd(): LoopbackSshd {
+      if (current === null) throw new Error("the sshd of this file starts in beforeAll");
+      return current;
+    },
+    names,
+  };
 }
 
 /**
@@ -278,30 +308,9 @@ export async function cancelLeftovers(names: readonly string[]): Promise<string[
   return left;
 }
 
-/** A running CLI that a test can SIGKILL (a controller crash). */
-export interface CliChild {
-  ended: Promise<number | null>;
-  stderr: () => string;
-  kill: () => Promise<void>;
-}
-
+/** Starts the CLI in the background with these tests' environment (CLI_ENV). */
 export function startCli(args: readonly string[], cwd: string): CliChild {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd,
-    env: { ...process.env, ...CLI_ENV },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    ended,
-    stderr: () => stderr,
-    kill: async () => {
-      child.kill("SIGKILL");
-      await ended;
-    },
-  };
+  return startCliProcess(args, cwd, CLI_ENV);
 }
 
 /** Attempts with a Slurm job id in the store (0 while the database does not exist yet). */
@@ -336,4 +345,12 @@ export function rewriteStoredSsh(
   } finally {
     db.close();
   }
+}
+
+/** Messages of the controller's log (slurmopt.log, one JSON object per line). */
+export function logMessages(dir: string): string[] {
+  return readFileSync(join(dir, "slurmopt.log"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => (JSON.parse(l) as { msg?: string }).msg ?? "");
 }

@@ -7,68 +7,34 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, testDir, type CliResult } from "../../helpers/runCli.js";
-import { ensureSlurmCluster } from "../slurmCluster.js";
-import type { LoopbackSshd } from "../ssh/sshdSetup.js";
+import { describe, expect, it } from "vitest";
+import { mulberry32, runCli, testDir, type CliResult } from "../../helpers/runCli.js";
 import {
   CLI_ENV,
   campaignDirOf,
-  cancelLeftovers,
   cutSessions,
   exactlyOnceProblems,
-  ownSshd,
   settledSacctRows,
   uniqueName,
   writeSshSpec,
+  logMessages,
+  useOwnSshd,
 } from "./sshCampaignKit.js";
 
 // This file's own sshd: cutting all of its sessions cuts only the campaigns of this file.
 const OWN = { port: 2232, dir: "/tmp/slurmopt-sshd-sshcuts" };
 const SCRIPT = join(import.meta.dirname, "..", "..", "..", "scripts", "sshd-loopback.sh");
-let sshd: LoopbackSshd;
-let stopSshd: () => Promise<void> = () => Promise.resolve();
-const names: string[] = [];
-
-beforeAll(async () => {
-  await ensureSlurmCluster();
-  ({ sshd, stop: stopSshd } = await ownSshd(OWN));
-});
-
-afterAll(async () => {
-  const left = await cancelLeftovers(names);
-  await stopSshd();
-  expect(left, "jobs a test left waiting or running").toEqual([]);
-});
-
-/** Messages of the controller's log (slurmopt.log, one JSON object per line). */
-function logMessages(dir: string): string[] {
-  return readFileSync(join(dir, "slurmopt.log"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => (JSON.parse(l) as { msg?: string }).msg ?? "");
-}
+const file = useOwnSshd(OWN);
+const names = file.names;
 
 const count = (messages: string[], msg: string): number => messages.filter((m) => m === msg).length;
-
-/** A small seeded PRNG, so that the cut instants can be replayed from the logged seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("a campaign whose SSH connection is cut", () => {
   it("completes after several cuts at random instants, every trial run exactly once (sacct by job name and array task id)", async () => {
     const name = uniqueName("sshcut");
     names.push(name);
     const cwd = testDir(name);
-    const spec = writeSshSpec(cwd, name, sshd, { maxEval: 24, parallelism: 4, sleepS: 2 });
+    const spec = writeSshSpec(cwd, name, file.sshd, { maxEval: 24, parallelism: 4, sleepS: 2 });
     let done: CliResult | null = null;
     const cli = runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 400_000 }).then((r) => {
       done = r;
@@ -124,7 +90,7 @@ describe("a campaign whose SSH connection is cut", () => {
       ].join("\n"),
     );
     chmodSync(join(bin, "sbatch"), 0o755);
-    const spec = writeSshSpec(cwd, name, sshd, {
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 12,
       parallelism: 4,
       sleepS: 1,

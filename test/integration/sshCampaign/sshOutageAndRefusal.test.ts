@@ -16,46 +16,25 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, testDir, type CliResult } from "../../helpers/runCli.js";
-import { ensureSlurmCluster } from "../slurmCluster.js";
-import type { LoopbackSshd } from "../ssh/sshdSetup.js";
 import {
   CLI_ENV,
   campaignDirOf,
-  cancelLeftovers,
   cutSessions,
   exactlyOnceProblems,
-  ownSshd,
   settledSacctRows,
   submittedCount,
   uniqueName,
   writeSshSpec,
+  logMessages,
+  useOwnSshd,
 } from "./sshCampaignKit.js";
 
 // This file's own sshd: cutting its sessions touches only this file's campaigns.
 const OWN = { port: 2233, dir: "/tmp/slurmopt-sshd-sshrefusal" };
-let sshd: LoopbackSshd;
-let stopSshd: () => Promise<void> = () => Promise.resolve();
-const names: string[] = [];
-
-beforeAll(async () => {
-  await ensureSlurmCluster();
-  ({ sshd, stop: stopSshd } = await ownSshd(OWN));
-});
-
-afterAll(async () => {
-  const left = await cancelLeftovers(names);
-  await stopSshd();
-  expect(left, "jobs a test left waiting or running").toEqual([]);
-});
-
-function logMessages(dir: string): string[] {
-  return readFileSync(join(dir, "slurmopt.log"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => (JSON.parse(l) as { msg?: string }).msg ?? "");
-}
+const file = useOwnSshd(OWN);
+const names = file.names;
 
 function attemptFaults(dir: string): (string | null)[] {
   const db = new Database(join(dir, "campaign.db"), { readonly: true });
@@ -107,7 +86,7 @@ describe("a Slurm campaign over SSH when the cluster cannot be reached or refuse
       ].join("\n"),
     );
     chmodSync(join(bin, "sbatch"), 0o755);
-    const spec = writeSshSpec(cwd, name, sshd, {
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 6,
       parallelism: 2,
       sleepS: 1,
@@ -132,8 +111,8 @@ describe("a Slurm campaign over SSH when the cluster cannot be reached or refuse
     names.push(name);
     const cwd = testDir(name);
     const knownHosts = join(cwd, "known_hosts");
-    copyFileSync(sshd.knownHosts, knownHosts);
-    const spec = writeSshSpec(cwd, name, sshd, {
+    copyFileSync(file.sshd.knownHosts, knownHosts);
+    const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 6,
       parallelism: 2,
       sleepS: 3,
@@ -155,7 +134,7 @@ describe("a Slurm campaign over SSH when the cluster cannot be reached or refuse
     }
     expect(done, "the campaign ended before the key changed").toBeNull();
     expect(dir).not.toBeNull();
-    copyFileSync(sshd.knownHostsChanged, knownHosts);
+    copyFileSync(file.sshd.knownHostsChanged, knownHosts);
     await cutSessions(OWN);
     const r = await cli;
     expect(r.code, r.stderr).toBe(1);
@@ -166,7 +145,7 @@ describe("a Slurm campaign over SSH when the cluster cannot be reached or refuse
     // Nothing failed for it: submitted trials were left to run, the rest wait.
     expect(attemptFaults(dir!)).not.toContain("SUBMIT_FAILED");
 
-    copyFileSync(sshd.knownHosts, knownHosts);
+    copyFileSync(file.sshd.knownHosts, knownHosts);
     const resumed = await runCli(["resume", dir!], { cwd, env: CLI_ENV, timeoutMs: 240_000 });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/6 completed, 0 failed/);
