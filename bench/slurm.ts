@@ -22,6 +22,7 @@ import type { AttemptToRun } from "../src/executor/executor.js";
 import { SlurmExecutor } from "../src/slurm/slurmExecutor.js";
 import type { SlurmSettings } from "../src/spec/campaign.js";
 import { LocalTransport } from "../src/transport/localTransport.js";
+import { slurmSettings } from "../test/integration/slurm/slurmTestKit.js";
 
 const sh = promisify(execFile);
 const argOf = (name: string, fallback: number): number => {
@@ -36,30 +37,12 @@ const root = mkdtempSync(join(tmpdir(), "slurmopt-bench-slurm-"));
 /** Every job id this benchmark submitted, cancelled at the end. */
 const submitted = new Set<string>();
 
-const settings: SlurmSettings = {
-  partition: null,
+const settings: SlurmSettings = slurmSettings({
   timeSeconds: 300,
-  mem: "100M",
-  cpusPerTask: 1,
-  nodes: 1,
-  gpus: 0,
-  account: null,
-  reservation: null,
-  qos: null,
-  exclude: null,
-  constraint: null,
-  extraDirectives: [],
-  setup: [],
-  signal: "USR1",
-  signalDelaySeconds: 0,
-  template: null,
-  arrayTemplate: null,
-  maxArraySize: 1000,
-  pollIntervalSeconds: 1,
   maxPollIntervalSeconds: 1,
   maxRetries: 0,
   outputGraceSeconds: 30,
-};
+});
 
 interface Measured {
   mode: string;
