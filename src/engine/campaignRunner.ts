@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { errorMessage, isAccessRefused, isUnreachable } from "../errors/errors.js";
+import { errorMessage } from "../errors/errors.js";
 import type { AttemptEvent, Executor } from "../executor/executor.js";
 import type { Generator } from "../generators/generator.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
@@ -7,7 +7,7 @@ import { ConstraintSet } from "../space/constraints.js";
 import { SearchSpace } from "../space/searchSpace.js";
 import { addCampaignEvent, setCampaignState } from "../store/campaignRows.js";
 import type { Db } from "../store/openStore.js";
-import type { AttemptRow, CampaignRow, TrialRow } from "../store/rowTypes.js";
+import type { CampaignRow } from "../store/rowTypes.js";
 import {
   cancelCreatedAttempts,
   countTrialsByState,
@@ -19,17 +19,11 @@ import {
   recordStarted,
   recordSubmitted,
 } from "../store/trialRows.js";
-import {
-  attemptToRun,
-  newAttempt,
-  outcomeRecord,
-  storedAttempts,
-  type CampaignIdentity,
-} from "./attemptPlan.js";
+import { newAttempt, outcomeRecord, storedAttempts, type CampaignIdentity } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { buildGeneratorInput } from "./generatorInput.js";
 import { checkProposedPoints, proposePoints } from "./proposePoints.js";
-import { recordSubmitFailed, SubmissionHold } from "./submissionHold.js";
+import { AttemptSubmitter } from "./attemptSubmitter.js";
 import { currentNode } from "./strategyState.js";
 import { TrialCache } from "./trialCache.js";
 import type { TrialProgram } from "./trialProgram.js";
@@ -66,16 +60,32 @@ export class CampaignRunner {
   stopReason: string | null = null;
   private proposing: Promise<void> | null = null;
   private zeroRounds = 0;
-  private submitChain: Promise<void> = Promise.resolve();
+  /** Stopped without waiting for cancelled jobs to report (the cluster refuses access). */
+  private abandon = false;
   private proposalAbort: AbortController | null = null;
   private readonly trials: TrialCache;
-  private readonly hold = new SubmissionHold();
+  private readonly submitter: AttemptSubmitter;
 
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.row.uid;
     this.space = new SearchSpace(deps.campaign.parameters);
     this.constraints = new ConstraintSet(deps.campaign.constraints, this.space);
     this.trials = new TrialCache(deps.db, deps.row.id);
+    this.submitter = new AttemptSubmitter({
+      db: deps.db,
+      campaignId: deps.row.id,
+      executor: deps.executor,
+      program: deps.program,
+      identity: () => this.identity,
+      running: () => this.state === "running",
+      cancelling: () =>
+        this.state !== "running" && (this.deps.cancelOnStop || this.finalState === "CANCELLED"),
+      refused: (reason) => this.stop("FAILED", reason, { abandon: true }),
+      log: (level, message) => this.log(level, message),
+      cancel: (ids) => this.cancelAttempts(ids),
+      changed: () => this.deps.onChange?.(),
+      checkFailureLimit: () => this.checkFailureLimit(),
+    });
   }
 
   private get identity(): CampaignIdentity {
@@ -165,14 +175,20 @@ export class CampaignRunner {
   }
 
   /** Submits attempts waiting for submission and starts a proposal for free slots. */
-  async fill(): Promise<void> {
+  fill(): void {
     if (this.state === "finished") return;
-    await this.submitCreated();
+    // In the background: a submission that waits for an unanswering cluster must not hold up
+    // the loop's polls (nor other campaigns').
+    this.submitter.submitCreated().catch((e: unknown) => {
+      this.log("error", `submitting failed: ${errorMessage(e)}`);
+      this.stop("FAILED", errorMessage(e));
+    });
     const counts = countTrialsByState(this.deps.db, this.campaignId);
     const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (this.state === "stopping") {
-      const waitForCancel = this.deps.cancelOnStop || this.finalState === "CANCELLED";
+      const waitForCancel =
+        !this.abandon && (this.deps.cancelOnStop || this.finalState === "CANCELLED");
       if (active === 0 || !waitForCancel)
         this.finish(this.finalState ?? "STOPPED", this.stopReason);
       return;
@@ -205,9 +221,14 @@ export class CampaignRunner {
   }
 
   /** Stops proposing; running attempts are left alone unless cancelOnStop. */
-  stop(state: "STOPPED" | "FAILED" | "CANCELLED", reason: string | null): void {
+  stop(
+    state: "STOPPED" | "FAILED" | "CANCELLED",
+    reason: string | null,
+    options: { abandon?: boolean } = {},
+  ): void {
     if (this.state !== "running") return;
     this.state = "stopping";
+    this.abandon = options.abandon === true;
     this.finalState = state;
     this.stopReason = reason;
     // Kept with the campaign's events: a resume later replaces the state and its reason.
@@ -218,16 +239,22 @@ export class CampaignRunner {
       // Never-submitted attempts end here; submitted ones end through the executor's events.
       cancelCreatedAttempts(this.deps.db, this.campaignId, reason ?? "cancelled");
       const submitted = open.filter((x) => x.attempt.state !== "CREATED");
-      void this.deps.executor.cancel(
-        submitted.map((o) => ({ campaignUid: this.uid, attemptId: o.attempt.id })),
-      );
+      this.cancelAttempts(submitted.map((o) => o.attempt.id));
     }
     this.deps.wake?.();
+  }
+
+  private cancelAttempts(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    this.deps.executor
+      .cancel(ids.map((attemptId) => ({ campaignUid: this.uid, attemptId })))
+      .catch((e: unknown) => this.log("error", `cancelling failed: ${errorMessage(e)}`));
   }
 
   /** Waits for a proposal in flight (used on shutdown). */
   async settle(): Promise<void> {
     await this.proposing;
+    await this.submitter.settled();
   }
 
   private finish(
@@ -310,64 +337,7 @@ export class CampaignRunner {
     );
     faultPoint("after-trial-rows");
     this.deps.onChange?.();
-    await this.submitCreated();
-  }
-
-  /**
-   * Submits CREATED attempts, one call at a time: a second caller waits for the first, so an
-   * attempt whose submission is in flight is never submitted twice.
-   */
-  private submitCreated(): Promise<void> {
-    const next = this.submitChain.then(() => this.submitCreatedNow());
-    this.submitChain = next.catch(() => undefined);
-    return next;
-  }
-
-  /** Submits CREATED attempts grouped by job name (each group may become one job array). */
-  private async submitCreatedNow(): Promise<void> {
-    const open = listOpenAttempts(this.deps.db, this.campaignId).filter(
-      (o) => o.attempt.state === "CREATED",
-    );
-    if (open.length === 0 || this.state !== "running" || this.hold.holding) return;
-    const groups = new Map<string, { trial: TrialRow; attempt: AttemptRow }[]>();
-    for (const o of open) {
-      const g = groups.get(o.attempt.job_name) ?? [];
-      g.push(o);
-      groups.set(o.attempt.job_name, g);
-    }
-    for (const group of groups.values()) {
-      const batch = group.map((o) =>
-        attemptToRun(this.identity, this.deps.program, o.trial, o.attempt),
-      );
-      try {
-        const records = await this.deps.executor.submit(batch);
-        faultPoint("after-submit-before-record");
-        recordSubmitted(this.deps.db, records);
-        if (records.length === batch.length) this.hold.clear();
-        else this.log("warn", this.hold.wait(batch.length - records.length, "see slurmopt.log"));
-      } catch (e) {
-        if (isAccessRefused(e)) {
-          // Never submitted: they stay CREATED, and `slurmopt resume` submits them.
-          this.stop(
-            "FAILED",
-            `submission refused: ${errorMessage(e).replace(/\.$/, "")}; fix it, then slurmopt resume`,
-          );
-          return;
-        }
-        if (isUnreachable(e) && this.state === "running") {
-          this.log("warn", this.hold.wait(group.length, errorMessage(e)));
-          return;
-        }
-        this.log("error", `submission failed: ${errorMessage(e)}`);
-        recordSubmitFailed(
-          this.deps.db,
-          group.map((o) => o.attempt),
-          e,
-        );
-        this.checkFailureLimit();
-      }
-      this.deps.onChange?.();
-    }
+    await this.submitter.submitCreated();
   }
 
   private checkFailureLimit(): void {

@@ -82,6 +82,7 @@ export class ControllerLoop {
               r.stop(
                 "FAILED",
                 `the cluster refused access: ${errorMessage(e).replace(/\.$/, "")}; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume`,
+                { abandon: true },
               );
           continue;
         }
@@ -91,7 +92,7 @@ export class ControllerLoop {
     }
     for (const runner of this.runners.values()) {
       try {
-        await runner.fill();
+        runner.fill();
       } catch (e) {
         this.options.logger.error(
           { err: e },

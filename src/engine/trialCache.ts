@@ -31,7 +31,6 @@ export class TrialCache {
   refresh(): readonly CachedTrial[] {
     const changed = listTrialsChangedSince(this.db, this.campaignId, this.rev);
     if (changed.length === 0) return this.ordered;
-    let added = false;
     for (const row of changed) {
       const old = this.byId.get(row.id);
       const point =
@@ -44,12 +43,11 @@ export class TrialCache {
         values: parseNumbers(row.results_json, old?.row.results_json, old?.values),
         sems: parseNumbers(row.sems_json, old?.row.sems_json, old?.sems),
       };
-      if (!old) added = true;
       this.byId.set(row.id, entry);
       if (row.rev > this.rev) this.rev = row.rev;
     }
-    this.ordered = [...this.byId.values()];
-    if (added) this.ordered.sort((a, b) => a.row.trial_index - b.row.trial_index);
+    // byId keeps first-seen order; sorting nearly sorted input is cheap.
+    this.ordered = [...this.byId.values()].sort((a, b) => a.row.trial_index - b.row.trial_index);
     return this.ordered;
   }
 }

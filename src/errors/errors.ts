@@ -26,9 +26,16 @@ export type ErrorCode =
 
 export class SlurmoptError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The other side did not answer (a lost connection, not an answer): worth trying later. */
+  readonly unreachable: boolean;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; unreachable?: boolean },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.unreachable = options?.unreachable === true || code === "CLUSTER_UNREACHABLE";
     this.name = new.target.name;
   }
 }
@@ -68,27 +75,28 @@ export function exitCodeFor(e: unknown): number {
   return EXIT.failure;
 }
 
-/** The error or one of its causes (a few levels deep) has one of these codes. */
-function hasCode(e: unknown, codes: readonly ErrorCode[]): boolean {
+/** The error or one of its causes (a few levels deep) is a SlurmoptError that passes `test`. */
+function inChain(e: unknown, test: (x: SlurmoptError) => boolean): boolean {
   let cur: unknown = e;
   for (let depth = 0; depth < 5 && cur instanceof Error; depth++) {
-    if (cur instanceof ClusterError && codes.includes(cur.code)) return true;
+    if (cur instanceof SlurmoptError && test(cur)) return true;
     cur = cur.cause;
   }
   return false;
 }
 
 /**
- * The cluster could not be reached (slurmctld or the SSH connection down, a time-out): nothing
- * was decided, so what failed can be tried again later.
+ * The cluster could not be reached (slurmctld not answering, the SSH connection lost): nothing
+ * was decided, so what failed can be tried again later. An answer (permission denied, a
+ * refused job) is not this.
  */
 export function isUnreachable(e: unknown): boolean {
-  return !isAccessRefused(e) && hasCode(e, ["CLUSTER_UNREACHABLE", "TRANSPORT_ERROR"]);
+  return !isAccessRefused(e) && inChain(e, (x) => x.unreachable);
 }
 
 /** The SSH host key or the credentials were refused: trying again cannot help. */
 export function isAccessRefused(e: unknown): boolean {
-  return hasCode(e, ["SSH_HOST_KEY", "SSH_AUTH"]);
+  return inChain(e, (x) => x.code === "SSH_HOST_KEY" || x.code === "SSH_AUTH");
 }
 
 export function errorMessage(e: unknown): string {

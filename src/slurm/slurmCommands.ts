@@ -91,8 +91,9 @@ export class SlurmCommands {
     const detail = r.timedOut
       ? `timed out after ${this.timeoutMs} ms`
       : `exit ${r.exitCode}: ${r.stderr.trim()}`;
+    const unanswered = r.timedOut || UNCLEAR.test(r.stderr);
     return new ClusterError(
-      "SLURM_ERROR",
+      unanswered ? "CLUSTER_UNREACHABLE" : "SLURM_ERROR",
       `${what} failed (${detail}); is slurmctld reachable from ${this.transport.description}?`,
     );
   }

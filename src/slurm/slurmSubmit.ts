@@ -153,14 +153,16 @@ export async function findJobByName(
   options: { skipCancelled?: boolean } = {},
 ): Promise<NamedJob | null | undefined> {
   try {
+    const skip = (state: string): boolean =>
+      options.skipCancelled === true && /^CANCELLED/.test(state);
     let found = (await commands.squeue({ names: [jobName] }))
-      .filter((r) => r.name === jobName)
+      .filter((r) => r.name === jobName && !skip(r.state))
       .map((r) => ({ jobId: r.jobId, isArray: r.arrayTaskId !== null }));
     if (found.length === 0) {
       const acct = await commands.sacct({ names: [jobName], startTime: "now-2days" });
       found = [...acct.jobs.values()]
         .filter((j) => j.allocation.name === jobName)
-        .filter((j) => !(options.skipCancelled === true && /^CANCELLED/.test(j.allocation.state)))
+        .filter((j) => !skip(j.allocation.state))
         .map((j) => ({ jobId: j.jobId, isArray: j.arrayTaskId !== null }));
     }
     found = found

@@ -203,7 +203,8 @@ export class SshTransport implements Transport {
     throw new ClusterError(
       "TRANSPORT_ERROR",
       `gave up connecting to ${this.label} after ${this.policy.attempts} attempts: ${errorMessage(lastError)}`,
-      { cause: lastError },
+      // Once connected, a host that stops answering is an outage; before, a mistake.
+      { cause: lastError, unreachable: this.everConnected },
     );
   }
 
@@ -258,7 +259,7 @@ export class SshTransport implements Transport {
           throw new ClusterError(
             "TRANSPORT_ERROR",
             `${what} on ${this.label} failed: ${errorMessage(e)}`,
-            { cause: e },
+            { cause: e, unreachable: lost },
           );
         }
         this.forget(conn, e);
@@ -330,13 +331,13 @@ export class SshTransport implements Transport {
               `unknown (it may have run, partly or fully). It was not run again because it is not marked ` +
               `idempotent; check its effect before running it again (for sbatch: look the job up by name with ` +
               `squeue/sacct).`,
-            { cause: e },
+            { cause: e, unreachable: true },
           );
         }
         throw new ClusterError(
           "TRANSPORT_ERROR",
           `cannot run \`${shellJoin(argv)}\` on ${this.label}: ${errorMessage(e)}`,
-          { cause: e },
+          { cause: e, unreachable: lost },
         );
       } finally {
         release();

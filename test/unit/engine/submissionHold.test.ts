@@ -32,7 +32,9 @@ describe("SubmissionHold", () => {
 });
 
 describe("what a failed submission means", () => {
-  const down = new ClusterError("TRANSPORT_ERROR", "ssh u@h:22: connection lost");
+  const down = new ClusterError("TRANSPORT_ERROR", "ssh u@h:22: connection lost", {
+    unreachable: true,
+  });
   const hostKey = new ClusterError("SSH_HOST_KEY", "the host key of h changed");
 
   it("an unreachable cluster is worth trying again, also when wrapped as the cause", () => {
@@ -42,6 +44,8 @@ describe("what a failed submission means", () => {
       isUnreachable(new ClusterError("SLURM_ERROR", "squeue could not run", { cause: down })),
     ).toBe(true);
     expect(isUnreachable(new ClusterError("SLURM_ERROR", "sbatch refused job"))).toBe(false);
+    // An answer over a live connection (an SFTP permission error) is not an outage.
+    expect(isUnreachable(new ClusterError("TRANSPORT_ERROR", "Permission denied"))).toBe(false);
     expect(isUnreachable(new InputError("SPEC_INVALID", "bad"))).toBe(false);
     expect(isUnreachable(new Error("plain"))).toBe(false);
   });
