@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpenCampaign } from "../engine/campaignRecord.js";
 import { lockCampaign } from "../engine/campaignLock.js";
@@ -92,7 +93,13 @@ export async function driveInForeground(
     stopWhenReady("STOPPED", CONTINUATION_REASON);
   };
   const inControllerJob = process.env.SLURMOPT_CONTROLLER_JOB === "1";
-  if (inControllerJob) process.on("SIGUSR1", onContinue);
+  if (inControllerJob) {
+    process.on("SIGUSR1", onContinue);
+    // The job script passes the signal on only from now on: before its handler is installed,
+    // Node would take USR1 as the request to open its debugger, and the hand-over would be lost.
+    const ready = process.env.SLURMOPT_READY_FILE;
+    if (ready) writeFileSync(ready, `${process.pid}\n`, { mode: 0o600 });
+  }
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   // The loop always holds a timer or an I/O handle while it works; if Node's event loop runs

@@ -256,3 +256,72 @@ export async function followReportsGoneController(): Promise<void> {
   expect(cancel.code, cancel.stderr).toBe(0);
   expect(storedTrials(dir).map((t) => t.state)).toEqual(["CANCELLED", "CANCELLED"]);
 }
+
+/**
+ * The time-limit signal can reach a controller job before its controller can take it (during
+ * the spec's setup lines, or while Node starts): it waits and is passed on once the controller
+ * is ready, so the hand-over still happens.
+ */
+export async function earlySignalHandsOver(): Promise<void> {
+  const cwd = testDir("slurmearly");
+  const path = writeSlurmSpec(cwd, "searly", { maxEval: 2, parallelism: 2, sleep: "5" });
+  // Setup lines that take a while: the signal comes while they run, before the controller starts.
+  const spec = JSON.parse(readFileSync(path, "utf8")) as { slurm: Record<string, unknown> };
+  spec.slurm.setup = ["sleep 6"];
+  writeFileSync(path, JSON.stringify(spec));
+  const dir = join(cwd, "runs", "searly", "0");
+  const submitted = await runCli(["run", path, "--in-slurm", "--time", "10", "--quiet"], {
+    cwd,
+    env,
+    timeoutMs: 120_000,
+  });
+  expect(submitted.code, submitted.stderr).toBe(0);
+  const uid = campaignUid(dir);
+  rememberCampaign(uid);
+  const jobId = /controller job (\d+) submitted/.exec(submitted.stdout)?.[1];
+  expect(jobId, submitted.stdout).toBeDefined();
+  const state = async (): Promise<string> =>
+    (
+      await promisify(execFile)("squeue", ["--noheader", `--jobs=${jobId}`, "--format=%T"]).catch(
+        () => ({ stdout: "" }),
+      )
+    ).stdout.trim();
+  const end = Date.now() + 120_000;
+  while ((await state()) !== "RUNNING") {
+    if (Date.now() > end) throw new Error("the controller job did not start");
+    await sleep(100);
+  }
+  await promisify(execFile)("scancel", ["--signal=USR1", "--batch", jobId!]);
+  await waitFor(
+    "the hand-over to a continuation",
+    () =>
+      existsSync(join(dir, "controller-jobs.log")) &&
+      new RegExp(`^\\d+ ${jobId} -> \\d+$`, "m").test(
+        readFileSync(join(dir, "controller-jobs.log"), "utf8"),
+      ),
+    120_000,
+  );
+  const out = readFileSync(join(dir, `controller-${jobId}.out`), "utf8");
+  expect(out).toMatch(/received SIGUSR1 .*\n[^]*continuation queued as job \d+/);
+  // The continuation finishes the campaign: every trial once.
+  await waitFor(
+    "the campaign to complete",
+    () => {
+      const h = new Database(join(dir, "campaign.db"), { readonly: true });
+      try {
+        return (
+          (h.prepare("SELECT state FROM campaigns").get() as { state: string }).state ===
+          "COMPLETED"
+        );
+      } finally {
+        h.close();
+      }
+    },
+    240_000,
+  );
+  expect(storedTrials(dir).map((t) => [t.state, t.attempts])).toEqual([
+    ["COMPLETED", 1],
+    ["COMPLETED", 1],
+  ]);
+  expect(perTrialProblems(await settledSacctRows(dir), 2)).toEqual([]);
+}

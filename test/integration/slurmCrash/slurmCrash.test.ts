@@ -9,6 +9,7 @@ import { ensureSlurmCluster, slurmSkipped } from "../slurmCluster.js";
 import {
   cancelWithoutController,
   controllerHandsOver,
+  earlySignalHandsOver,
   followReportsGoneController,
   stopQueuedContinuation,
 } from "./controllerInSlurm.js";
@@ -60,6 +61,12 @@ describe.skipIf(slurmSkipped())("crash safety and the controller inside Slurm", 
     "stop cancels a controller job's continuation waiting in the queue, and a continuation leaves a stopped campaign alone",
     stopQueuedContinuation,
     300_000,
+  );
+
+  it.concurrent(
+    "a time-limit signal that reaches the controller job before its controller is ready still hands over",
+    earlySignalHandsOver,
+    400_000,
   );
 
   it.concurrent(
