@@ -41,6 +41,10 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     );
   const parameters = buildParameters(normalizeParameterList(raw.parameters), options.warnings);
   const space = new SearchSpace(parameters);
+  if (space.dim === 0 && raw.max_eval > 1)
+    options.warnings.warn(
+      `every parameter is fixed: the search space has a single point, evaluated once (max_eval ${raw.max_eval} is not reached); give a range or choice parameter to search`,
+    );
   const constraints = raw.constraints ?? [];
   new ConstraintSet(constraints, space); // validates names, types and grammar
   const results = buildObjectives(raw.objectives);

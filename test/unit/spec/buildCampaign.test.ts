@@ -71,6 +71,18 @@ describe("buildCampaign: a valid spec", () => {
     expect(m).toMatch(/line break/);
   });
 
+  it("warns that a space of fixed parameters only is evaluated once", () => {
+    const fixed = {
+      ...base,
+      parameters: [{ name: "a", type: "fixed", value: 3 }],
+      program: "run %(a)",
+    };
+    expect(build(fixed).warnings).toEqual([
+      "every parameter is fixed: the search space has a single point, evaluated once (max_eval 10 is not reached); give a range or choice parameter to search",
+    ]);
+    expect(build({ ...fixed, max_eval: 1 }).warnings).toEqual([]);
+  });
+
   it("draws a seed when none is given", () => {
     const { campaign } = build(base);
     expect(Number.isInteger(campaign.seed)).toBe(true);
