@@ -123,9 +123,12 @@ export async function driveInForeground(
       },
       beforeStart: async (runner) => {
         if (pendingStop) runner.stop(...pendingStop);
+        // Stopped before it started (a controller job's early signal): nothing to check or
+        // reconcile now; the next controller does it. The signal's delay is short.
+        if (runner.state !== "running") return;
         // SSH host key and login, Slurm commands, remote_dir: fail here, before any proposal.
         await prepareExecutor(executor, { resume: options.resume });
-        if (options.resume) await runner.resume();
+        if (options.resume && runner.state === "running") await runner.resume();
         answerControlRequest(runner, open.dir);
       },
     });
@@ -136,6 +139,9 @@ export async function driveInForeground(
     return status.state === "FAILED" ? EXIT.failure : EXIT.ok;
   } finally {
     process.off("SIGUSR1", onContinue);
+    // Without a listener Node 20 dies of a late USR1 (or opens its debugger): keep one that
+    // ignores it while the controller shuts down.
+    if (inControllerJob) process.on("SIGUSR1", () => undefined);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.off("beforeExit", onStall);

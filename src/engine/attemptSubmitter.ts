@@ -2,7 +2,7 @@ import { errorMessage, isAccessRefused, isUnreachable } from "../errors/errors.j
 import type { Executor } from "../executor/executor.js";
 import type { Db } from "../store/openStore.js";
 import type { AttemptRow, TrialRow } from "../store/rowTypes.js";
-import { listOpenAttempts, recordSubmitted } from "../store/trialRows.js";
+import { getAttempt, listOpenAttempts, recordSubmitted } from "../store/trialRows.js";
 import { attemptToRun, type CampaignIdentity } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { recordSubmitFailed, SubmissionHold } from "./submissionHold.js";
@@ -39,6 +39,7 @@ export interface SubmitterHost {
 export class AttemptSubmitter {
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
+  private inFlight = 0;
   private readonly hold = new SubmissionHold();
   /** Attempts left out of a submission, by id: how many times in a row. */
   private readonly leftOut = new Map<number, number>();
@@ -48,9 +49,14 @@ export class AttemptSubmitter {
   /** Submits what is CREATED; resolves when done. At most one call waits behind the running one. */
   submitCreated(): Promise<void> {
     if (this.queued) return this.queued;
-    const next = this.chain.then(() => {
+    const next = this.chain.then(async () => {
       this.queued = null;
-      return this.submitNow();
+      this.inFlight++;
+      try {
+        await this.submitNow();
+      } finally {
+        this.inFlight--;
+      }
     });
     this.queued = next;
     this.chain = next.catch(() => undefined);
@@ -60,6 +66,11 @@ export class AttemptSubmitter {
   /** Resolves when no submission is in flight (shutdown). */
   settled(): Promise<void> {
     return this.chain;
+  }
+
+  /** A submission is under way or waiting (its outcome is not stored yet). */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.queued !== null;
   }
 
   /** Submits CREATED attempts grouped by job name (each group may become one job array). */
@@ -73,7 +84,12 @@ export class AttemptSubmitter {
       g.push(o);
       groups.set(o.attempt.job_name, g);
     }
-    for (const group of groups.values()) {
+    for (const all of groups.values()) {
+      // A stop while an earlier group was submitted (a signal, a cancel, the failure limit)
+      // submits nothing more; a cancel ended the attempts it found CREATED.
+      if (!h.running()) return;
+      const group = all.filter((o) => getAttempt(h.db, o.attempt.id)?.state === "CREATED");
+      if (group.length === 0) continue;
       const batch = group.map((o) => attemptToRun(h.identity(), h.program, o.trial, o.attempt));
       try {
         const records = await h.executor.submit(batch);

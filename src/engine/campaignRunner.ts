@@ -65,6 +65,8 @@ export class CampaignRunner {
   private proposalAbort: AbortController | null = null;
   private readonly trials: TrialCache;
   private readonly submitter: AttemptSubmitter;
+  /** Cancellations under way (shutdown waits for them). */
+  private readonly cancelling = new Set<Promise<void>>();
 
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.row.uid;
@@ -178,18 +180,22 @@ export class CampaignRunner {
   fill(): void {
     if (this.state === "finished") return;
     // In the background: a submission that waits for an unanswering cluster must not hold up
-    // the loop's polls (nor other campaigns').
-    this.submitter.submitCreated().catch((e: unknown) => {
-      this.log("error", `submitting failed: ${errorMessage(e)}`);
-      this.stop("FAILED", errorMessage(e));
-    });
+    // the loop's polls (nor other campaigns'). A stopping campaign submits nothing.
+    if (this.state === "running")
+      this.submitter.submitCreated().catch((e: unknown) =>
+        this.safely(() => {
+          this.log("error", `submitting failed: ${errorMessage(e)}`);
+          this.stop("FAILED", errorMessage(e));
+        }),
+      );
     const counts = countTrialsByState(this.deps.db, this.campaignId);
     const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (this.state === "stopping") {
       const waitForCancel =
         !this.abandon && (this.deps.cancelOnStop || this.finalState === "CANCELLED");
-      if (active === 0 || !waitForCancel)
+      // Never while a submission is under way: its jobs are recorded (and cancelled) first.
+      if ((active === 0 || !waitForCancel) && !this.submitter.busy)
         this.finish(this.finalState ?? "STOPPED", this.stopReason);
       return;
     }
@@ -246,15 +252,29 @@ export class CampaignRunner {
 
   private cancelAttempts(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    this.deps.executor
+    const done = this.deps.executor
       .cancel(ids.map((attemptId) => ({ campaignUid: this.uid, attemptId })))
-      .catch((e: unknown) => this.log("error", `cancelling failed: ${errorMessage(e)}`));
+      .catch((e: unknown) =>
+        this.safely(() => this.log("error", `cancelling failed: ${errorMessage(e)}`)),
+      )
+      .finally(() => this.cancelling.delete(done));
+    this.cancelling.add(done);
+  }
+
+  /** Runs an error handler that must not throw itself (the store may be what failed). */
+  private safely(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.deps.logger.error({ err: e }, `campaign ${this.deps.campaign.name}: ${errorMessage(e)}`);
+    }
   }
 
   /** Waits for a proposal in flight (used on shutdown). */
   async settle(): Promise<void> {
     await this.proposing;
     await this.submitter.settled();
+    await Promise.all([...this.cancelling]);
   }
 
   private finish(

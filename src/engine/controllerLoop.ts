@@ -56,14 +56,18 @@ export class ControllerLoop {
   }
 
   private async loop(): Promise<void> {
-    while (!this.stopping) {
-      this.options.onCycle?.();
-      await this.cycle();
-      const all = [...this.runners.values()];
-      if (!this.options.keepAlive && all.every((r) => r.state === "finished")) break;
-      await this.delay.wait(this.options.idleMs);
+    try {
+      while (!this.stopping) {
+        this.options.onCycle?.();
+        await this.cycle();
+        const all = [...this.runners.values()];
+        if (!this.options.keepAlive && all.every((r) => r.state === "finished")) break;
+        await this.delay.wait(this.options.idleMs);
+      }
+    } finally {
+      // Also after an error: submissions and cancellations in flight end before the store closes.
+      for (const r of this.runners.values()) await r.settle();
     }
-    for (const r of this.runners.values()) await r.settle();
   }
 
   private async cycle(): Promise<void> {

@@ -173,7 +173,8 @@ export async function findJobByName(
       logger?.warn({ jobName, ids: [...ids] }, "several jobs carry this name; adopting the newest");
     return found.at(-1) ?? null;
   } catch (e) {
-    if (isAccessRefused(e)) throw e;
+    // Only "no answer" is unknown; an answer (an error Slurm gave) goes up as it is.
+    if (!isUnreachable(e)) throw e;
     logger?.warn({ err: e, jobName }, "could not look the job up by name");
     return undefined;
   }
