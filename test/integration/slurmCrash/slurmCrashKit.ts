@@ -31,11 +31,13 @@ export interface SpecOptions {
  * so a trial that ran twice shows.
  */
 export function writeSlurmSpec(cwd: string, name: string, o: SpecOptions): string {
+  // A trial's line in runs.log means its sleep ran to the end: with "&&", a sleep that scancel
+  // killed leaves no line even when Slurm signals the shell a moment after the sleep.
   const log = join(cwd, "runs.log");
   const spec = {
     name,
     parameters: [{ name: "x", type: "range", bounds: [0, 1] }],
-    program: `sleep ${o.sleep}; echo "$SLURMOPT_TRIAL_INDEX \${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID} \${SLURM_ARRAY_TASK_ID:--}" >> ${log}; echo "RESULT: %(x)"`,
+    program: `sleep ${o.sleep} && echo "$SLURMOPT_TRIAL_INDEX \${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID} \${SLURM_ARRAY_TASK_ID:--}" >> ${log}; echo "RESULT: %(x)"`,
     max_eval: o.maxEval,
     parallelism: o.parallelism,
     seed: o.seed ?? 11,
