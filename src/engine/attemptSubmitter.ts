@@ -2,10 +2,15 @@ import { errorMessage, isAccessRefused, isUnreachable } from "../errors/errors.j
 import type { Executor } from "../executor/executor.js";
 import type { Db } from "../store/openStore.js";
 import type { AttemptRow, TrialRow } from "../store/rowTypes.js";
-import { getAttempt, listOpenAttempts, recordSubmitted } from "../store/trialRows.js";
+import {
+  getAttempt,
+  listOpenAttempts,
+  recordAttemptEnd,
+  recordSubmitted,
+} from "../store/trialRows.js";
 import { attemptToRun, type CampaignIdentity } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
-import { recordSubmitFailed, SubmissionHold } from "./submissionHold.js";
+import { SubmissionHold } from "./submissionHold.js";
 import type { TrialProgram } from "./trialProgram.js";
 
 /** What the submitter needs of its campaign runner. */
@@ -146,9 +151,35 @@ export class AttemptSubmitter {
     recordSubmitFailed(
       this.host.db,
       failing,
-      new Error("left out of 3 submissions in a row; see slurmopt.log"),
+      new Error("left out of 3 submissions in a row (the executor could not start it)"),
     );
     for (const a of failing) this.leftOut.delete(a.id);
     this.host.checkFailureLimit();
   }
+}
+
+/** Ends never-submitted attempts FAILED (fault SUBMIT_FAILED) with the executor's reason. */
+export function recordSubmitFailed(db: Db, attempts: readonly AttemptRow[], e: unknown): void {
+  for (const a of attempts)
+    recordAttemptEnd(
+      db,
+      a.id,
+      {
+        endTime: Date.now(),
+        startTime: null,
+        exitCode: null,
+        signal: null,
+        fault: "SUBMIT_FAILED",
+        reason: errorMessage(e),
+        hostname: null,
+      },
+      {
+        state: "FAILED",
+        resultsJson: null,
+        semsJson: null,
+        extrasJson: null,
+        reason: `submission failed: ${errorMessage(e)}`,
+      },
+      null,
+    );
 }

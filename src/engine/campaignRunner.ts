@@ -80,14 +80,18 @@ export class CampaignRunner {
       program: deps.program,
       identity: () => this.identity,
       running: () => this.state === "running",
-      cancelling: () =>
-        this.state !== "running" && (this.deps.cancelOnStop || this.finalState === "CANCELLED"),
+      cancelling: () => this.state !== "running" && this.cancelsOnStop,
       refused: (reason) => this.stop("FAILED", reason, { abandon: true }),
       log: (level, message) => this.log(level, message),
       cancel: (ids) => this.cancelAttempts(ids),
       changed: () => this.deps.onChange?.(),
       checkFailureLimit: () => this.checkFailureLimit(),
     });
+  }
+
+  /** The stop under way (or the next one) cancels the running attempts. */
+  private get cancelsOnStop(): boolean {
+    return this.deps.cancelOnStop === true || this.finalState === "CANCELLED";
   }
 
   private get identity(): CampaignIdentity {
@@ -192,8 +196,7 @@ export class CampaignRunner {
     const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (this.state === "stopping") {
-      const waitForCancel =
-        !this.abandon && (this.deps.cancelOnStop || this.finalState === "CANCELLED");
+      const waitForCancel = !this.abandon && this.cancelsOnStop;
       // Never while a submission is under way: its jobs are recorded (and cancelled) first.
       if ((active === 0 || !waitForCancel) && !this.submitter.busy)
         this.finish(this.finalState ?? "STOPPED", this.stopReason);
@@ -240,7 +243,7 @@ export class CampaignRunner {
     // Kept with the campaign's events: a resume later replaces the state and its reason.
     if (state === "FAILED" && reason !== null) this.log("error", `campaign stops: ${reason}`);
     this.proposalAbort?.abort(new Error(reason ?? "campaign stopping"));
-    if (this.deps.cancelOnStop || state === "CANCELLED") {
+    if (this.cancelsOnStop) {
       const open = listOpenAttempts(this.deps.db, this.campaignId);
       // Never-submitted attempts end here; submitted ones end through the executor's events.
       cancelCreatedAttempts(this.deps.db, this.campaignId, reason ?? "cancelled");

@@ -1,8 +1,3 @@
-import { errorMessage } from "../errors/errors.js";
-import type { Db } from "../store/openStore.js";
-import type { AttemptRow } from "../store/rowTypes.js";
-import { recordAttemptEnd } from "../store/trialRows.js";
-
 /** First and longest wait before attempts that could not reach the cluster are tried again. */
 export const HOLD_FIRST_MS = 5_000;
 export const HOLD_LONGEST_MS = 300_000;
@@ -42,30 +37,4 @@ export class SubmissionHold {
     this.waitMs = 0;
     this.retryAt = 0;
   }
-}
-
-/** Ends never-submitted attempts FAILED (fault SUBMIT_FAILED) with the executor's reason. */
-export function recordSubmitFailed(db: Db, attempts: readonly AttemptRow[], e: unknown): void {
-  for (const a of attempts)
-    recordAttemptEnd(
-      db,
-      a.id,
-      {
-        endTime: Date.now(),
-        startTime: null,
-        exitCode: null,
-        signal: null,
-        fault: "SUBMIT_FAILED",
-        reason: errorMessage(e),
-        hostname: null,
-      },
-      {
-        state: "FAILED",
-        resultsJson: null,
-        semsJson: null,
-        extrasJson: null,
-        reason: `submission failed: ${errorMessage(e)}`,
-      },
-      null,
-    );
 }

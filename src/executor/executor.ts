@@ -116,8 +116,8 @@ export interface Executor {
   readonly kind: "local" | "slurm";
   /**
    * Submits attempts (several at once may become one job array). Resolves with one record per
-   * attempt that was submitted; the others were not (the executor logged why) and are tried
-   * again later. Rejects only when nothing was submitted: an error that isUnreachable() says
+   * attempt that was submitted; the others were not and are tried again later, on their own,
+   * where their error shows. Rejects only when nothing was submitted: an error that isUnreachable() says
    * is worth trying again later, any other is final for these attempts.
    */
   submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]>;
