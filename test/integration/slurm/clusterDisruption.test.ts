@@ -6,14 +6,14 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { clusterHost, disruptiveEnabled, useDisruptedCluster } from "./disruptionHooks.js";
 import { SlurmExecutor } from "../../../src/slurm/slurmExecutor.js";
 import type { SlurmSettings } from "../../../src/spec/campaign.js";
 import { LocalTransport } from "../../../src/transport/localTransport.js";
-import { ensureSlurmCluster, setClusterMode, slurmSkipped } from "../slurmCluster.js";
+import { setClusterMode } from "../slurmCluster.js";
 import {
   attempt,
   leakedJobs,
@@ -23,8 +23,8 @@ import {
 } from "./slurmTestKit.js";
 
 const sh = promisify(execFile);
-const host = hostname().split(".")[0]!;
-const enabled = !slurmSkipped() && process.env.SLURMOPT_SLURM_DISRUPTIVE === "1";
+const host = clusterHost;
+const enabled = disruptiveEnabled;
 
 function executor(settings: SlurmSettings): SlurmExecutor {
   return new SlurmExecutor({
@@ -48,18 +48,7 @@ async function waitStarted(ex: SlurmExecutor, attemptId: number): Promise<void> 
 }
 
 describe.skipIf(!enabled)("Slurm cluster disruptions (SLURMOPT_SLURM_DISRUPTIVE=1)", () => {
-  beforeAll(async () => {
-    await ensureSlurmCluster();
-  });
-
-  afterAll(async () => {
-    expect(await leakedJobs()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await sh("scontrol", ["update", `nodename=${host}`, "state=resume"]).catch(() => undefined);
-    await setClusterMode("accounting");
-  });
+  useDisruptedCluster(leakedJobs);
 
   it("a job whose node is set DOWN ends NODE_FAIL (retryable), and a new attempt completes", async () => {
     const c = testCampaign("nodefail");

@@ -7,11 +7,11 @@
  *   SLURMOPT_SLURM_DISRUPTIVE=1 npx vitest run
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { clusterHost, disruptiveEnabled, useDisruptedCluster } from "../slurm/disruptionHooks.js";
 import { testDir } from "../../helpers/runCli.js";
-import { ensureSlurmCluster, setClusterMode, slurmSkipped } from "../slurmCluster.js";
+import { setClusterMode } from "../slurmCluster.js";
 import {
   FAST_POLL_SPEC,
   campaignDir,
@@ -28,24 +28,13 @@ import {
   writeSpec,
 } from "./campaignKit.js";
 
-const host = hostname().split(".")[0]!;
-const enabled = !slurmSkipped() && process.env.SLURMOPT_SLURM_DISRUPTIVE === "1";
+const host = clusterHost;
+const enabled = disruptiveEnabled;
 
 describe.skipIf(!enabled)(
   "campaigns through cluster disruptions (SLURMOPT_SLURM_DISRUPTIVE=1)",
   () => {
-    beforeAll(async () => {
-      await ensureSlurmCluster();
-    });
-
-    afterAll(async () => {
-      expect(await leakedJobs()).toEqual([]);
-    });
-
-    afterAll(async () => {
-      await sh("scontrol", ["update", `nodename=${host}`, "state=resume"]).catch(() => undefined);
-      await setClusterMode("accounting");
-    });
+    useDisruptedCluster(leakedJobs);
 
     it("trials whose node is set DOWN end NODE_FAIL, are retried once the node is back, and the campaign completes", async () => {
       const cwd = testDir("sc-nodedown");
