@@ -291,6 +291,10 @@ export async function earlySignalHandsOver(): Promise<void> {
     if (Date.now() > end) throw new Error("the controller job did not start");
     await sleep(100);
   }
+  // One second in: the batch shell has its trap (its first lines), the 6 s of setup lines run
+  // and the controller has not started. (A signal in the shell's very first milliseconds, before
+  // any line ran, kills it; Slurm's --signal never comes that early.)
+  await sleep(1000);
   await promisify(execFile)("scancel", ["--signal=USR1", "--batch", jobId!]);
   await waitFor(
     "the hand-over to a continuation",
