@@ -29,6 +29,9 @@ for (const file of report.testResults ?? []) {
     else if (r.status === "failed") {
       failed++;
       console.log(`FAILED: ${r.fullName ?? r.title}`);
+      // The first lines of the failure, so a CI excerpt that shows only this output says why.
+      for (const message of (r.failureMessages ?? []).slice(0, 2))
+        for (const line of String(message).split("\n").slice(0, 6)) console.log(`  ${line}`);
     } else {
       skipped++;
       console.log(`SKIPPED: ${r.fullName ?? r.title}`);

@@ -8,6 +8,11 @@ import { DB_FILE } from "./campaignFolder.js";
 
 export const LOCK_DIR = "controller.lock";
 export const OWNER_FILE = "controller.json";
+/**
+ * A controller writes controller.json within milliseconds of taking the lock. A lock that has
+ * had no owner for this long belongs to a controller killed in between.
+ */
+export const OWNERLESS_GRACE_MS = 5_000;
 
 export interface LockOwner {
   host: string;
@@ -31,7 +36,8 @@ export interface LockOptions {
  * One controller per campaign: a lock directory next to campaign.db (mkdir is atomic on NFS
  * too; proper-lockfile) whose mtime is a heartbeat, plus controller.json naming the owner.
  * A lock whose owner is gone (same host and its pid is dead, or no heartbeat for staleMs from
- * any host) is taken over with a message; a live owner is refused with its details.
+ * any host, or no owner named for OWNERLESS_GRACE_MS) is taken over with a message; a live
+ * owner is refused with its details.
  */
 export async function lockCampaign(
   dir: string,
@@ -46,9 +52,15 @@ export async function lockCampaign(
     const here = hostname();
     const deadHere =
       owner !== null && owner.host === here && !isSameProcessRunning(owner.pid, owner.pidStart);
-    if (deadHere || age > staleMs) {
+    const ownerless = owner === null && age > OWNERLESS_GRACE_MS;
+    if (deadHere || ownerless || age > staleMs) {
+      const why = deadHere
+        ? "that process is gone"
+        : ownerless
+          ? `it was killed while taking the lock ${Math.round(age / 1000)} s ago`
+          : `no heartbeat for ${Math.round(age / 1000)} s`;
       options.onTakeover?.(
-        `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}: ${deadHere ? "that process is gone" : `no heartbeat for ${Math.round(age / 1000)} s`}`,
+        `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}: ${why}`,
       );
       rmSync(lockPath, { recursive: true, force: true });
     }
@@ -68,7 +80,9 @@ export async function lockCampaign(
       const o = readOwner(dir);
       throw new StateError(
         "CAMPAIGN_LOCKED",
-        `campaign ${dir} is driven by another controller${o ? ` on ${o.host} (pid ${o.pid}, since ${new Date(o.startedAt).toISOString()})` : ""}; stop it with "slurmopt stop ${dir}" or wait for it to end`,
+        o
+          ? `campaign ${dir} is driven by another controller on ${o.host} (pid ${o.pid}, since ${new Date(o.startedAt).toISOString()}); stop it with "slurmopt stop ${dir}" or wait for it to end`
+          : `campaign ${dir} is being taken by another controller that has not yet named itself in ${OWNER_FILE}; if none is starting, try again in ${OWNERLESS_GRACE_MS / 1000} s`,
         { cause: e },
       );
     }
@@ -103,5 +117,7 @@ export function isCampaignLocked(dir: string, staleMs = 60_000): boolean {
   const owner = readOwner(dir);
   if (owner && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart))
     return false;
-  return Date.now() - statSync(lockPath).mtimeMs <= staleMs;
+  const age = Date.now() - statSync(lockPath).mtimeMs;
+  if (owner === null && age > OWNERLESS_GRACE_MS) return false;
+  return age <= staleMs;
 }

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
@@ -91,6 +91,27 @@ describe("one controller per campaign", () => {
       /taking over the campaign from the controller on node-gone-17 \(pid 4242\): no heartbeat for \d+ s/,
     );
     expect(states(dir)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED"]);
+  });
+
+  it("takes over a lock whose controller was killed before it named itself, after a short grace", async () => {
+    const cwd = testDir("ownerless");
+    const r0 = await runCli(["run", spec(cwd, "ol", 1, 0), "--quiet"], { cwd });
+    expect(r0.code, r0.stderr).toBe(0);
+    const dir = join(cwd, "runs", "ol", "0");
+    // Killed between mkdir of the lock and writing controller.json (a new campaign has none).
+    rmSync(join(dir, "controller.json"));
+    mkdirSync(join(dir, "controller.lock"));
+    const fresh = await runCli(["resume", dir, "--quiet"], { cwd });
+    expect(fresh.code).toBe(3);
+    expect(fresh.stderr).toMatch(
+      /has not yet named itself in controller\.json; if none is starting, try again in 5 s/,
+    );
+    const old = new Date(Date.now() - 6_000);
+    utimesSync(join(dir, "controller.lock"), old, old);
+    const r = await runCli(["resume", dir, "--max_eval", "2", "--quiet"], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/of unknown owner: it was killed while taking the lock \d+ s ago/);
+    expect(states(dir)).toEqual(["COMPLETED", "COMPLETED"]);
   });
 
   it("refuses a fresh lock held by a controller on another host", async () => {
