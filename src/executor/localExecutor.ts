@@ -7,7 +7,6 @@ import {
   readFileSync,
   readSync,
   statSync,
-  writeFileSync,
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import type {
   AttemptRef,
   AttemptToRun,
   Executor,
+  Fault,
   ResumeFinding,
   StoredAttempt,
   SubmitRecord,
@@ -67,7 +67,12 @@ export class LocalExecutor implements Executor {
   private watchTimer: NodeJS.Timeout | null = null;
   private readonly watchMs: number;
   private readonly endedEarly = new Map<string, number>();
-  private readonly launcher = new ProcessLauncher((key, code) => this.ended(key, code));
+  private readonly launcher = new ProcessLauncher(
+    (key, code) => this.ended(key, code),
+    (key) => this.unwritable.add(key),
+  );
+  /** Attempts whose launched job could not write attempt.sh (reported before their end). */
+  private readonly unwritable = new Set<string>();
 
   constructor(options: LocalExecutorOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 5000;
@@ -98,8 +103,8 @@ export class LocalExecutor implements Executor {
     const script = join(a.dir, ATTEMPT_SCRIPT_FILE);
     const text = renderLocalAttemptScript(a, key);
     mkdirSync(a.dir, { recursive: true });
-    writeFileSync(script, text, { mode: 0o600 });
-    const pid = await this.launcher.launch(key, script);
+    // The launched job writes the script: one file fewer created on the controller's thread.
+    const pid = await this.launcher.launch(key, script, text);
     const startTime = Date.now();
     const r: Running = {
       attempt: { campaignUid: a.campaignUid, attemptId: a.attemptId, dir: a.dir },
@@ -115,7 +120,7 @@ export class LocalExecutor implements Executor {
     const early = this.endedEarly.get(key);
     if (early !== undefined) {
       this.endedEarly.delete(key);
-      this.finish(r, early, null);
+      this.finish(r, early, null, undefined, true);
     } else if (a.timeoutMs !== null)
       r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
     return {
@@ -134,7 +139,7 @@ export class LocalExecutor implements Executor {
    */
   private ended(key: string, exitCode: number): void {
     const r = this.running.get(key);
-    if (r) this.finish(r, exitCode, null);
+    if (r) this.finish(r, exitCode, null, undefined, true);
     else this.endedEarly.set(key, exitCode);
   }
 
@@ -147,12 +152,17 @@ export class LocalExecutor implements Executor {
     r.killTimer.unref();
   }
 
-  /** `endTime`: when the end happened while no controller watched (resume), else now. */
+  /**
+   * `endTime`: when the end happened while no controller watched (resume), else now.
+   * `reported`: the exit code came from the script itself (the launcher's pipe), so the
+   * exit-status file, which holds the same, need not be read.
+   */
   private finish(
     r: Running,
     code: number | null,
     signal: NodeJS.Signals | null,
     endTime?: number,
+    reported = false,
   ): void {
     const key = attemptKey(r.attempt);
     if (this.running.get(key) !== r) return;
@@ -161,9 +171,9 @@ export class LocalExecutor implements Executor {
     // The group may still hold background children of the program: end them too.
     if (r.fault !== null) signalGroup(r.pid, "SIGKILL");
     else if (r.killTimer) clearTimeout(r.killTimer);
-    const status = readStatus(r.attempt.dir);
+    const status = reported ? null : readStatus(r.attempt.dir);
     const stdout = readOutput(join(r.attempt.dir, STDOUT_FILE));
-    const exitCode = status?.exitCode ?? (signal ? null : code);
+    const exitCode = reported ? code : (status?.exitCode ?? (signal ? null : code));
     const sig =
       signal ?? (exitCode !== null && exitCode > 128 ? signalNameOf(exitCode - 128) : null);
     this.events.push({
@@ -173,7 +183,9 @@ export class LocalExecutor implements Executor {
       result: {
         exitCode,
         signal: sig,
-        fault: r.fault ?? (status === null && code === null && signal === null ? "LOST" : null),
+        fault:
+          r.fault ??
+          (!reported && status === null && code === null && signal === null ? "LOST" : null),
         faultReason:
           r.fault === "TIMEOUT"
             ? "worker time-out reached: SIGTERM sent to the process group"
@@ -266,6 +278,24 @@ export class LocalExecutor implements Executor {
   }
 
   private finishLost(r: Running): void {
+    const key = attemptKey(r.attempt);
+    if (this.unwritable.delete(key))
+      this.finishWithFault(
+        r,
+        "SUBMIT_FAILED",
+        `could not write ${join(r.attempt.dir, ATTEMPT_SCRIPT_FILE)} (is the file system full, read-only or not yours?); the attempt did not start`,
+        false,
+      );
+    else
+      this.finishWithFault(
+        r,
+        "LOST",
+        "lost: the process ended without an exit status while no controller watched it",
+        true,
+      );
+  }
+
+  private finishWithFault(r: Running, fault: Fault, reason: string, retryable: boolean): void {
     this.running.delete(attemptKey(r.attempt));
     this.events.push({
       type: "finished",
@@ -274,14 +304,13 @@ export class LocalExecutor implements Executor {
       result: {
         exitCode: null,
         signal: null,
-        fault: "LOST",
-        faultReason:
-          "lost: the process ended without an exit status while no controller watched it",
+        fault,
+        faultReason: reason,
         stdout: readOutput(join(r.attempt.dir, STDOUT_FILE)),
         startTime: r.startTime,
         endTime: Date.now(),
         hostname: this.host,
-        retryable: true,
+        retryable,
       },
     });
     this.wakeups.emit("wake");

@@ -7,19 +7,34 @@ import { ClusterError, InputError } from "../errors/errors.js";
  * forking the controller (whose cost grows with its memory), so the local executor's overhead
  * per trial stays near a bare spawn loop's.
  *
- * Protocol: the controller writes two lines, "<key>" and the path of the attempt's script (a
- * file it wrote: bash reads a pipe one byte at a time, so a short line keeps the launcher
- * quick). The launcher runs the script with /bin/sh in the background, as a job of its own
- * process group (bash's `set -m` works without a terminal, dash's does not), so a time-out can
- * signal the whole group, and answers "started <key> <pid>"; the script answers
+ * Protocol: the controller writes "<key> <length>", the path of the attempt's script, then the
+ * script itself (<length> bytes). `read -N` takes the script in one read (bash reads lines from
+ * a pipe one byte at a time, so only the two short lines go that way; LC_ALL=C makes -N count
+ * bytes). The launcher forks a background job of its own process group (bash's `set -m` works
+ * without a terminal, dash's does not), so a time-out can signal the whole group, and answers
+ * "started <key> <pid>". The job, not the controller, writes the script file (0600; the
+ * program keeps the launcher's umask) and execs /bin/sh on it; it answers
+ * "unwritable <key> 0" if the file cannot be written. The script answers
  * "ended <key> <exit code>" on fd 3 when its program ends. `jobs` reaps finished jobs at every
  * launch, so no zombies pile up. Jobs outlive the launcher and the controller: a resumed
  * controller adopts them.
  */
 const LAUNCHER = `set -m
 exec 3>&1 1>/dev/null
-while IFS= read -r slurmopt_key && IFS= read -r slurmopt_script; do
-  /bin/sh "$slurmopt_script" &
+slurmopt_lc_set=\${LC_ALL+set} slurmopt_lc=\${LC_ALL-} slurmopt_umask=$(umask)
+LC_ALL=C
+while IFS=' ' read -r slurmopt_key slurmopt_len && IFS= read -r slurmopt_path &&
+  IFS= read -r -d '' -N "$slurmopt_len" slurmopt_script; do
+  {
+    if [ -n "$slurmopt_lc_set" ]; then LC_ALL=$slurmopt_lc; else unset LC_ALL; fi
+    umask 077
+    if ! printf '%s' "$slurmopt_script" 2>/dev/null >"$slurmopt_path"; then
+      echo "unwritable $slurmopt_key 0" >&3
+      exit 126
+    fi
+    umask "$slurmopt_umask"
+    exec /bin/sh "$slurmopt_path"
+  } &
   echo "started $slurmopt_key $!" >&3
   jobs >/dev/null 2>&1
 done`;
@@ -31,7 +46,10 @@ export class ProcessLauncher {
     { resolve: (pid: number) => void; reject: (e: Error) => void }
   >();
 
-  constructor(private readonly onEnded: (key: string, exitCode: number) => void) {}
+  constructor(
+    private readonly onEnded: (key: string, exitCode: number) => void,
+    private readonly onUnwritable: (key: string) => void,
+  ) {}
 
   private ensure(): ChildProcess {
     if (this.child) return this.child;
@@ -50,6 +68,7 @@ export class ProcessLauncher {
         if (this.starts.size === 0) this.setRef(child, false);
         waiting?.resolve(Number(value));
       } else if (what === "ended") this.onEnded(key, Number(value));
+      else if (what === "unwritable") this.onUnwritable(key);
     });
     child.on("exit", () => {
       if (this.child === child) this.child = null;
@@ -65,10 +84,10 @@ export class ProcessLauncher {
   }
 
   /**
-   * Runs the script file at `scriptPath` with /bin/sh in the background as a process group of
-   * its own; resolves with its pid.
+   * Writes `script` to `scriptPath` and runs it with /bin/sh in the background as a process
+   * group of its own (both in the launched job); resolves with its pid.
    */
-  launch(key: string, scriptPath: string): Promise<number> {
+  launch(key: string, scriptPath: string, script: string): Promise<number> {
     if (/\s/.test(key))
       return Promise.reject(
         new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} has a space`),
@@ -84,7 +103,7 @@ export class ProcessLauncher {
     return new Promise((resolve, reject) => {
       this.starts.set(key, { resolve, reject });
       this.setRef(child, true);
-      child.stdin!.write(`${key}\n${scriptPath}\n`);
+      child.stdin!.write(`${key} ${Buffer.byteLength(script)}\n${scriptPath}\n${script}`);
     });
   }
 

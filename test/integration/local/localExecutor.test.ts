@@ -1,0 +1,101 @@
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AttemptResult, AttemptToRun } from "../../../src/executor/executor.js";
+import { LocalExecutor } from "../../../src/executor/localExecutor.js";
+import { testDir } from "../../helpers/runCli.js";
+
+let executor: LocalExecutor | null = null;
+afterEach(async () => {
+  await executor?.close();
+  executor = null;
+});
+
+function attempt(root: string, id: number, command: string, env: Record<string, string> = {}) {
+  const a: AttemptToRun = {
+    attemptId: id,
+    trialId: id,
+    trialIndex: id,
+    attemptNo: 1,
+    campaignUid: "c0ffee00",
+    campaignName: "lx",
+    jobName: `lx-${id}`,
+    command,
+    env: { SLURMOPT_TRIAL_INDEX: String(id), ...env },
+    workdir: root,
+    dir: join(root, "jobs", String(id), "1"),
+    timeoutMs: null,
+  };
+  return a;
+}
+
+/** Polls until every attempt id has its "finished" event. */
+async function results(ex: LocalExecutor, ids: number[]): Promise<Map<number, AttemptResult>> {
+  const out = new Map<number, AttemptResult>();
+  const end = Date.now() + 20_000;
+  while (out.size < ids.length) {
+    if (Date.now() > end) throw new Error(`only ${[...out.keys()].join(",")} finished`);
+    for (const e of await ex.poll()) if (e.type === "finished") out.set(e.attemptId, e.result);
+    await sleep(20);
+  }
+  return out;
+}
+
+describe("local executor (real processes through the launcher)", () => {
+  it("passes scripts of any bytes intact, writes attempt.sh 0600 without changing the program's umask or locale", async () => {
+    const root = testDir("localexec");
+    executor = new LocalExecutor();
+    const word = "Grüße-ß-東京-🙂"; // multi-byte: the launcher's read counts bytes, not characters
+    const long = "x".repeat(70_000); // longer than a pipe's buffer
+    const batch = [
+      attempt(root, 1, `printf 'RESULT: 1 %s\\n' "$WORD"`, { WORD: word }),
+      attempt(root, 2, `printf '%s' "$LONG" | wc -c; echo "lc=\${LC_ALL-unset}"`, { LONG: long }),
+      attempt(root, 3, `umask; : > made-by-program; exit 7`),
+    ];
+    const records = await executor.submit(batch);
+    expect(records.map((r) => r.attemptId)).toEqual([1, 2, 3]);
+    expect(records.every((r) => r.pid !== null && r.pid > 0)).toBe(true);
+    const done = await results(executor, [1, 2, 3]);
+    expect(done.get(1)!.stdout).toBe(`RESULT: 1 ${word}\n`);
+    expect(done.get(1)!.exitCode).toBe(0);
+    const expectedLc = process.env.LC_ALL ?? "unset";
+    expect(
+      done
+        .get(2)!
+        .stdout.split("\n")
+        .map((l) => l.trim()),
+    ).toEqual(["70000", `lc=${expectedLc}`, ""]);
+    // This process's umask, from /proc (process.umask() would set it to read it).
+    const umask = Number.parseInt(
+      /^Umask:\s+(\d+)/m.exec(readFileSync("/proc/self/status", "utf8"))![1]!,
+      8,
+    );
+    expect(done.get(3)!.exitCode).toBe(7);
+    expect(Number.parseInt(done.get(3)!.stdout.trim(), 8)).toBe(umask);
+    expect(statSync(join(root, "made-by-program")).mode & 0o777).toBe(0o666 & ~umask);
+    for (const a of batch) {
+      const script = join(a.dir, "attempt.sh");
+      expect(statSync(script).mode & 0o777).toBe(0o600);
+      expect(readFileSync(script, "utf8")).toContain("# slurmopt local attempt");
+      expect(readFileSync(join(a.dir, "exit-status"), "utf8")).toMatch(/^exit=\d+/);
+    }
+    expect(readFileSync(join(batch[0]!.dir, "attempt.sh"), "utf8")).toContain(word);
+  });
+
+  it("fails an attempt whose script cannot be written with the reason, and runs the others", async () => {
+    const root = testDir("localexec-unwritable");
+    executor = new LocalExecutor({ watchMs: 100 });
+    const blocked = attempt(root, 1, `echo "RESULT: 1"`);
+    // attempt.sh already exists as a directory: the launched job cannot write it.
+    mkdirSync(join(blocked.dir, "attempt.sh"), { recursive: true });
+    const fine = attempt(root, 2, `echo "RESULT: 2"`);
+    await executor.submit([blocked, fine]);
+    const done = await results(executor, [1, 2]);
+    expect(done.get(1)!.fault).toBe("SUBMIT_FAILED");
+    expect(done.get(1)!.retryable).toBe(false);
+    expect(done.get(1)!.faultReason).toMatch(/could not write .*jobs\/1\/1\/attempt\.sh/);
+    expect(done.get(2)!.fault).toBe(null);
+    expect(done.get(2)!.stdout).toBe("RESULT: 2\n");
+  });
+});
