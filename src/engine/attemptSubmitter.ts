@@ -81,7 +81,7 @@ export class AttemptSubmitter {
   /** Submits CREATED attempts grouped by job name (each group may become one job array). */
   private async submitNow(): Promise<void> {
     const h = this.host;
-    const open = listOpenAttempts(h.db, h.campaignId).filter((o) => o.attempt.state === "CREATED");
+    const open = listOpenAttempts(h.db, h.campaignId, true);
     if (open.length === 0 || !h.running() || this.hold.holding) return;
     const groups = new Map<string, { trial: TrialRow; attempt: AttemptRow }[]>();
     for (const o of open) {
@@ -89,11 +89,15 @@ export class AttemptSubmitter {
       g.push(o);
       groups.set(o.attempt.job_name, g);
     }
+    let first = true;
     for (const all of groups.values()) {
       // A stop while an earlier group was submitted (a signal, a cancel, the failure limit)
       // submits nothing more; a cancel ended the attempts it found CREATED.
       if (!h.running()) return;
-      const group = all.filter((o) => getAttempt(h.db, o.attempt.id)?.state === "CREATED");
+      const group = first
+        ? all
+        : all.filter((o) => getAttempt(h.db, o.attempt.id)?.state === "CREATED");
+      first = false;
       if (group.length === 0) continue;
       const batch = group.map((o) => attemptToRun(h.identity(), h.program, o.trial, o.attempt));
       try {

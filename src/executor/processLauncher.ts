@@ -7,24 +7,26 @@ import { ClusterError, InputError } from "../errors/errors.js";
  * forking the controller (whose cost grows with its memory), so the local executor's overhead
  * per trial stays near a bare spawn loop's.
  *
- * Protocol: the controller writes "<key> <length>", the path of the attempt's script, then the
- * script itself (<length> bytes). `read -N` takes the script in one read (bash reads lines from
- * a pipe one byte at a time, so only the two short lines go that way; LC_ALL=C makes -N count
- * bytes). The launcher forks a background job of its own process group (bash's `set -m` works
- * without a terminal, dash's does not), so a time-out can signal the whole group, and answers
- * "started <key> <pid>". The job, not the controller, writes the script file (0600; the
- * program keeps the launcher's umask) and execs /bin/sh on it; it answers
- * "unwritable <key> 0" if the file cannot be written. The script answers
- * "ended <key> <exit code>" on fd 3 when its program ends. `jobs` reaps finished jobs at every
- * launch, so no zombies pile up. Jobs outlive the launcher and the controller: a resumed
- * controller adopts them.
+ * Protocol: for each attempt the controller writes a header of exactly HEADER_BYTES bytes,
+ * "<key> <script bytes> <path bytes>" padded with spaces, then the path of the attempt's script
+ * and the script itself. Every part is taken with `read -N`, one read call each (bash reads
+ * lines from a pipe one byte at a time; LC_ALL=C makes -N count bytes). The launcher forks a
+ * background job of its own process group (bash's `set -m` works without a terminal, dash's
+ * does not), so a time-out can signal the whole group, and answers "started <key> <pid>". The
+ * job, not the controller, writes the script file (0600; the program keeps the launcher's
+ * umask) and execs /bin/sh on it; it answers "unwritable <key> 0" if the file cannot be
+ * written. The script answers "ended <key> <exit code>" on fd 3 when its program ends. `jobs`
+ * reaps finished jobs at every launch, so no zombies pile up. Jobs outlive the launcher and the
+ * controller: a resumed controller adopts them.
  */
-const LAUNCHER = `set -m
+const HEADER_BYTES = 64;
+const LAUNCHER = `set -m -f
 exec 3>&1 1>/dev/null
 slurmopt_lc_set=\${LC_ALL+set} slurmopt_lc=\${LC_ALL-} slurmopt_umask=$(umask)
 LC_ALL=C
-while IFS=' ' read -r slurmopt_key slurmopt_len && IFS= read -r slurmopt_path &&
-  IFS= read -r -d '' -N "$slurmopt_len" slurmopt_script; do
+while IFS= read -r -N ${HEADER_BYTES} slurmopt_head && set -- $slurmopt_head &&
+  IFS= read -r -N "$3" slurmopt_path && IFS= read -r -N "$2" slurmopt_script; do
+  slurmopt_key=$1
   {
     if [ -n "$slurmopt_lc_set" ]; then LC_ALL=$slurmopt_lc; else unset LC_ALL; fi
     umask 077
@@ -92,6 +94,11 @@ export class ProcessLauncher {
       return Promise.reject(
         new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} has a space`),
       );
+    const header = `${key} ${Buffer.byteLength(script)} ${Buffer.byteLength(scriptPath)}`;
+    if (header.length > HEADER_BYTES)
+      return Promise.reject(
+        new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} is too long`),
+      );
     if (/[\n\r]/.test(scriptPath))
       return Promise.reject(
         new InputError(
@@ -103,7 +110,7 @@ export class ProcessLauncher {
     return new Promise((resolve, reject) => {
       this.starts.set(key, { resolve, reject });
       this.setRef(child, true);
-      child.stdin!.write(`${key} ${Buffer.byteLength(script)}\n${scriptPath}\n${script}`);
+      child.stdin!.write(`${header.padEnd(HEADER_BYTES)}${scriptPath}${script}`);
     });
   }
 

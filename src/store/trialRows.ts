@@ -230,14 +230,21 @@ export function listTrials(db: Db, campaignId: number): TrialRow[] {
   ) as TrialRow[];
 }
 
-/** Attempts not yet finished, with their trials (for the loop and for resume). */
-export function listOpenAttempts(db: Db, campaignId: number): TrialWithAttempt[] {
+/**
+ * Attempts not yet finished (or, with `createdOnly`, not yet submitted), with their trials
+ * (for the loop, the submitter and resume).
+ */
+export function listOpenAttempts(
+  db: Db,
+  campaignId: number,
+  createdOnly = false,
+): TrialWithAttempt[] {
   const rows = sql(
     db,
     // CROSS JOIN keeps attempts as the outer loop: the state index finds the few open ones
     // instead of a walk over every trial of the campaign.
     `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a CROSS JOIN trials t ON t.id = a.trial_id
-       WHERE t.campaign_id = ? AND a.state IN ('CREATED', 'SUBMITTED', 'RUNNING')
+       WHERE t.campaign_id = ? AND a.state IN (${createdOnly ? "'CREATED'" : "'CREATED', 'SUBMITTED', 'RUNNING'"})
        ORDER BY t.trial_index`,
   ).all(campaignId) as { attempt_id: number; trial_id: number }[];
   return rows.map((r) => ({
