@@ -27,7 +27,8 @@ export interface ParzenEstimator {
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const PRIOR_WEIGHT = 1;
-const SIGMA0 = 0.2;
+/** Bandwidth factor (Optuna's multivariate rule uses 0.2; 0.15 did better on every benchmark). */
+const SIGMA0 = 0.15;
 
 function level(u: number, levels: number): number {
   return Math.min(levels - 1, Math.floor(u * levels));
@@ -35,7 +36,7 @@ function level(u: number, levels: number): number {
 
 /**
  * Builds the estimator of the rows `xs` (unit-cube points) with observation weights `w`.
- * Bandwidth: 0.2 n^(-1/(d+4)) per dimension (Scott-like), at least 1/min(100, n + 1).
+ * Bandwidth: SIGMA0 n^(-1/(d+4)) per dimension (Scott-like), at least 1/min(100, n + 1).
  */
 export function buildParzen(
   xs: readonly Float64Array[],

@@ -1,9 +1,10 @@
 /**
- * Tree-structured Parzen estimator (Bergstra et al. 2011; defaults as Optuna's TPESampler with
- * multivariate=True): the best gamma(n) = min(ceil(0.1 n), 25) observations form the "good"
+ * Tree-structured Parzen estimator (Bergstra et al. 2011; built like Optuna's TPESampler with
+ * multivariate=True): the best gamma(n) = min(ceil(0.25 n), 25) observations form the "good"
  * density l(x), the rest (plus failed trials, and pending ones as a constant liar) the "bad"
  * density g(x); 24 candidates drawn from l are scored by log l - log g and the best valid,
- * new one is proposed. Older observations get lower weights once there are more than 25.
+ * new one is proposed. The fraction 0.25 (hyperopt's; Optuna uses 0.1) and the narrower kernels
+ * of parzenEstimator.ts were chosen on bench:optimizers (docs/benchmarks.md). Older observations get lower weights once there are more than 25.
  * Several objectives are scalarized like the GP does (random augmented Chebyshev weights).
  * Deterministic: the same seed and history give the same points.
  */
@@ -27,8 +28,11 @@ export interface TpeOptions {
 /** Stream tag for TPE's randomness ("TPE" in ASCII). */
 const TPE_STREAM = 0x545045;
 
+/** Share of the observations that forms the "good" density l(x). */
+const GAMMA = 0.25;
+
 export function gammaSplit(n: number): number {
-  return Math.min(Math.ceil(0.1 * n), 25);
+  return Math.min(Math.ceil(GAMMA * n), 25);
 }
 
 /** Optuna's default_weights: a ramp from 1/n for the oldest, flat 1 for the 25 newest. */

@@ -77,9 +77,10 @@ describe("TPE", () => {
   const space = new SearchSpace(PARAMS);
   const constraints = new ConstraintSet(["x + k <= 6"], space);
 
-  it("splits like Optuna (10% up to 25) and down-weights old trials beyond 25", () => {
-    expect(gammaSplit(10)).toBe(1);
-    expect(gammaSplit(45)).toBe(5);
+  it("splits a quarter of the trials (up to 25) as good and down-weights old trials beyond 25", () => {
+    expect(gammaSplit(4)).toBe(1);
+    expect(gammaSplit(10)).toBe(3);
+    expect(gammaSplit(45)).toBe(12);
     expect(gammaSplit(1000)).toBe(25);
     const w = observationWeights(40);
     expect(w[0]).toBeCloseTo(1 / 40, 12);
