@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import { StateError } from "../errors/errors.js";
 import { isSameProcessRunning, processStartTicks } from "../executor/processStartTime.js";
@@ -37,7 +38,8 @@ export interface LockOptions {
  * too; proper-lockfile) whose mtime is a heartbeat, plus controller.json naming the owner.
  * A lock whose owner is gone (same host and its pid is dead, or no heartbeat for staleMs from
  * any host, or no owner named for OWNERLESS_GRACE_MS) is taken over with a message; a live
- * owner is refused with its details.
+ * owner is refused with its details. A lock without a named owner yet is waited for (up to the
+ * grace): it may belong to a controller that is just starting.
  */
 export async function lockCampaign(
   dir: string,
@@ -46,24 +48,20 @@ export async function lockCampaign(
   const staleMs = options.staleMs ?? 60_000;
   const updateMs = options.updateMs ?? Math.min(10_000, Math.floor(staleMs / 3));
   const lockPath = join(dir, LOCK_DIR);
-  const owner = readOwner(dir);
-  if (existsSync(lockPath)) {
-    const age = Date.now() - statSync(lockPath).mtimeMs;
-    const here = hostname();
-    const deadHere =
-      owner !== null && owner.host === here && !isSameProcessRunning(owner.pid, owner.pidStart);
-    const ownerless = owner === null && age > OWNERLESS_GRACE_MS;
-    if (deadHere || ownerless || age > staleMs) {
-      const why = deadHere
-        ? "that process is gone"
-        : ownerless
-          ? `it was killed while taking the lock ${Math.round(age / 1000)} s ago`
-          : `no heartbeat for ${Math.round(age / 1000)} s`;
-      options.onTakeover?.(
-        `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}: ${why}`,
-      );
+  // A lock that may be between its mkdir and its controller.json is looked at again shortly,
+  // for at most the grace (plus a margin for clock skew on shared file systems).
+  const settleBy = Date.now() + OWNERLESS_GRACE_MS + 2_000;
+  for (;;) {
+    const seen = inspectLock(dir, staleMs);
+    if (seen.kind === "unsettled" && Date.now() < settleBy) {
+      await sleep(200);
+      continue;
+    }
+    if (seen.kind === "takeover") {
+      options.onTakeover?.(seen.message);
       rmSync(lockPath, { recursive: true, force: true });
     }
+    break;
   }
   let release: () => Promise<void>;
   try {
@@ -82,7 +80,7 @@ export async function lockCampaign(
         "CAMPAIGN_LOCKED",
         o
           ? `campaign ${dir} is driven by another controller on ${o.host} (pid ${o.pid}, since ${new Date(o.startedAt).toISOString()}); stop it with "slurmopt stop ${dir}" or wait for it to end`
-          : `campaign ${dir} is being taken by another controller that has not yet named itself in ${OWNER_FILE}; if none is starting, try again in ${OWNERLESS_GRACE_MS / 1000} s`,
+          : `campaign ${dir} is held by a controller that has not named itself in ${OWNER_FILE}, yet its lock stays fresh (another host, where that file is not visible yet?); stop that controller, or remove ${join(dir, LOCK_DIR)} if you are sure none runs`,
         { cause: e },
       );
     }
@@ -100,6 +98,38 @@ export async function lockCampaign(
   };
   writeFileSync(join(dir, OWNER_FILE), `${JSON.stringify(me)}\n`, { mode: 0o600 });
   return release;
+}
+
+type LockSeen = { kind: "free" | "held" | "unsettled" } | { kind: "takeover"; message: string };
+
+/**
+ * What the lock directory says: free; held by a live owner; to be taken over (owner dead on
+ * this host, no heartbeat for staleMs, no owner named for the grace); or unsettled: no owner
+ * named yet, or its named owner died but the lock was made or refreshed under a second ago,
+ * which is also what a new controller between its mkdir and writing controller.json looks like.
+ */
+function inspectLock(dir: string, staleMs: number): LockSeen {
+  const lockPath = join(dir, LOCK_DIR);
+  if (!existsSync(lockPath)) return { kind: "free" };
+  const owner = readOwner(dir);
+  const age = Date.now() - statSync(lockPath).mtimeMs;
+  const deadHere =
+    owner !== null && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart);
+  const from = `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}`;
+  if (owner === null)
+    return age > OWNERLESS_GRACE_MS
+      ? {
+          kind: "takeover",
+          message: `${from}: it was killed while taking the lock ${Math.round(age / 1000)} s ago`,
+        }
+      : { kind: "unsettled" };
+  if (deadHere)
+    return age < 1_000
+      ? { kind: "unsettled" }
+      : { kind: "takeover", message: `${from}: that process is gone` };
+  if (age > staleMs)
+    return { kind: "takeover", message: `${from}: no heartbeat for ${Math.round(age / 1000)} s` };
+  return { kind: "held" };
 }
 
 export function readOwner(dir: string): LockOwner | null {
