@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,11 +9,10 @@ import { DB_FILE } from "./campaignFolder.js";
 
 export const LOCK_DIR = "controller.lock";
 export const OWNER_FILE = "controller.json";
-/**
- * A controller writes controller.json within milliseconds of taking the lock. A lock that has
- * had no owner for this long belongs to a controller killed in between.
- */
-export const OWNERLESS_GRACE_MS = 5_000;
+/** Held by the one controller that removes a dead controller's lock (at most one at a time). */
+export const TAKEOVER_DIR = "controller.lock.takeover";
+/** A takeover guard older than this was left by a controller killed while taking over. */
+const GUARD_STALE_MS = 30_000;
 
 export interface LockOwner {
   host: string;
@@ -36,10 +35,15 @@ export interface LockOptions {
 /**
  * One controller per campaign: a lock directory next to campaign.db (mkdir is atomic on NFS
  * too; proper-lockfile) whose mtime is a heartbeat, plus controller.json naming the owner.
- * A lock whose owner is gone (same host and its pid is dead, or no heartbeat for staleMs from
- * any host, or no owner named for OWNERLESS_GRACE_MS) is taken over with a message; a live
- * owner is refused with its details. A lock without a named owner yet is waited for (up to the
- * grace): it may belong to a controller that is just starting.
+ *
+ * A lock is taken over, with a message, when its owner is gone: the named owner ran on this
+ * host and its process is dead (looked at twice, a second apart: a new controller may be just
+ * between its mkdir and naming itself); no heartbeat for staleMs; or no owner is named and the
+ * lock's mtime stays unchanged for a heartbeat interval plus 2 s, timed by this host's clock (a
+ * controller killed between its mkdir and naming itself). A nameless lock whose heartbeat goes
+ * on, and a live named owner, are refused with their details. Takeovers go one at a time
+ * through TAKEOVER_DIR, and a lock that changed since it was judged is judged again, so two
+ * controllers starting on a crashed campaign at once never both take it.
  */
 export async function lockCampaign(
   dir: string,
@@ -47,31 +51,116 @@ export async function lockCampaign(
 ): Promise<() => Promise<void>> {
   const staleMs = options.staleMs ?? 60_000;
   const updateMs = options.updateMs ?? Math.min(10_000, Math.floor(staleMs / 3));
+  const guard = join(dir, TAKEOVER_DIR);
+  let guarded = false;
+  try {
+    guarded = await clearDeadLock(dir, staleMs, updateMs + 2_000, options.onTakeover);
+    return await takeLock(dir, staleMs, updateMs, options.onCompromised);
+  } finally {
+    if (guarded) rmSync(guard, { recursive: true, force: true });
+  }
+}
+
+interface LockStat {
+  ino: number;
+  mtimeMs: number;
+}
+
+function statLock(path: string): LockStat | null {
+  try {
+    const st = statSync(path);
+    return { ino: st.ino, mtimeMs: st.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes the lock when its owner is gone (see lockCampaign). Returns whether this process now
+ * holds the takeover guard (kept until the new lock is taken and named).
+ */
+async function clearDeadLock(
+  dir: string,
+  staleMs: number,
+  namelessWatchMs: number,
+  onTakeover: ((message: string) => void) | undefined,
+): Promise<boolean> {
   const lockPath = join(dir, LOCK_DIR);
-  // A lock that may be between its mkdir and its controller.json is looked at again shortly,
-  // for at most the grace (plus a margin for clock skew on shared file systems).
-  const settleBy = Date.now() + OWNERLESS_GRACE_MS + 2_000;
+  let nameless: { mtimeMs: number; since: number } | null = null;
+  let deadSeen = false;
+  let guarded = false;
   for (;;) {
-    const seen = inspectLock(dir, staleMs);
-    if (seen.kind === "unsettled" && Date.now() < settleBy) {
-      await sleep(200);
+    const st = statLock(lockPath);
+    if (!st) return guarded;
+    const owner = readOwner(dir);
+    const age = Date.now() - st.mtimeMs;
+    const from = `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}`;
+    let message: string;
+    if (owner === null) {
+      if (nameless !== null && nameless.mtimeMs !== st.mtimeMs) return guarded; // heartbeat: live
+      nameless ??= { mtimeMs: st.mtimeMs, since: Date.now() };
+      const watched = Date.now() - nameless.since;
+      if (age <= staleMs && watched < namelessWatchMs) {
+        await sleep(250);
+        continue;
+      }
+      message = `${from}: no controller named itself in ${OWNER_FILE} and the lock saw no heartbeat for ${Math.round(Math.max(age, watched) / 1000)} s (one killed while taking it)`;
+    } else if (owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart)) {
+      if (!deadSeen) {
+        deadSeen = true;
+        await sleep(1_000);
+        continue;
+      }
+      message = `${from}: that process is gone`;
+    } else if (age > staleMs) {
+      message = `${from}: no heartbeat for ${Math.round(age / 1000)} s`;
+    } else return guarded; // a live owner: takeLock refuses with its details
+    if (!guarded) guarded = takeGuard(join(dir, TAKEOVER_DIR));
+    if (!guarded) {
+      await sleep(250); // another controller is taking over: see what it leaves
       continue;
     }
-    if (seen.kind === "takeover") {
-      options.onTakeover?.(seen.message);
+    const again = statLock(lockPath);
+    if (again && again.ino === st.ino && again.mtimeMs === st.mtimeMs) {
+      onTakeover?.(message);
       rmSync(lockPath, { recursive: true, force: true });
+      return guarded;
     }
-    break;
+    nameless = null; // the lock changed since it was judged: judge it again
+    deadSeen = false;
   }
+}
+
+function takeGuard(guard: string): boolean {
+  for (let i = 0; i < 2; i++) {
+    try {
+      mkdirSync(guard);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const st = statLock(guard);
+      if (!st || Date.now() - st.mtimeMs < GUARD_STALE_MS) return false;
+      rmSync(guard, { recursive: true, force: true });
+    }
+  }
+  return false;
+}
+
+async function takeLock(
+  dir: string,
+  staleMs: number,
+  updateMs: number,
+  onCompromised: (e: Error) => void,
+): Promise<() => Promise<void>> {
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(join(dir, DB_FILE), {
-      lockfilePath: lockPath,
+      lockfilePath: join(dir, LOCK_DIR),
       stale: staleMs,
       update: updateMs,
       realpath: false,
       retries: 0,
-      onCompromised: options.onCompromised,
+      onCompromised,
     });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ELOCKED") {
@@ -80,7 +169,7 @@ export async function lockCampaign(
         "CAMPAIGN_LOCKED",
         o
           ? `campaign ${dir} is driven by another controller on ${o.host} (pid ${o.pid}, since ${new Date(o.startedAt).toISOString()}); stop it with "slurmopt stop ${dir}" or wait for it to end`
-          : `campaign ${dir} is held by a controller that has not named itself in ${OWNER_FILE}, yet its lock stays fresh (another host, where that file is not visible yet?); stop that controller, or remove ${join(dir, LOCK_DIR)} if you are sure none runs`,
+          : `campaign ${dir} is held by a controller that has not named itself in ${OWNER_FILE}, yet its lock's heartbeat goes on (one just starting, or on another host where that file is not visible yet); wait for it, or stop it with "slurmopt stop ${dir}"`,
         { cause: e },
       );
     }
@@ -100,38 +189,6 @@ export async function lockCampaign(
   return release;
 }
 
-type LockSeen = { kind: "free" | "held" | "unsettled" } | { kind: "takeover"; message: string };
-
-/**
- * What the lock directory says: free; held by a live owner; to be taken over (owner dead on
- * this host, no heartbeat for staleMs, no owner named for the grace); or unsettled: no owner
- * named yet, or its named owner died but the lock was made or refreshed under a second ago,
- * which is also what a new controller between its mkdir and writing controller.json looks like.
- */
-function inspectLock(dir: string, staleMs: number): LockSeen {
-  const lockPath = join(dir, LOCK_DIR);
-  if (!existsSync(lockPath)) return { kind: "free" };
-  const owner = readOwner(dir);
-  const age = Date.now() - statSync(lockPath).mtimeMs;
-  const deadHere =
-    owner !== null && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart);
-  const from = `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}`;
-  if (owner === null)
-    return age > OWNERLESS_GRACE_MS
-      ? {
-          kind: "takeover",
-          message: `${from}: it was killed while taking the lock ${Math.round(age / 1000)} s ago`,
-        }
-      : { kind: "unsettled" };
-  if (deadHere)
-    return age < 1_000
-      ? { kind: "unsettled" }
-      : { kind: "takeover", message: `${from}: that process is gone` };
-  if (age > staleMs)
-    return { kind: "takeover", message: `${from}: no heartbeat for ${Math.round(age / 1000)} s` };
-  return { kind: "held" };
-}
-
 export function readOwner(dir: string): LockOwner | null {
   try {
     return JSON.parse(readFileSync(join(dir, OWNER_FILE), "utf8")) as LockOwner;
@@ -147,7 +204,5 @@ export function isCampaignLocked(dir: string, staleMs = 60_000): boolean {
   const owner = readOwner(dir);
   if (owner && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart))
     return false;
-  const age = Date.now() - statSync(lockPath).mtimeMs;
-  if (owner === null && age > OWNERLESS_GRACE_MS) return false;
-  return age <= staleMs;
+  return Date.now() - statSync(lockPath).mtimeMs <= staleMs;
 }

@@ -167,6 +167,7 @@ export class LocalExecutor implements Executor {
     const key = attemptKey(r.attempt);
     if (this.running.get(key) !== r) return;
     this.running.delete(key);
+    this.unwritable.delete(key);
     if (r.timer) clearTimeout(r.timer);
     // The group may still hold background children of the program: end them too.
     if (r.fault !== null) signalGroup(r.pid, "SIGKILL");
@@ -297,6 +298,8 @@ export class LocalExecutor implements Executor {
 
   private finishWithFault(r: Running, fault: Fault, reason: string, retryable: boolean): void {
     this.running.delete(attemptKey(r.attempt));
+    if (r.timer) clearTimeout(r.timer);
+    if (r.killTimer) clearTimeout(r.killTimer);
     this.events.push({
       type: "finished",
       campaignUid: r.attempt.campaignUid,

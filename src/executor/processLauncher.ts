@@ -95,9 +95,17 @@ export class ProcessLauncher {
         new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} has a space`),
       );
     const header = `${key} ${Buffer.byteLength(script)} ${Buffer.byteLength(scriptPath)}`;
-    if (header.length > HEADER_BYTES)
+    if (Buffer.byteLength(header) > HEADER_BYTES)
       return Promise.reject(
         new ClusterError("EXECUTOR_ERROR", `launch key ${JSON.stringify(key)} is too long`),
+      );
+    // bash drops NUL bytes when it reads, which would shift every later launch.
+    if (script.includes("\0") || scriptPath.includes("\0"))
+      return Promise.reject(
+        new InputError(
+          "SPEC_INVALID",
+          `the script for ${scriptPath} holds a NUL byte (from a parameter value or the program?), which no shell can pass on; remove it from the spec`,
+        ),
       );
     if (/[\n\r]/.test(scriptPath))
       return Promise.reject(

@@ -98,4 +98,18 @@ describe("local executor (real processes through the launcher)", () => {
     expect(done.get(2)!.fault).toBe(null);
     expect(done.get(2)!.stdout).toBe("RESULT: 2\n");
   });
+
+  it("refuses a script holding a NUL byte before it reaches the launcher, which stays in step", async () => {
+    const root = testDir("localexec-nul");
+    executor = new LocalExecutor();
+    const nul = attempt(root, 1, `echo "RESULT: 1"`, { SLURMOPT_P_word: "a\0b" });
+    await expect(executor.submit([nul])).rejects.toThrow(/holds a NUL byte/);
+    const records = await executor.submit([
+      attempt(root, 2, `echo "RESULT: 2"`, { SLURMOPT_P_word: "x\0y" }),
+      attempt(root, 3, `echo "RESULT: 3"`),
+    ]);
+    expect(records.map((r) => r.attemptId)).toEqual([3]);
+    const done = await results(executor, [3]);
+    expect(done.get(3)!.stdout).toBe("RESULT: 3\n");
+  });
 });
