@@ -44,6 +44,19 @@ function states(dir: string): string[] {
   }
 }
 
+/** Runs a campaign to its end in a fresh test folder; returns that folder and the campaign's. */
+async function finishedCampaign(
+  label: string,
+  name: string,
+  trials: number,
+  sleepS: number,
+): Promise<{ cwd: string; dir: string }> {
+  const cwd = testDir(label);
+  const r0 = await runCli(["run", spec(cwd, name, trials, sleepS), "--quiet"], { cwd });
+  expect(r0.code, r0.stderr).toBe(0);
+  return { cwd, dir: join(cwd, "runs", name, "0") };
+}
+
 describe("one controller per campaign", () => {
   it("refuses a second controller with the owner's details; stop ends the first, cancel ends the trials", async () => {
     const cwd = testDir("lock");
@@ -69,10 +82,7 @@ describe("one controller per campaign", () => {
   });
 
   it("takes over a lock whose controller on another host stopped heartbeating", async () => {
-    const cwd = testDir("takeover");
-    const r0 = await runCli(["run", spec(cwd, "to", 2, 0), "--quiet"], { cwd });
-    expect(r0.code, r0.stderr).toBe(0);
-    const dir = join(cwd, "runs", "to", "0");
+    const { cwd, dir } = await finishedCampaign("takeover", "to", 2, 0);
     // A controller on another node died: its lock stays, its heartbeat stops.
     mkdirSync(join(dir, "controller.lock"));
     writeFileSync(
@@ -95,10 +105,7 @@ describe("one controller per campaign", () => {
   });
 
   it("waits out a lock whose controller was killed before it named itself, then takes it over", async () => {
-    const cwd = testDir("ownerless");
-    const r0 = await runCli(["run", spec(cwd, "ol", 1, 0), "--quiet"], { cwd });
-    expect(r0.code, r0.stderr).toBe(0);
-    const dir = join(cwd, "runs", "ol", "0");
+    const { cwd, dir } = await finishedCampaign("ownerless", "ol", 1, 0);
     // Killed between mkdir of the lock and writing controller.json (a new campaign has none).
     rmSync(join(dir, "controller.json"));
     mkdirSync(join(dir, "controller.lock"));
@@ -115,10 +122,7 @@ describe("one controller per campaign", () => {
   });
 
   it("refuses a nameless lock whose heartbeat goes on", async () => {
-    const cwd = testDir("nameless");
-    const r0 = await runCli(["run", spec(cwd, "nl", 1, 0), "--quiet"], { cwd });
-    expect(r0.code, r0.stderr).toBe(0);
-    const dir = join(cwd, "runs", "nl", "0");
+    const { cwd, dir } = await finishedCampaign("nameless", "nl", 1, 0);
     rmSync(join(dir, "controller.json"));
     mkdirSync(join(dir, "controller.lock"));
     const beat = setInterval(() => {
@@ -138,11 +142,7 @@ describe("one controller per campaign", () => {
   });
 
   it("lets only one of two controllers started at once take over a dead controller's lock", async () => {
-    const cwd = testDir("twotakers");
-    const path = spec(cwd, "tt", 1, 3);
-    const r0 = await runCli(["run", path, "--quiet"], { cwd });
-    expect(r0.code, r0.stderr).toBe(0);
-    const dir = join(cwd, "runs", "tt", "0");
+    const { cwd, dir } = await finishedCampaign("twotakers", "tt", 1, 3);
     // A controller on this host that died holding the lock (its process start time differs).
     mkdirSync(join(dir, "controller.lock"));
     writeFileSync(
@@ -165,10 +165,7 @@ describe("one controller per campaign", () => {
   });
 
   it("refuses a fresh lock held by a controller on another host", async () => {
-    const cwd = testDir("freshlock");
-    const r0 = await runCli(["run", spec(cwd, "fl", 1, 0), "--quiet"], { cwd });
-    expect(r0.code).toBe(0);
-    const dir = join(cwd, "runs", "fl", "0");
+    const { cwd, dir } = await finishedCampaign("freshlock", "fl", 1, 0);
     mkdirSync(join(dir, "controller.lock"));
     writeFileSync(
       join(dir, "controller.json"),
