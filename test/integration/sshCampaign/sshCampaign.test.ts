@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { runCli, testDir } from "../../helpers/runCli.js";
+import { runCli } from "../../helpers/runCli.js";
 import {
   CLI_ENV,
   campaignDirOf,
@@ -18,7 +18,6 @@ import {
   submittedCount,
   sacctRows,
   settledSacctRows,
-  uniqueName,
   writeSshSpec,
   useOwnSshd,
 } from "./sshCampaignKit.js";
@@ -26,13 +25,7 @@ import {
 // This file's own sshd: another suite's global teardown cannot stop it under these tests.
 const OWN = { port: 2231, dir: "/tmp/slurmopt-sshd-sshcampaign" };
 const file = useOwnSshd(OWN);
-const names = file.names;
-
-function fresh(prefix: string): { cwd: string; name: string } {
-  const name = uniqueName(prefix);
-  names.push(name);
-  return { cwd: testDir(name), name };
-}
+const fresh = file.fresh;
 
 describe("a Slurm campaign over SSH", () => {
   it("runs 24 trials with parallelism 4 to completion, jobs and outputs under remote_dir, the state local", async () => {

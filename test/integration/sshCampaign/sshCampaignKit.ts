@@ -4,9 +4,9 @@
  * controller stored, and sacct rows counted by job name and array task id.
  */
 import Database from "better-sqlite3";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { ensureSlurmCluster } from "../slurmCluster.js";
 import { ensureLoopbackSshd, stopLoopbackSshd } from "../ssh/sshdSetup.js";
 import type { LoopbackSshd } from "../ssh/sshdSetup.js";
-import { startCli as startCliProcess, type CliChild } from "../../helpers/runCli.js";
+import { startCli as startCliProcess, testDir, type CliChild } from "../../helpers/runCli.js";
 
 const run = promisify(execFile);
 
@@ -49,7 +49,11 @@ export async function ownSshd(
  * A test file's own sshd and cluster: started in beforeAll; in afterAll the jobs of the
  * campaigns named in `names` are cancelled (a test that left one fails) and the sshd stops.
  */
-export function useOwnSshd(own: OwnSshd): { readonly sshd: LoopbackSshd; names: string[] } {
+export function useOwnSshd(own: OwnSshd): {
+  readonly sshd: LoopbackSshd;
+  names: string[];
+  fresh: (prefix: string) => { cwd: string; name: string };
+} {
   let current: LoopbackSshd | null = null;
   let stop: () => Promise<void> = () => Promise.resolve();
   const names: string[] = [];
@@ -70,6 +74,12 @@ export function useOwnSshd(own: OwnSshd): { readonly sshd: LoopbackSshd; names: 
       return current;
     },
     names,
+    /** A unique campaign name (its jobs cancelled after the file) and a folder for it. */
+    fresh(prefix: string): { cwd: string; name: string } {
+      const name = uniqueName(prefix);
+      names.push(name);
+      return { cwd: testDir(name), name };
+    },
   };
 }
 
@@ -84,6 +94,19 @@ export async function cutSessions(own: OwnSshd): Promise<number> {
 
 /** Environment of the CLI in these tests: no ssh-agent, a low Slurm poll floor. */
 export const CLI_ENV = { SSH_AUTH_SOCK: "", SLURMOPT_POLL_FLOOR_MS: "200" };
+
+/**
+ * Writes cwd/bin/sbatch, a wrapper around the cluster's real sbatch (`body` gets its path), for
+ * the spec's ssh.path_prefix; returns that bin folder.
+ */
+export function writeSbatchWrapper(cwd: string, body: (realSbatch: string) => string[]): string {
+  const bin = join(cwd, "bin");
+  mkdirSync(bin);
+  const real = execFileSync("/bin/sh", ["-c", "command -v sbatch"], { encoding: "utf8" }).trim();
+  writeFileSync(join(bin, "sbatch"), ["#!/bin/sh", ...body(real), ""].join("\n"));
+  chmodSync(join(bin, "sbatch"), 0o755);
+  return bin;
+}
 
 /** A campaign name no other test (or earlier run) uses, so sacct can be searched by it. */
 export function uniqueName(prefix: string): string {

@@ -3,19 +3,18 @@
  * network cut would) several times: the controller reconnects, reruns what is idempotent,
  * reconciles a cut sbatch by job name, and every trial runs exactly once.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { mulberry32, runCli, testDir, type CliResult } from "../../helpers/runCli.js";
+import { mulberry32, runCli, type CliResult } from "../../helpers/runCli.js";
 import {
   CLI_ENV,
   campaignDirOf,
   cutSessions,
   exactlyOnceProblems,
   settledSacctRows,
-  uniqueName,
+  writeSbatchWrapper,
   writeSshSpec,
   logMessages,
   useOwnSshd,
@@ -25,15 +24,12 @@ import {
 const OWN = { port: 2232, dir: "/tmp/slurmopt-sshd-sshcuts" };
 const SCRIPT = join(import.meta.dirname, "..", "..", "..", "scripts", "sshd-loopback.sh");
 const file = useOwnSshd(OWN);
-const names = file.names;
 
 const count = (messages: string[], msg: string): number => messages.filter((m) => m === msg).length;
 
 describe("a campaign whose SSH connection is cut", () => {
   it("completes after several cuts at random instants, every trial run exactly once (sacct by job name and array task id)", async () => {
-    const name = uniqueName("sshcut");
-    names.push(name);
-    const cwd = testDir(name);
+    const { cwd, name } = file.fresh("sshcut");
     const spec = writeSshSpec(cwd, name, file.sshd, { maxEval: 24, parallelism: 4, sleepS: 2 });
     let done: CliResult | null = null;
     const cli = runCli(["run", spec], { cwd, env: CLI_ENV, timeoutMs: 400_000 }).then((r) => {
@@ -64,32 +60,21 @@ describe("a campaign whose SSH connection is cut", () => {
   }, 420_000);
 
   it("reconciles an sbatch whose answer the cut lost by job name, and submits nothing twice", async () => {
-    const name = uniqueName("sshsbcut");
-    names.push(name);
-    const cwd = testDir(name);
+    const { cwd, name } = file.fresh("sshsbcut");
     // An sbatch on the cluster side's PATH that submits with the real one, then (the first 3
     // times) cuts the SSH session before the job id can travel back.
-    const bin = join(cwd, "bin");
-    mkdirSync(bin);
-    const realSbatch = execFileSync("/bin/sh", ["-c", "command -v sbatch"], { encoding: "utf8" });
     const calls = join(cwd, "sbatch-calls");
-    writeFileSync(
-      join(bin, "sbatch"),
-      [
-        "#!/bin/sh",
-        `out=$(${realSbatch.trim()} "$@"); rc=$?`,
-        `echo "$rc $out" >> ${calls}`,
-        `n=$(wc -l < ${calls})`,
-        'if [ "$rc" = 0 ] && [ $n -le 3 ]; then',
-        `  SLURMOPT_SSHD_PORT=${OWN.port} SLURMOPT_SSHD_DIR=${OWN.dir} bash ${SCRIPT} kill-sessions >/dev/null 2>&1`,
-        "  sleep 1",
-        "fi",
-        'printf "%s\\n" "$out"',
-        'exit "$rc"',
-        "",
-      ].join("\n"),
-    );
-    chmodSync(join(bin, "sbatch"), 0o755);
+    const bin = writeSbatchWrapper(cwd, (realSbatch) => [
+      `out=$(${realSbatch} "$@"); rc=$?`,
+      `echo "$rc $out" >> ${calls}`,
+      `n=$(wc -l < ${calls})`,
+      'if [ "$rc" = 0 ] && [ $n -le 3 ]; then',
+      `  SLURMOPT_SSHD_PORT=${OWN.port} SLURMOPT_SSHD_DIR=${OWN.dir} bash ${SCRIPT} kill-sessions >/dev/null 2>&1`,
+      "  sleep 1",
+      "fi",
+      'printf "%s\\n" "$out"',
+      'exit "$rc"',
+    ]);
     const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 12,
       parallelism: 4,

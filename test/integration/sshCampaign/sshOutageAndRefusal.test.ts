@@ -5,19 +5,11 @@
  * `slurmopt resume` finds the right key again.
  */
 import Database from "better-sqlite3";
-import { execFileSync } from "node:child_process";
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { runCli, testDir, type CliResult } from "../../helpers/runCli.js";
+import { runCli, type CliResult } from "../../helpers/runCli.js";
 import {
   CLI_ENV,
   campaignDirOf,
@@ -25,7 +17,7 @@ import {
   exactlyOnceProblems,
   settledSacctRows,
   submittedCount,
-  uniqueName,
+  writeSbatchWrapper,
   writeSshSpec,
   logMessages,
   useOwnSshd,
@@ -34,7 +26,6 @@ import {
 // This file's own sshd: cutting its sessions touches only this file's campaigns.
 const OWN = { port: 2233, dir: "/tmp/slurmopt-sshd-sshrefusal" };
 const file = useOwnSshd(OWN);
-const names = file.names;
 
 function attemptFaults(dir: string): (string | null)[] {
   const db = new Database(join(dir, "campaign.db"), { readonly: true });
@@ -61,31 +52,18 @@ function campaignRow(dir: string): { state: string; reason: string | null } {
 
 describe("a Slurm campaign over SSH when the cluster cannot be reached or refuses", () => {
   it("keeps trials waiting through an sbatch outage and submits them once Slurm answers: none fails, none runs twice", async () => {
-    const name = uniqueName("sshoutage");
-    names.push(name);
-    const cwd = testDir(name);
+    const { cwd, name } = file.fresh("sshoutage");
     // An sbatch on the cluster side's PATH that answers as a down slurmctld does for its first
     // 6 calls (two whole submissions with their retries), then submits with the real one.
-    const bin = join(cwd, "bin");
-    mkdirSync(bin);
-    const realSbatch = execFileSync("/bin/sh", ["-c", "command -v sbatch"], {
-      encoding: "utf8",
-    }).trim();
     const calls = join(cwd, "sbatch-calls");
-    writeFileSync(
-      join(bin, "sbatch"),
-      [
-        "#!/bin/sh",
-        `echo call >> ${calls}`,
-        `if [ "$(wc -l < ${calls})" -le 6 ]; then`,
-        '  echo "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)" >&2',
-        "  exit 1",
-        "fi",
-        `exec ${realSbatch} "$@"`,
-        "",
-      ].join("\n"),
-    );
-    chmodSync(join(bin, "sbatch"), 0o755);
+    const bin = writeSbatchWrapper(cwd, (realSbatch) => [
+      `echo call >> ${calls}`,
+      `if [ "$(wc -l < ${calls})" -le 6 ]; then`,
+      '  echo "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)" >&2',
+      "  exit 1",
+      "fi",
+      `exec ${realSbatch} "$@"`,
+    ]);
     const spec = writeSshSpec(cwd, name, file.sshd, {
       maxEval: 6,
       parallelism: 2,
@@ -107,9 +85,7 @@ describe("a Slurm campaign over SSH when the cluster cannot be reached or refuse
   }, 300_000);
 
   it("stops when the host key changes mid-campaign (running jobs go on) and completes on resume with the right key", async () => {
-    const name = uniqueName("sshhostkey");
-    names.push(name);
-    const cwd = testDir(name);
+    const { cwd, name } = file.fresh("sshhostkey");
     const knownHosts = join(cwd, "known_hosts");
     copyFileSync(file.sshd.knownHosts, knownHosts);
     const spec = writeSshSpec(cwd, name, file.sshd, {
