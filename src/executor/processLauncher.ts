@@ -107,13 +107,6 @@ export class ProcessLauncher {
           `the script for ${scriptPath} holds a NUL byte (from a parameter value or the program?), which no shell can pass on; remove it from the spec`,
         ),
       );
-    if (/[\n\r]/.test(scriptPath))
-      return Promise.reject(
-        new InputError(
-          "SPEC_INVALID",
-          `the attempt path ${JSON.stringify(scriptPath)} has a line break, which the local executor cannot pass on; choose a run_dir without one`,
-        ),
-      );
     const child = this.ensure();
     return new Promise((resolve, reject) => {
       this.starts.set(key, { resolve, reject });

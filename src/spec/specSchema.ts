@@ -100,7 +100,7 @@ export const specSchema = z.strictObject({
     .string()
     .refine((d) => !/[\n\r]/.test(d), {
       message:
-        "has a line break; attempt paths are passed on line by line (launcher, sbatch headers), so choose a folder without one",
+        "has a line break; attempt paths go into sbatch header lines, so choose a folder without one",
     })
     .optional(),
   workdir: z.string().optional(),
