@@ -53,6 +53,9 @@ export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings)
       );
     options.defaultModel = "FACTORIAL";
   }
+  // OmniOpt2's flag: counts on every node, and counts past --max_eval raise it (as OmniOpt2 does).
+  if (typeof args.flags.generation_strategy === "string" && args.flags.strategy === undefined)
+    options.omniopt2Strategy = true;
   const steps = args.flags.num_random_steps;
   if (steps !== undefined) {
     // yargs gives NaN for a word; a NaN or fractional count would silently change the strategy.

@@ -6,9 +6,11 @@ import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
 import { buildGeneratorInput } from "../engine/generatorInput.js";
 import { proposePoints } from "../engine/proposePoints.js";
+import { planProposal } from "../engine/strategyState.js";
 import { ClusterError, InputError, errorMessage } from "../errors/errors.js";
 import type { AttemptToRun } from "../executor/executor.js";
 import { generatorFactory } from "../generators/generatorRegistry.js";
+import { strategyNode } from "../generators/modelNames.js";
 import { SlurmExecutor } from "../slurm/slurmExecutor.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
 import { ConstraintSet } from "../space/constraints.js";
@@ -30,9 +32,16 @@ async function firstBatch(
   c: Campaign,
   dir: string,
 ): Promise<{ batch: AttemptToRun[]; note: string | null }> {
-  const first = c.strategy[0]!;
+  // The first round: the first node's points for the free slots, up to its count.
+  const plan = planProposal(
+    c.strategy,
+    [],
+    Math.min(c.parallelism, c.maxEval),
+    c.objectives.length === 1,
+  );
+  const first = plan.choice.node;
   const external = first.model === "external";
-  const node: StrategyNode = external ? { model: "sobol", label: "SOBOL", trials: null } : first;
+  const node: StrategyNode = external ? strategyNode("sobol", "SOBOL") : first;
   const space = new SearchSpace(c.parameters);
   const input = buildGeneratorInput({
     trials: [],
@@ -47,7 +56,7 @@ async function firstBatch(
     generator: generatorFactory(c)(node),
     fallback: null,
     input,
-    n: Math.min(c.parallelism, c.maxEval),
+    n: plan.count,
     existing: [],
     allowDuplicates: false,
   });

@@ -18,7 +18,7 @@ export function progressText(s: CampaignStatus, startedAt: number, now = Date.no
     const perTrial = (now - startedAt) / finished;
     eta = ` ETA ${formatDuration(perTrial * (s.max_eval - finished))}`;
   }
-  return `${s.name}: ${finished}/${s.max_eval} done, ${c.FAILED + c.TIMEOUT + c.CANCELLED} failed, ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued | best ${bestText}${eta}`;
+  return `${s.name}: ${finished}/${s.max_eval} done, ${c.FAILED + c.TIMEOUT + c.CANCELLED} failed, ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued | best ${bestText}${eta}${s.waiting ? ` | waiting: ${s.waiting}` : ""}`;
 }
 
 function formatShort(v: number): string {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { errorMessage } from "../errors/errors.js";
 import type { AttemptEvent, Executor } from "../executor/executor.js";
 import type { Generator } from "../generators/generator.js";
+import { strategyNode } from "../generators/modelNames.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
 import { ConstraintSet } from "../space/constraints.js";
 import { SearchSpace } from "../space/searchSpace.js";
@@ -24,7 +25,7 @@ import { faultPoint } from "./faultPoints.js";
 import { buildGeneratorInput } from "./generatorInput.js";
 import { checkProposedPoints, proposePoints } from "./proposePoints.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
-import { currentNode } from "./strategyState.js";
+import { planProposal, type ProposalPlan } from "./strategyState.js";
 import { TrialCache } from "./trialCache.js";
 import type { TrialProgram } from "./trialProgram.js";
 
@@ -208,8 +209,16 @@ export class CampaignRunner {
       return;
     }
     const free = Math.min(this.deps.campaign.parallelism - active, remaining);
-    if (free > 0 && !this.proposing) {
-      this.proposing = this.proposeAndSubmit(free)
+    if (free <= 0 || this.proposing) return;
+    // A node waiting for data (or at its max_parallelism) leaves the slots free.
+    const plan = planProposal(
+      this.deps.campaign.strategy,
+      this.trials.refresh().map((c) => c.row),
+      free,
+      this.deps.campaign.objectives.length === 1,
+    );
+    if (plan.count > 0) {
+      this.proposing = this.proposeAndSubmit(plan)
         .catch((e: unknown) => {
           if (this.state !== "running") {
             this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
@@ -295,11 +304,11 @@ export class CampaignRunner {
     this.deps.onChange?.();
   }
 
-  private async proposeAndSubmit(n: number): Promise<void> {
+  private async proposeAndSubmit(plan: ProposalPlan): Promise<void> {
     const { campaign, db } = this.deps;
     const cached = this.trials.refresh();
     const trials = cached.map((c) => c.row);
-    const choice = currentNode(campaign.strategy, trials);
+    const { choice, count: n } = plan;
     const input = buildGeneratorInput({
       trials: cached,
       space: this.space,
@@ -316,7 +325,7 @@ export class CampaignRunner {
     const result = await proposePoints({
       generator: this.deps.generatorFor(choice.node),
       fallback: campaign.revertToRandomWhenExhausted
-        ? this.deps.generatorFor({ model: "random", label: "RANDOM", trials: null })
+        ? this.deps.generatorFor(strategyNode("random", "RANDOM"))
         : null,
       input: { ...input, signal: abort.signal },
       n,

@@ -39,7 +39,36 @@ export function modelFromName(name: string, where: string): ModelName {
   );
 }
 
-/** Parses "SOBOL=10,GP=30,TPE" (a node without a count runs until the end). */
+/** A node with only a model: no transition criteria (runs until the end), no waiting. */
+export function strategyNode(
+  model: ModelName,
+  label: string,
+  settings: Partial<Omit<StrategyNode, "model" | "label">> = {},
+): StrategyNode {
+  return {
+    model,
+    label,
+    trials: null,
+    enforce: true,
+    trialsWithData: null,
+    minTrialsObserved: 0,
+    maxParallelism: null,
+    fill: false,
+    autoTransition: false,
+    skipIfSingleObjective: false,
+    ...settings,
+  };
+}
+
+/** Models that need results to propose (they wait for min_trials_observed by default). */
+export function needsData(model: ModelName): boolean {
+  return model === "gp" || model === "tpe";
+}
+
+/**
+ * Parses "SOBOL=10,GP=30,TPE": MODEL=COUNT generates COUNT trials (Ax's num_trials); a node
+ * without a count runs until the end. Waiting for data is set by the caller (withDataDefaults).
+ */
 export function parseStrategyText(text: string, where: string): StrategyNode[] {
   const parts = text
     .split(",")
@@ -60,19 +89,24 @@ export function parseStrategyText(text: string, where: string): StrategyNode[] {
         "SPEC_INVALID",
         `${where}: "${part}" needs a positive whole number of trials, got "${m[2]}"`,
       );
-    return { model: modelFromName(m[1]!, where), label: m[1]!.toUpperCase(), trials: count };
+    return strategyNode(modelFromName(m[1]!, where), m[1]!.toUpperCase(), { trials: count });
   });
 }
 
-/** Sobol for max(5, 2*d) trials with data, then the given model (GP by default), like Ax. */
+/**
+ * Like Ax's choose_generation_strategy: Sobol for max(5, 2*d) trials, but never more than a
+ * fifth of max_eval (at least 1), then the given model (GP by default), which waits until half
+ * of the Sobol trials (rounded up) have results.
+ */
 export function defaultStrategy(
   freeDims: number,
+  maxEval: number,
   model: ModelName = "gp",
   label = "GP",
 ): StrategyNode[] {
-  const sobol = Math.max(5, 2 * freeDims);
+  const sobol = Math.max(1, Math.min(Math.max(5, 2 * freeDims), Math.floor(maxEval / 5)));
   return [
-    { model: "sobol", label: "SOBOL", trials: sobol },
-    { model, label, trials: null },
+    strategyNode("sobol", "SOBOL", { trials: sobol }),
+    strategyNode(model, label, { minTrialsObserved: needsData(model) ? Math.ceil(sobol / 2) : 0 }),
   ];
 }

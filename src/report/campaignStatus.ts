@@ -1,7 +1,9 @@
 import type { Campaign } from "../spec/campaign.js";
 import { getCampaignById, recentCampaignEvents } from "../store/campaignRows.js";
 import type { Db } from "../store/openStore.js";
+import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
 import type { CampaignRow, TrialRow, TrialState } from "../store/rowTypes.js";
+import { planProposal } from "../engine/strategyState.js";
 import { countTrialsByState, listTrials } from "../store/trialRows.js";
 import { paretoFront } from "./paretoFront.js";
 
@@ -26,6 +28,8 @@ export interface CampaignStatus {
   recent_failures: TrialSummary[];
   generation_ms: { mean: number | null; last: number | null; by_node: Record<string, number> };
   recent_events: { time: number; level: string; message: string }[];
+  /** Why free slots stay free right now (a strategy node waiting for data), or null. */
+  waiting: string | null;
 }
 
 export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): CampaignStatus {
@@ -71,7 +75,16 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
       by_node: Object.fromEntries(Object.entries(byNode).map(([k, v]) => [k, v.sum / v.n])),
     },
     recent_events: recentCampaignEvents(db, row.id, 5),
+    waiting: row.state === "RUNNING" ? waitingFor(campaign, trials) : null,
   };
+}
+
+/** The strategy's wait for data when slots are free (the runner leaves them free then). */
+function waitingFor(campaign: Campaign, trials: readonly TrialRow[]): string | null {
+  const active = trials.filter((t) => ACTIVE_TRIAL_STATES.includes(t.state)).length;
+  const free = Math.min(campaign.parallelism - active, campaign.maxEval - trials.length);
+  if (free <= 0) return null;
+  return planProposal(campaign.strategy, trials, free, campaign.objectives.length === 1).waiting;
 }
 
 function summary(t: TrialRow): TrialSummary {
@@ -90,6 +103,7 @@ export function formatStatus(s: CampaignStatus): string {
   const lines = [
     `campaign ${s.name} (${s.uid}) in ${s.dir}`,
     `state: ${s.state}${s.stop_reason ? ` (${s.stop_reason})` : ""}`,
+    ...(s.waiting ? [`waiting: ${s.waiting}`] : []),
     `trials: ${done}/${s.max_eval} finished: ${c.COMPLETED} completed, ${c.FAILED} failed, ${c.TIMEOUT} timed out, ${c.CANCELLED} cancelled; ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued`,
   ];
   const fmt = (t: TrialSummary): string =>

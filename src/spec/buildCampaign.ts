@@ -4,11 +4,11 @@ import { InputError } from "../errors/errors.js";
 import { validateCommandTemplate } from "../evaluate/commandTemplate.js";
 import { splitProgram, validateSmacParameters } from "../evaluate/smacTarget.js";
 import type { Objective } from "../generators/generator.js";
-import { defaultStrategy, modelFromName, parseStrategyText } from "../generators/modelNames.js";
 import { ConstraintSet } from "../space/constraints.js";
 import { SearchSpace } from "../space/searchSpace.js";
 import { buildParameters, normalizeParameterList, type Warnings } from "./buildParameters.js";
-import type { Campaign, OccSettings, SlurmSettings, StrategyNode } from "./campaign.js";
+import type { Campaign, OccSettings, SlurmSettings } from "./campaign.js";
+import { buildStrategy } from "./buildStrategy.js";
 import { OCC_OBJECTIVE } from "./campaign.js";
 import { decodeMaybeBase64 } from "./decodeMaybeBase64.js";
 import { parseDuration } from "./duration.js";
@@ -27,6 +27,8 @@ export interface BuildOptions {
   defaultModel?: string;
   /** Sobol trials before the model (from --num_random_steps). */
   numRandomSteps?: number;
+  /** The strategy text came from OmniOpt2's --generation_strategy (counts on every node). */
+  omniopt2Strategy?: boolean;
 }
 
 /** Validates a raw spec object once, at the edge, and resolves it into a Campaign. */
@@ -65,7 +67,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
       'field "parameters"',
     );
   }
-  const strategy = buildStrategy(raw, space.dim, options);
+  const { strategy, maxEval } = buildStrategy(raw, space.dim, options);
   const usesExternal = strategy.some((n) => n.model === "external");
   if (usesExternal && !raw.external_generator)
     throw new InputError(
@@ -95,7 +97,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",
     smacInstance: raw.smac_instance ?? null,
-    maxEval: raw.max_eval,
+    maxEval,
     parallelism: raw.parallelism ?? 1,
     seed: raw.seed ?? randomInt(0, 2 ** 31 - 1),
     workerTimeoutSeconds,
@@ -199,38 +201,6 @@ function externalCommand(text: string): string {
       `field "external_generator.command" (--external_generator) is empty; give the program to call, e.g. "python3 my_generator.py"`,
     );
   return command;
-}
-
-function buildStrategy(raw: RawSpec, dims: number, options: BuildOptions): StrategyNode[] {
-  if (raw.strategy !== undefined) {
-    const ignored = [
-      options.defaultModel !== undefined ? `--model ${options.defaultModel}` : null,
-      options.numRandomSteps !== undefined ? `--num_random_steps ${options.numRandomSteps}` : null,
-    ].filter((x) => x !== null);
-    if (ignored.length > 0)
-      options.warnings.warn(
-        `${ignored.join(" and ")} ignored: the strategy (field "strategy" or --strategy) decides the models and their trial counts; drop one of the two`,
-      );
-  }
-  if (typeof raw.strategy === "string") return parseStrategyText(raw.strategy, 'field "strategy"');
-  if (Array.isArray(raw.strategy))
-    return raw.strategy.map((n, i) => ({
-      model: modelFromName(n.model, `field "strategy[${i}].model"`),
-      label: n.model.toUpperCase(),
-      trials: n.trials ?? null,
-    }));
-  const label = (options.defaultModel ?? "GP").toUpperCase();
-  const model = modelFromName(label, "--model");
-  if (options.numRandomSteps !== undefined) {
-    if (model === "sobol") return [{ model: "sobol", label: "SOBOL", trials: null }];
-    return [
-      { model: "sobol", label: "SOBOL", trials: options.numRandomSteps },
-      { model, label, trials: null },
-    ];
-  }
-  if (model === "sobol" || model === "random" || model === "grid")
-    return [{ model, label, trials: null }];
-  return defaultStrategy(dims, model, label);
 }
 
 function seconds(v: string | number | undefined, field: string, fallback: number): number {

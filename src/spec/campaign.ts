@@ -1,14 +1,37 @@
 import type { Objective } from "../generators/generator.js";
 import type { Parameter } from "../space/parameters.js";
 
-/** One node of a generation strategy: a model and how many trials with data it produces. */
+/**
+ * One node of a generation strategy, with Ax's transition criteria (docs/strategies.md). A node
+ * hands over when every criterion it has is met; a node without any runs until the end.
+ */
 export interface StrategyNode {
   /** Canonical model: sobol, random, gp, tpe, grid, external. */
   readonly model: ModelName;
   /** The name the user wrote (e.g. BOTORCH_MODULAR), for reports. */
   readonly label: string;
-  /** Trials with data before the next node takes over; null = until the end. */
+  /**
+   * Trials this node GENERATES before the next node takes over (failed and cancelled ones do not
+   * count: Ax's MinTrials/MaxTrials with not_in_statuses); null = no such criterion.
+   */
   readonly trials: number | null;
+  /**
+   * true (Ax's enforce_num_trials, MaxTrials): no more than `trials` are generated; false
+   * (MinTrials): the node keeps generating while the next node waits for data.
+   */
+  readonly enforce: boolean;
+  /** Hands over only once this many of its OWN trials have results (MinTrials with count_only_trials_with_data). */
+  readonly trialsWithData: number | null;
+  /** Results (COMPLETED trials) of the earlier nodes this node needs before it proposes (Ax's min_trials_observed). */
+  readonly minTrialsObserved: number;
+  /** At most this many of this node's trials pending at once (Ax's MaxGenerationParallelism); null = no limit. */
+  readonly maxParallelism: number | null;
+  /** While this node waits for data, free slots get the previous node's points (else they stay free). */
+  readonly fill: boolean;
+  /** Hands over after its first proposal round (Ax's AutoTransitionAfterGen). */
+  readonly autoTransition: boolean;
+  /** Passed over when the campaign has a single objective (Ax's IsSingleObjective). */
+  readonly skipIfSingleObjective: boolean;
 }
 
 export type ModelName = "sobol" | "random" | "gp" | "tpe" | "grid" | "external";

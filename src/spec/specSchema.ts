@@ -39,10 +39,41 @@ export const objectiveSchema = z.strictObject({
   goal: z.enum(["min", "max"]),
 });
 
+/** Ax's transition criteria by name (docs/strategies.md gives their meanings here). */
+export const transitionCriterionSchema = z.union([
+  z.enum(["AutoTransitionAfterGen", "IsSingleObjective"]),
+  z.discriminatedUnion("criterion", [
+    z.strictObject({
+      criterion: z.literal("MinTrials"),
+      threshold: z.number().int().positive(),
+      count_only_trials_with_data: z.boolean().optional(),
+    }),
+    z.strictObject({
+      criterion: z.literal("MaxTrials"),
+      threshold: z.number().int().positive(),
+    }),
+    z.strictObject({
+      criterion: z.literal("MaxGenerationParallelism"),
+      threshold: z.number().int().positive(),
+    }),
+    z.strictObject({ criterion: z.literal("AutoTransitionAfterGen") }),
+    z.strictObject({ criterion: z.literal("IsSingleObjective") }),
+  ]),
+]);
+
 export const strategyNodeSchema = z.strictObject({
   model: z.string(),
-  /** Trials with data this node produces before the next node takes over; omit for "until the end". */
+  /** Trials this node generates before the next node takes over; omit on the last node. */
   trials: z.number().int().positive().optional(),
+  /** Results of the earlier nodes' trials this node waits for before it proposes. */
+  min_trials_observed: z.number().int().nonnegative().optional(),
+  /** At most this many of this node's trials pending at once. */
+  max_parallelism: z.number().int().positive().optional(),
+  /** false: keep generating past `trials` while the next node waits for data. */
+  enforce: z.boolean().optional(),
+  /** true: while this node waits for data, free slots get the previous node's points. */
+  fill: z.boolean().optional(),
+  transition_criteria: z.array(transitionCriterionSchema).optional(),
 });
 
 export const slurmSchema = z.strictObject({

@@ -135,9 +135,14 @@ describe("OmniOpt2 command lines", () => {
       // `echo "RESULT: %(x)%(y)"`: the two values side by side, read as one number.
       expect(JSON.parse(t.results_json!)).toEqual({ RESULT: Number(`${p.x}${p.y}`) });
     }
-    // Both trials start at once (5 slots) and both come from the Sobol phase: the external
-    // generator is asked only once a Sobol trial has data (docs/omniopt2.md).
-    expect(rows.map((t) => t.generation_node)).toEqual(["SOBOL", "SOBOL"]);
+    // As in OmniOpt2: --num_random_steps=1 gives exactly one Sobol trial, and the external
+    // generator (which needs no data) is called for the second one, while the first runs.
+    expect(rows.map((t) => t.generation_node)).toEqual(["SOBOL", "EXTERNAL_GENERATOR"]);
+    const made = calls(dir);
+    expect(made).toHaveLength(1);
+    // the Sobol trial was pending when the generator was asked (input.json has no results yet
+    // or, if it already finished, its result)
+    expect(made[0]!.outcome.ok, made[0]!.outcome.problem ?? "").toBe(true);
   });
 
   it("runs the same command line with the external generator asked for the trials after the Sobol one", async () => {

@@ -19,6 +19,7 @@ vi.mock("node:fs", async (importOriginal) => {
 
 const { campaignFromArgs } = await import("../../../src/cli/campaignFromArgs.js");
 const { extractGroupedFlags } = await import("../../../src/cli/groupedFlags.js");
+const { strategyNode } = await import("../../../src/generators/modelNames.js");
 
 /** argv as a user types it; flags as yargs would give them (already parsed). */
 function fromArgs(
@@ -100,9 +101,30 @@ describe("campaignFromArgs: a campaign written only with OmniOpt2 flags", () => 
     expect(campaign.executor).toBe("local");
     expect(campaign.constraints).toEqual(["x >= -1"]);
     expect(campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 3 },
-      { model: "gp", label: "GP", trials: null },
+      strategyNode("sobol", "SOBOL", { trials: 3 }),
+      strategyNode("gp", "GP", { minTrialsObserved: 2 }),
     ]);
+  });
+
+  it("--generation_strategy with counts past --max_eval raises max_eval, as OmniOpt2 does", () => {
+    const rest: Record<string, unknown> = { ...flags };
+    delete rest.num_random_steps;
+    const { campaign, warnings } = fromArgs(argv, {
+      ...rest,
+      generation_strategy: "SOBOL=10,BOTORCH_MODULAR=25",
+    });
+    expect(campaign.maxEval).toBe(35);
+    expect(campaign.strategy.map((n) => [n.label, n.trials])).toEqual([
+      ["SOBOL", 10],
+      ["BOTORCH_MODULAR", null],
+    ]);
+    expect(warnings).toContain(
+      "--generation_strategy has 35 trials, more than --max_eval 30: max_eval becomes 35 (as in OmniOpt2)",
+    );
+    // the slurmopt flag takes the same text literally: a count on the last node is refused
+    expect(refusal(argv, { ...rest, strategy: "SOBOL=10,BOTORCH_MODULAR=25" })).toMatch(
+      /the last node \(BOTORCH_MODULAR\) has a trial count/,
+    );
   });
 
   it("uses RESULT=min without --result_names", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/errors/errors.js";
 import { buildCampaign } from "../../../src/spec/buildCampaign.js";
+import { strategyNode } from "../../../src/generators/modelNames.js";
 import type { Campaign } from "../../../src/spec/campaign.js";
 
 interface Built {
@@ -336,31 +337,141 @@ describe("buildCampaign: refused specs name the field and the fix", () => {
 });
 
 describe("buildCampaign: strategies", () => {
-  it("defaults to Sobol for max(5, 2*d) trials with data, then GP", () => {
-    expect(build(base).campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 5 },
-      { model: "gp", label: "GP", trials: null },
+  const big = { ...base, max_eval: 100 };
+
+  it("defaults to Sobol for max(5, 2*d) trials (at most max_eval/5), then GP waiting for half", () => {
+    expect(build(big).campaign.strategy).toEqual([
+      strategyNode("sobol", "SOBOL", { trials: 5 }),
+      strategyNode("gp", "GP", { minTrialsObserved: 3 }),
     ]);
     const params = ["a", "b", "c", "d"].map((name) => ({ name, type: "range", bounds: [0, 1] }));
     const fixed = { name: "f", type: "fixed", value: 1 };
-    const { campaign } = build({ ...base, parameters: [...params, fixed], program: "run" });
-    expect(campaign.strategy[0]).toEqual({ model: "sobol", label: "SOBOL", trials: 8 });
+    const { campaign } = build({ ...big, parameters: [...params, fixed], program: "run" });
+    expect(campaign.strategy[0]).toEqual(strategyNode("sobol", "SOBOL", { trials: 8 }));
+    // max_eval 10: a fifth is 2 Sobol trials
+    expect(build(base).campaign.strategy[0]!.trials).toBe(2);
   });
 
-  it("reads OmniOpt2 strategy texts with any case", () => {
+  it("reads OmniOpt2 strategy texts with any case; GP waits for half the earlier trials", () => {
     expect(build({ ...base, strategy: "sobol=3,botorch_modular" }).campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 3 },
-      { model: "gp", label: "BOTORCH_MODULAR", trials: null },
+      strategyNode("sobol", "SOBOL", { trials: 3 }),
+      strategyNode("gp", "BOTORCH_MODULAR", { minTrialsObserved: 2 }),
     ]);
   });
 
-  it("reads strategy lists", () => {
+  it("reads strategy lists with Ax's settings and transition criteria", () => {
+    const { strategy } = build({
+      ...base,
+      strategy: [
+        { model: "SOBOL", trials: 4, max_parallelism: 2, enforce: false },
+        {
+          model: "random",
+          transition_criteria: [
+            { criterion: "MinTrials", threshold: 3, count_only_trials_with_data: true },
+            { criterion: "MaxTrials", threshold: 5 },
+            "IsSingleObjective",
+          ],
+        },
+        { model: "external", transition_criteria: ["AutoTransitionAfterGen"] },
+        { model: "tpe", min_trials_observed: 1, fill: true },
+      ],
+      external_generator: { command: "gen" },
+    }).campaign;
+    expect(strategy).toEqual([
+      strategyNode("sobol", "SOBOL", { trials: 4, maxParallelism: 2, enforce: false }),
+      strategyNode("random", "RANDOM", {
+        trials: 5,
+        trialsWithData: 3,
+        skipIfSingleObjective: true,
+      }),
+      strategyNode("external", "EXTERNAL", { autoTransition: true }),
+      strategyNode("tpe", "TPE", { minTrialsObserved: 1, fill: true }),
+    ]);
+    const min = build({
+      ...base,
+      strategy: [
+        { model: "sobol", transition_criteria: [{ criterion: "MinTrials", threshold: 3 }] },
+        { model: "gp" },
+      ],
+    }).campaign.strategy[0];
+    // MinTrials does not stop generation (Ax's block_gen_if_met false)
+    expect(min).toEqual(strategyNode("sobol", "SOBOL", { trials: 3, enforce: false }));
+  });
+
+  it("refuses a count on the last node, a middle node without one, and criteria given twice", () => {
+    expect(refusal({ ...base, strategy: "SOBOL=3,GP=5" })).toMatch(
+      /the last node \(GP\) has a trial count or transition criterion, but the last node runs until max_eval/,
+    );
+    expect(refusal({ ...base, strategy: [{ model: "sobol" }, { model: "gp" }] })).toMatch(
+      /node 1 \(SOBOL\) has no trial count, so the nodes after it would never run/,
+    );
     expect(
-      build({ ...base, strategy: [{ model: "SOBOL", trials: 4 }, { model: "tpe" }] }).campaign
-        .strategy,
-    ).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 4 },
-      { model: "tpe", label: "TPE", trials: null },
+      refusal({
+        ...base,
+        strategy: [
+          {
+            model: "sobol",
+            trials: 3,
+            transition_criteria: [{ criterion: "MaxTrials", threshold: 3 }],
+          },
+          { model: "gp" },
+        ],
+      }),
+    ).toMatch(/field "strategy\[0\]": the node's trial count .* is given twice/);
+    expect(
+      refusal({
+        ...base,
+        strategy: [
+          { model: "sobol", trials: 2 },
+          { model: "gp", min_trials_observed: 3 },
+        ],
+      }),
+    ).toMatch(/node 2 \(GP\) waits for 3 results, but the nodes before it generate 2 trials/);
+    expect(
+      refusal({
+        ...base,
+        strategy: [{ model: "sobol", transition_criteria: [{ criterion: "Sometimes" }] }],
+      }),
+    ).toMatch(/strategy/);
+  });
+
+  it("--generation_strategy (OmniOpt2): counts past --max_eval raise it, as OmniOpt2 does", () => {
+    const more = build(
+      { ...base, strategy: "SOBOL=6,BOTORCH_MODULAR=20" },
+      { omniopt2Strategy: true },
+    );
+    expect(more.campaign.maxEval).toBe(26);
+    expect(more.campaign.strategy[1]).toEqual(
+      strategyNode("gp", "BOTORCH_MODULAR", { minTrialsObserved: 3 }),
+    );
+    expect(more.warnings).toEqual([
+      "--generation_strategy has 26 trials, more than --max_eval 10: max_eval becomes 26 (as in OmniOpt2)",
+    ]);
+    const fewer = build({ ...base, strategy: "SOBOL=2,TPE=3" }, { omniopt2Strategy: true });
+    expect(fewer.campaign.maxEval).toBe(10);
+    expect(fewer.warnings[0]).toMatch(
+      /has 5 trials, fewer than --max_eval 10: its last node \(TPE\) runs until max_eval/,
+    );
+  });
+
+  it("uses --model after the Sobol phase and --num_random_steps as its exact length", () => {
+    expect(build(big, { defaultModel: "tpe" }).campaign.strategy).toEqual([
+      strategyNode("sobol", "SOBOL", { trials: 5 }),
+      strategyNode("tpe", "TPE", { minTrialsObserved: 3 }),
+    ]);
+    // --num_random_steps overrides the max_eval/5 cap
+    expect(build(base, { numRandomSteps: 12 }).campaign.strategy).toEqual([
+      strategyNode("sobol", "SOBOL", { trials: 12 }),
+      strategyNode("gp", "GP", { minTrialsObserved: 6 }),
+    ]);
+    expect(build(base, { numRandomSteps: 0 }).campaign.strategy).toEqual([
+      strategyNode("gp", "GP"),
+    ]);
+    expect(build(base, { defaultModel: "SOBOL" }).campaign.strategy).toEqual([
+      strategyNode("sobol", "SOBOL"),
+    ]);
+    expect(build(base, { defaultModel: "PSEUDORANDOM" }).campaign.strategy).toEqual([
+      strategyNode("random", "PSEUDORANDOM"),
     ]);
   });
 
@@ -374,23 +485,6 @@ describe("buildCampaign: strategies", () => {
     expect(refusal({ ...base, strategy: "SOBOL=3,FOO" })).toMatch(
       /^field "strategy": unknown model "FOO"; use one of SOBOL, GP, .*TPE/,
     );
-  });
-
-  it("uses --model after the Sobol phase and --num_random_steps as its length", () => {
-    expect(build(base, { defaultModel: "tpe" }).campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 5 },
-      { model: "tpe", label: "TPE", trials: null },
-    ]);
-    expect(build(base, { numRandomSteps: 12 }).campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 12 },
-      { model: "gp", label: "GP", trials: null },
-    ]);
-    expect(build(base, { defaultModel: "SOBOL" }).campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: null },
-    ]);
-    expect(build(base, { defaultModel: "PSEUDORANDOM" }).campaign.strategy).toEqual([
-      { model: "random", label: "PSEUDORANDOM", trials: null },
-    ]);
   });
 
   it("warns that --model and --num_random_steps are ignored when a strategy is given", () => {

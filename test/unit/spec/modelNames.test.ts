@@ -3,6 +3,7 @@ import {
   defaultStrategy,
   modelFromName,
   parseStrategyText,
+  strategyNode,
 } from "../../../src/generators/modelNames.js";
 
 describe("modelFromName", () => {
@@ -39,12 +40,12 @@ describe("modelFromName", () => {
 describe("parseStrategyText", () => {
   it("reads MODEL=COUNT nodes; a node without a count runs until the end", () => {
     expect(parseStrategyText("SOBOL=10,BOTORCH_MODULAR=20", "s")).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 10 },
-      { model: "gp", label: "BOTORCH_MODULAR", trials: 20 },
+      strategyNode("sobol", "SOBOL", { trials: 10 }),
+      strategyNode("gp", "BOTORCH_MODULAR", { trials: 20 }),
     ]);
     expect(parseStrategyText(" sobol = 4 , tpe ", "s")).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 4 },
-      { model: "tpe", label: "TPE", trials: null },
+      strategyNode("sobol", "SOBOL", { trials: 4 }),
+      strategyNode("tpe", "TPE"),
     ]);
   });
 
@@ -62,23 +63,27 @@ describe("parseStrategyText", () => {
 
 describe("defaultStrategy", () => {
   it.each([
-    [0, 5],
-    [1, 5],
-    [2, 5],
-    [3, 6],
-    [10, 20],
-  ])("runs Sobol for max(5, 2*d) trials in %i dimensions (%i)", (d, n) => {
-    expect(defaultStrategy(d)).toEqual([
-      { model: "sobol", label: "SOBOL", trials: n },
-      { model: "gp", label: "GP", trials: null },
-    ]);
-  });
+    [0, 100, 5],
+    [1, 100, 5],
+    [3, 100, 6],
+    [10, 200, 20],
+    [10, 50, 10],
+    [2, 10, 2],
+    [2, 4, 1],
+  ])(
+    "runs Sobol for max(5, 2*d) trials, at most max_eval/5 and at least 1 (d=%i, max_eval %i: %i)",
+    (d, maxEval, n) => {
+      expect(defaultStrategy(d, maxEval)).toEqual([
+        strategyNode("sobol", "SOBOL", { trials: n }),
+        strategyNode("gp", "GP", { minTrialsObserved: Math.ceil(n / 2) }),
+      ]);
+    },
+  );
 
-  it("uses the given model after Sobol", () => {
-    expect(defaultStrategy(4, "tpe", "TPE")[1]).toEqual({
-      model: "tpe",
-      label: "TPE",
-      trials: null,
-    });
+  it("uses the given model after Sobol; a model needing no data does not wait", () => {
+    expect(defaultStrategy(4, 100, "tpe", "TPE")[1]).toEqual(
+      strategyNode("tpe", "TPE", { minTrialsObserved: 4 }),
+    );
+    expect(defaultStrategy(4, 100, "external", "EXTERNAL")[1]!.minTrialsObserved).toBe(0);
   });
 });
