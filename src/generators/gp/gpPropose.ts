@@ -15,6 +15,7 @@ import type { GpModel } from "./gpModel.js";
 import { buildModel, predict, withObservation } from "./gpModel.js";
 import { fitHyperparameters } from "./hyperFit.js";
 import type { TrainingSet } from "./likelihood.js";
+import { DEFAULT_MAX_MODEL_POINTS, selectRows, subsetForModel } from "./modelSubset.js";
 import { prepareData } from "./trainingData.js";
 import { randomValidPoint } from "./validPoints.js";
 import { sweepPoints } from "./sweep.js";
@@ -33,6 +34,12 @@ export interface GpOptions {
    * and a seeded random sample of the rest; the model then uses every point.
    */
   readonly maxFitPoints?: number;
+  /**
+   * The model is conditioned on at most this many points (default 400): beyond that, a local
+   * model around the best point (gp/modelSubset.ts), so a proposal's cost stops growing with
+   * the campaign. Infinity: always the exact GP on every point.
+   */
+  readonly maxModelPoints?: number;
 }
 
 /** Stream tag for the GP's randomness ("GP" in ASCII). */
@@ -59,8 +66,21 @@ function modelFor(
   const fit = fitHyperparameters(fitSet, {
     starts: opts.fitStarts ?? fitStartsFor(fitSet.n),
   });
-  const model = buildModel(data.train, fit.theta);
+  const modelSet = subsetForModel(
+    data.train,
+    fit.theta,
+    opts.maxModelPoints ?? DEFAULT_MAX_MODEL_POINTS,
+    bestCompletedRow(data.train, data.completedRows),
+    rng,
+  );
+  const model = buildModel(modelSet, fit.theta);
   return { data, model };
+}
+
+function bestCompletedRow(t: TrainingSet, completedRows: number): number {
+  let best = 0;
+  for (let i = 1; i < completedRows; i++) if (t.y[i]! < t.y[best]!) best = i;
+  return best;
 }
 
 /** The training set itself, or (when larger than `max`) its best third plus a random sample. */
@@ -70,19 +90,7 @@ export function subsetForFit(t: TrainingSet, max: number, rng: Rng): TrainingSet
   const keepBest = Math.floor(max / 3);
   const rest = rng.shuffle(order.slice(keepBest));
   const idx = [...order.slice(0, keepBest), ...rest.slice(0, max - keepBest)].sort((a, b) => a - b);
-  const { d } = t;
-  const x = new Float64Array(idx.length * d);
-  idx.forEach((i, r) => {
-    x.set(t.x.subarray(i * d, (i + 1) * d), r * d);
-  });
-  return {
-    x,
-    y: Float64Array.from(idx, (i) => t.y[i]!),
-    extraNoise: Float64Array.from(idx, (i) => t.extraNoise[i]!),
-    n: idx.length,
-    d,
-    cat: t.cat,
-  };
+  return selectRows(t, idx);
 }
 
 export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions = {}): Point[] {
@@ -100,7 +108,11 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
     for (let i = 0; i < count; i++) out.push(space.decode([]));
     return out;
   }
-  const nData = input.completed.length + input.failed.length + input.pending.length;
+  const nData =
+    Math.min(
+      input.completed.length + input.failed.length,
+      opts.maxModelPoints ?? DEFAULT_MAX_MODEL_POINTS,
+    ) + input.pending.length;
   const acq = {
     ...DEFAULT_ACQUISITION,
     rawSamples: rawSamplesFor(nData, DEFAULT_ACQUISITION.rawSamples),
