@@ -20,6 +20,12 @@ import { renderJob, submitJob } from "./slurmSubmit.js";
 import { findLostSubmission } from "./sbatchInFlight.js";
 import type { Tracked } from "./trackedJob.js";
 import { observeJobs } from "./observeJobs.js";
+import {
+  DEFAULT_EXIT_STATUS_WATCH_MS,
+  ExitStatusWatch,
+  settlesWithoutSlurm,
+} from "./exitStatusWatch.js";
+import { finalFromExitStatus } from "./trackedJob.js";
 import type { SlurmExecutorOptions } from "./slurmExecutorOptions.js";
 
 export type { SlurmExecutorOptions } from "./slurmExecutorOptions.js";
@@ -36,6 +42,7 @@ export class SlurmExecutor implements Executor {
   private readonly events: AttemptEvent[] = [];
   private readonly schedule: PollSchedule;
   private readonly setup: CampaignJobSetup;
+  private readonly exitWatch: ExitStatusWatch;
   /** null until sacct has answered once. */
   private accounting: boolean | null = null;
   private accountingKnownAt = 0;
@@ -55,6 +62,11 @@ export class SlurmExecutor implements Executor {
         : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
+    this.exitWatch = new ExitStatusWatch(
+      options.transport,
+      options.exitStatusWatchMs ?? DEFAULT_EXIT_STATUS_WATCH_MS,
+      options.logger,
+    );
     const s = typeof options.settings === "function" ? null : options.settings;
     this.schedule = new PollSchedule({
       minMs: options.pollIntervalMs ?? (s ? s.pollIntervalSeconds * 1000 : 5000),
@@ -279,7 +291,10 @@ export class SlurmExecutor implements Executor {
     return findings;
   }
 
-  /** One cycle: at most one squeue and one sacct for every attempt this executor watches. */
+  /**
+   * One cycle: a look for attempts whose exit-status file appeared (every cycle, about once a
+   * second), then, when due, at most one squeue and one sacct for every attempt it watches.
+   */
   poll(): Promise<AttemptEvent[]> {
     this.polling ??= this.pollOnce().finally(() => {
       this.polling = null;
@@ -289,6 +304,7 @@ export class SlurmExecutor implements Executor {
 
   private async pollOnce(): Promise<AttemptEvent[]> {
     const now = Date.now();
+    if (this.tracked.size > 0) await this.collectEnded(now);
     if (this.tracked.size === 0 || !this.schedule.isDue(now)) return this.events.splice(0);
     // A cluster without accounting may get it back: ask sacct again every 10 minutes.
     if (this.accounting === false && now - this.accountingKnownAt > 600_000) this.accounting = null;
@@ -324,6 +340,24 @@ export class SlurmExecutor implements Executor {
     }
     this.schedule.polled(now, changed);
     return this.events.splice(0);
+  }
+
+  /**
+   * Reports attempts whose program ended with exit code 0 as soon as their exit-status file
+   * appears, so the slot is refilled before Slurm's epilogue and accounting settle; any other
+   * ending asks squeue promptly, which names what happened.
+   */
+  private async collectEnded(now: number): Promise<void> {
+    for (const { tracked: t, status } of await this.exitWatch.ended(this.tracked.values(), now)) {
+      if (!settlesWithoutSlurm(status)) {
+        this.schedule.reset();
+        continue;
+      }
+      if (!t.started) this.markStarted(t, status.startTime ?? now, status.hostname);
+      t.final = finalFromExitStatus(status);
+      t.finalAt = now;
+      await this.collect(t, now);
+    }
   }
 
   private markStarted(t: Tracked, time: number, nodes: string | null): void {

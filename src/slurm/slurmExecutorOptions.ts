@@ -12,6 +12,11 @@ export interface SlurmExecutorOptions {
   logger?: Logger;
   /** Time-out of each Slurm command (default 60 s). */
   commandTimeoutMs?: number;
+  /**
+   * How often to look for the exit-status files of running attempts (default 1000 ms; 0: never,
+   * only squeue and sacct tell that a job ended).
+   */
+  exitStatusWatchMs?: number;
   /** Poll interval bounds; default from the settings (5 s to 60 s). */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;

@@ -35,6 +35,8 @@ export interface Tracked {
   /** slurmopt cancelled it for running past its time limit. */
   backstop: boolean;
   lostReason?: string;
+  /** Its exit-status file was seen (exitStatusWatch.ts): it is not looked for again. */
+  exitSeen?: boolean;
 }
 
 export function finalFromSqueue(row: SqueueRow): FinalFacts {

@@ -107,6 +107,18 @@ export class LocalTransport implements Transport {
     }
   }
 
+  async whichExist(paths: readonly string[]): Promise<Set<string>> {
+    const found = await Promise.all(
+      paths.map((p) =>
+        stat(p).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    return new Set(paths.filter((_, i) => found[i]));
+  }
+
   async list(path: string): Promise<FileEntry[]> {
     let names: string[];
     try {

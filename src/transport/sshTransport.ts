@@ -71,6 +71,11 @@ class ChannelSlots {
   }
 }
 
+/** Prints each argument that names an existing file, one per line. */
+const WHICH_EXIST_SCRIPT = 'for f do [ -e "$f" ] && printf "%s\\n" "$f"; done; exit 0';
+/** Paths per remote command (well below any ARG_MAX). */
+const WHICH_EXIST_CHUNK = 500;
+
 export class SshTransport implements Transport {
   private prepared: Promise<Prepared> | null = null;
   private connection: SshConnection | null = null;
@@ -286,6 +291,26 @@ export class SshTransport implements Transport {
     return this.retrying(`creating directory ${path}`, async (c) =>
       sftpMkdirp(await this.sftp(c), path),
     );
+  }
+
+  /** One remote shell for all paths (an SFTP stat each would be a round trip each). */
+  async whichExist(paths: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < paths.length; i += WHICH_EXIST_CHUNK) {
+      const part = paths.slice(i, i + WHICH_EXIST_CHUNK);
+      const r = await this.run(["sh", "-c", WHICH_EXIST_SCRIPT, "sh", ...part], {
+        idempotent: true,
+        timeoutMs: 30_000,
+      });
+      if (r.exitCode !== 0)
+        throw new ClusterError(
+          "TRANSPORT_ERROR",
+          `checking ${part.length} file(s) on ${this.description} failed: ${r.stderr.trim() || `exit ${r.exitCode ?? "killed"}`}`,
+        );
+      const asked = new Set(part);
+      for (const line of r.stdout.split("\n")) if (asked.has(line)) found.add(line);
+    }
+    return found;
   }
 
   list(path: string): Promise<FileEntry[]> {

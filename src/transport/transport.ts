@@ -49,6 +49,11 @@ export interface Transport {
   writeFile(path: string, content: string, mode?: number): Promise<void>;
   /** Creates a directory and its parents (no error when it exists). */
   mkdir(path: string): Promise<void>;
+  /**
+   * Which of these files exist (one batched check: a stat each locally, one command over SSH).
+   * A file that cannot be checked counts as absent.
+   */
+  whichExist(paths: readonly string[]): Promise<Set<string>>;
   /** Lists a directory; resolves [] when it does not exist. */
   list(path: string): Promise<FileEntry[]>;
   /** Removes a file or a directory tree (no error when absent). */

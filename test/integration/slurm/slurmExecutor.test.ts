@@ -137,6 +137,29 @@ describe.skipIf(slurmSkipped())("SlurmExecutor on the real cluster", () => {
     expect(ex.commands.calls.squeue).toBeLessThan(20);
   });
 
+  it("learns that a job ended from its exit-status file, without waiting for the next squeue", async () => {
+    const c = testCampaign("exitwatch");
+    // squeue at most every ten minutes: only the attempt's own file can tell it ended in time.
+    const ex = executor(slurmSettings(), {
+      pollIntervalMs: 600_000,
+      maxPollIntervalMs: 600_000,
+      exitStatusWatchMs: 200,
+    });
+    const a = attempt(c, 0, "sleep 2; echo RESULT: 7");
+    await ex.submit([a]);
+    const { events, results } = await pollUntilFinished(ex, [a.attemptId], 120_000);
+    expect(results.get(a.attemptId)).toMatchObject({
+      exitCode: 0,
+      fault: null,
+      stdout: "RESULT: 7\n",
+      hostname: host,
+    });
+    expect(events.map((e) => e.type)).toEqual(["started", "finished"]);
+    // The first poll's squeue (due at once), and no second one.
+    expect(ex.commands.calls.squeue).toBeLessThanOrEqual(1);
+    expect(ex.activeCount).toBe(0);
+  });
+
   it.concurrent(
     "a job cancelled by slurmopt and a job cancelled from outside with scancel both end CANCELLED",
     async () => {
@@ -260,6 +283,7 @@ print('RESULT: 1')"`,
         return r;
       },
       readFile: (p) => real.readFile(p),
+      whichExist: (p) => real.whichExist(p),
       writeFile: (p, t, m) => real.writeFile(p, t, m),
       mkdir: (p) => real.mkdir(p),
       list: (p) => real.list(p),

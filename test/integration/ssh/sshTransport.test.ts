@@ -147,6 +147,23 @@ describe("files over SFTP", () => {
     expect(await t.list(`${base}/no-such-dir`)).toEqual([]);
   });
 
+  it("tells which of many files exist in one remote command, whatever their names", async () => {
+    const t = loopbackTransport(sshd);
+    const dir = `${base}/exist`;
+    const names = [
+      "a",
+      "with space",
+      "quote'\"$x",
+      "-n",
+      ...Array.from({ length: 600 }, (_, i) => `f${i}`),
+    ];
+    for (const n of names.filter((_, i) => i % 2 === 0)) await t.writeFile(`${dir}/${n}`, "x");
+    const paths = names.map((n) => `${dir}/${n}`);
+    const found = await t.whichExist([...paths, `${dir}/never`]);
+    expect([...found].sort()).toEqual(paths.filter((_, i) => i % 2 === 0).sort());
+    expect(await t.whichExist([])).toEqual(new Set());
+  });
+
   it("lists names, kinds, sizes and modification times", async () => {
     const t = loopbackTransport(sshd);
     const dir = `${base}/listing`;

@@ -39,6 +39,7 @@ function files(mtimes: Record<string, number>): Transport {
     description: "fake",
     run: no,
     readFile: no,
+    whichExist: no,
     writeFile: no,
     mkdir: no,
     list,
