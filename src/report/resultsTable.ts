@@ -18,9 +18,23 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
     for (const k of Object.keys(JSON.parse(t.extras_json) as Record<string, string>))
       extraKeys.add(k);
   }
+  const columns = resultsColumns(campaign, extraKeys);
+  return [columns.header, ...trials.map((t) => resultsRow(columns, t))];
+}
+
+/** The columns of results.csv for a campaign whose trials carry these OO_Info_* keys. */
+export interface ResultsColumns {
+  readonly header: string[];
+  readonly extras: readonly string[];
+  readonly resultNames: readonly string[];
+  readonly parameterNames: readonly string[];
+}
+
+export function resultsColumns(campaign: Campaign, extraKeys: Iterable<string>): ResultsColumns {
   const extras = [...extraKeys].sort();
   // With OCC the stored values hold each printed result and their combination (the objective).
   const resultNames = [...(campaign.occ?.results ?? []), ...campaign.objectives].map((o) => o.name);
+  const parameterNames = campaign.parameters.map((p) => p.name);
   const header = [
     "trial_index",
     "arm_name",
@@ -40,37 +54,39 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
     "reason",
     ...extras,
     ...resultNames,
-    ...campaign.parameters.map((p) => p.name),
+    ...parameterNames,
   ];
-  const rows = trials.map((t) => {
-    const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
-    const extra = t.extras_json ? (JSON.parse(t.extras_json) as Record<string, string>) : {};
-    const params = JSON.parse(t.params_json) as Record<string, ParamValue>;
-    return [
-      String(t.trial_index),
-      `${t.trial_index}_0`,
-      secs(t.submit_time),
-      diff(t.submit_time, t.start_time),
-      secs(t.start_time),
-      secs(t.end_time),
-      diff(t.start_time, t.end_time),
-      t.program_string ?? "",
-      t.exit_code === null ? "" : String(t.exit_code),
-      t.signal ?? "",
-      t.hostname ?? "",
-      t.state,
-      t.generation_node,
-      t.generator,
-      t.generation_ms === null ? "" : t.generation_ms.toFixed(1),
-      t.reason ?? "",
-      ...extras.map((k) => extra[k] ?? ""),
-      ...resultNames.map((name) => (results[name] === undefined ? "" : String(results[name]))),
-      ...campaign.parameters.map((p) =>
-        params[p.name] === undefined ? "" : formatValue(params[p.name]!),
-      ),
-    ];
-  });
-  return [header, ...rows];
+  return { header, extras, resultNames, parameterNames };
+}
+
+/** One trial's row of results.csv. */
+export function resultsRow(c: ResultsColumns, t: TrialRow): string[] {
+  const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
+  const extra = t.extras_json ? (JSON.parse(t.extras_json) as Record<string, string>) : {};
+  const params = JSON.parse(t.params_json) as Record<string, ParamValue>;
+  return [
+    String(t.trial_index),
+    `${t.trial_index}_0`,
+    secs(t.submit_time),
+    diff(t.submit_time, t.start_time),
+    secs(t.start_time),
+    secs(t.end_time),
+    diff(t.start_time, t.end_time),
+    t.program_string ?? "",
+    t.exit_code === null ? "" : String(t.exit_code),
+    t.signal ?? "",
+    t.hostname ?? "",
+    t.state,
+    t.generation_node,
+    t.generator,
+    t.generation_ms === null ? "" : t.generation_ms.toFixed(1),
+    t.reason ?? "",
+    ...c.extras.map((k) => extra[k] ?? ""),
+    ...c.resultNames.map((name) => (results[name] === undefined ? "" : String(results[name]))),
+    ...c.parameterNames.map((name) =>
+      params[name] === undefined ? "" : formatValue(params[name]),
+    ),
+  ];
 }
 
 function secs(ms: number | null): string {
