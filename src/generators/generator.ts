@@ -34,6 +34,13 @@ export interface GeneratorInput {
   /** The campaign directory (external generators create their work folders below it). */
   readonly campaignDir: string;
   readonly signal?: AbortSignal;
+  /**
+   * How many completed, failed and pending trials lie at each point (by space.key), when the
+   * caller keeps that count as trials come (a large campaign's runner does): generators read
+   * it instead of walking the history, and it stays right when `completed` and `failed` are
+   * left empty for a generator that does not need them (see Generator.historyFree).
+   */
+  readonly triedCounts?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -45,6 +52,12 @@ export interface GeneratorInput {
 export interface Generator {
   readonly name: string;
   propose(input: GeneratorInput, n: number): Promise<Point[]>;
+  /**
+   * True when the generator needs only proposedByNode, pending and triedCounts: the caller may
+   * then pass `completed` and `failed` empty (given triedCounts), so a campaign of any length
+   * keeps no trial history in memory for it (sobol, random, grid).
+   */
+  readonly historyFree?: boolean;
   /**
    * The generator that really made a point this one returned, when it is not this one (the
    * external generator hands what it could not propose to Sobol); undefined: this one.

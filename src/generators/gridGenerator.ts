@@ -82,6 +82,7 @@ export function smallDiscreteGrid(space: SearchSpace): Grid | null {
 export function createGridGenerator(options: GridGeneratorOptions = {}): Generator {
   return {
     name: "grid",
+    historyFree: true,
     propose: (input, n) => Promise.resolve().then(() => proposeGrid(input, n, options)),
   };
 }

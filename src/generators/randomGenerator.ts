@@ -23,6 +23,7 @@ export interface RandomGeneratorOptions {
 export function createRandomGenerator(options: RandomGeneratorOptions = {}): Generator {
   return {
     name: "random",
+    historyFree: true,
     propose: (input, n) => Promise.resolve().then(() => proposeRandom(input, n, options)),
   };
 }

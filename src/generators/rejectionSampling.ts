@@ -2,6 +2,7 @@ import { GeneratorError } from "../errors/errors.js";
 import { variablesOf } from "../space/constraintParser.js";
 import type { Point } from "../space/parameters.js";
 import type { GeneratorInput } from "./generator.js";
+import { TriedCounts } from "./triedCounts.js";
 
 /** Draws tried per call before giving up, unless a generator is told otherwise. */
 export const DEFAULT_MAX_DRAWS = 20_000;
@@ -55,13 +56,8 @@ export function proposeWithRejection(
     throw new RangeError(`${options.generator}: number of points must be a non-negative integer`);
   if (n === 0) return [];
   const { space, constraints } = input;
-  const tries = new Map<string, number>();
-  const countTry = (key: string): void => {
-    tries.set(key, (tries.get(key) ?? 0) + 1);
-  };
-  for (const o of input.completed) countTry(space.key(o.point));
-  for (const p of input.failed) countTry(space.key(p));
-  for (const p of input.pending) countTry(space.key(p));
+  const tries = TriedCounts.of(input);
+  const countTry = (key: string): void => tries.add(key);
 
   const out: Point[] = [];
   const propose = (p: Point, key: string): void => {
@@ -126,7 +122,7 @@ export function proposeWithRejection(
     let best = order[0]!;
     let bestTries = Infinity;
     for (const entry of order) {
-      const t = tries.get(entry[0]) ?? 0;
+      const t = tries.get(entry[0]);
       if (t < bestTries) {
         best = entry;
         bestTries = t;

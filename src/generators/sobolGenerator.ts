@@ -22,6 +22,7 @@ export interface SobolGeneratorOptions {
 export function createSobolGenerator(options: SobolGeneratorOptions = {}): Generator {
   return {
     name: "sobol",
+    historyFree: true,
     propose: (input, n) => Promise.resolve().then(() => proposeSobol(input, n, options)),
   };
 }
