@@ -1,7 +1,10 @@
+import { signalNameOf } from "./signalNames.js";
+
 /**
  * The exit-status file every attempt writes when its program ends (local wrapper and Slurm job
  * script alike): one line "exit=<code> start=<epoch s> end=<epoch s> host=<name>" (fields in
- * any order; `signal=<name>` when the batch script forwarded a signal).
+ * any order; `signal=<name>` when the batch script forwarded a signal; `killed=<number>` when a
+ * signal ended the program, as its wait status says: src/executor/waitStatus.ts).
  */
 export const EXIT_STATUS_FILE = "exit-status";
 export const STDOUT_FILE = "stdout";
@@ -15,6 +18,15 @@ export interface ExitStatus {
   endTime: number | null;
   hostname: string | null;
   signal: string | null;
+  /** The signal that ended the program ("SIGKILL"), from its wait status; null otherwise. */
+  killedBy: string | null;
+}
+
+/** "9" -> "SIGKILL"; null for anything but a signal number. */
+export function signalFromNumber(text: string | undefined): string | null {
+  if (text === undefined || !/^\d{1,2}$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 && n <= 64 ? signalNameOf(n) : null;
 }
 
 export function parseExitStatus(text: string): ExitStatus | null {
@@ -35,5 +47,6 @@ export function parseExitStatus(text: string): ExitStatus | null {
     endTime: end === null ? null : end * 1000,
     hostname: fields.get("host") || null,
     signal: fields.get("signal") || null,
+    killedBy: signalFromNumber(fields.get("killed")),
   };
 }

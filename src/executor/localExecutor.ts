@@ -34,7 +34,7 @@ import {
   processStartTicks,
   processesByAttemptDir,
 } from "./processStartTime.js";
-import { signalNameOf } from "./signalNames.js";
+import { setLongTimeout, type LongTimeout } from "./longTimeout.js";
 
 export interface LocalExecutorOptions {
   /** Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt. */
@@ -51,7 +51,7 @@ interface Running {
   pid: number;
   startTime: number;
   startTicks: number | null;
-  timer: NodeJS.Timeout | null;
+  timer: LongTimeout | null;
   killTimer: NodeJS.Timeout | null;
   fault: "TIMEOUT" | "CANCELLED" | null;
 }
@@ -66,9 +66,9 @@ export class LocalExecutor implements Executor {
   private readonly host = hostname();
   private watchTimer: NodeJS.Timeout | null = null;
   private readonly watchMs: number;
-  private readonly endedEarly = new Map<string, number>();
+  private readonly endedEarly = new Map<string, { code: number; killedBy: string | null }>();
   private readonly launcher = new ProcessLauncher(
-    (key, code) => this.ended(key, code),
+    (key, code, killedBy) => this.ended(key, code, killedBy),
     (key) => this.unwritable.add(key),
   );
   /** Attempts whose launched job could not write attempt.sh (reported before their end). */
@@ -120,9 +120,9 @@ export class LocalExecutor implements Executor {
     const early = this.endedEarly.get(key);
     if (early !== undefined) {
       this.endedEarly.delete(key);
-      this.finish(r, early, null, undefined, true);
+      this.finish(r, early.code, early.killedBy, undefined, true);
     } else if (a.timeoutMs !== null)
-      r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
+      r.timer = setLongTimeout(() => this.stop(r, "TIMEOUT"), a.timeoutMs);
     return {
       attemptId: a.attemptId,
       jobId: null,
@@ -137,10 +137,10 @@ export class LocalExecutor implements Executor {
    * The script reported its end on the launcher's pipe (the fast path). A very short program
    * can end before the launcher reported its start: that ending waits in endedEarly.
    */
-  private ended(key: string, exitCode: number): void {
+  private ended(key: string, exitCode: number, killedBy: string | null): void {
     const r = this.running.get(key);
-    if (r) this.finish(r, exitCode, null, undefined, true);
-    else this.endedEarly.set(key, exitCode);
+    if (r) this.finish(r, exitCode, killedBy, undefined, true);
+    else this.endedEarly.set(key, { code: exitCode, killedBy });
   }
 
   /** SIGTERM to the attempt's process group, SIGKILL after the grace period. */
@@ -160,7 +160,7 @@ export class LocalExecutor implements Executor {
   private finish(
     r: Running,
     code: number | null,
-    signal: NodeJS.Signals | null,
+    signal: string | null,
     endTime?: number,
     reported = false,
   ): void {
@@ -168,15 +168,15 @@ export class LocalExecutor implements Executor {
     if (this.running.get(key) !== r) return;
     this.running.delete(key);
     this.unwritable.delete(key);
-    if (r.timer) clearTimeout(r.timer);
+    r.timer?.clear();
     // The group may still hold background children of the program: end them too.
     if (r.fault !== null) signalGroup(r.pid, "SIGKILL");
     else if (r.killTimer) clearTimeout(r.killTimer);
     const status = reported ? null : readStatus(r.attempt.dir);
     const stdout = readOutput(join(r.attempt.dir, STDOUT_FILE));
     const exitCode = reported ? code : (status?.exitCode ?? (signal ? null : code));
-    const sig =
-      signal ?? (exitCode !== null && exitCode > 128 ? signalNameOf(exitCode - 128) : null);
+    // Only the wait status tells a signal (src/executor/waitStatus.ts): exit code 252 is 252.
+    const sig = signal ?? status?.killedBy ?? null;
     this.events.push({
       type: "finished",
       campaignUid: r.attempt.campaignUid,
@@ -267,7 +267,7 @@ export class LocalExecutor implements Executor {
       });
       if (pid !== null) {
         if (q.remainingMs !== null)
-          r.timer = setTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
+          r.timer = setLongTimeout(() => this.stop(r, "TIMEOUT"), Math.max(0, q.remainingMs));
       } else if (status !== null) {
         this.finish(r, status.exitCode, null, status.endTime ?? undefined);
       } else {
@@ -298,7 +298,7 @@ export class LocalExecutor implements Executor {
 
   private finishWithFault(r: Running, fault: Fault, reason: string, retryable: boolean): void {
     this.running.delete(attemptKey(r.attempt));
-    if (r.timer) clearTimeout(r.timer);
+    r.timer?.clear();
     if (r.killTimer) clearTimeout(r.killTimer);
     this.events.push({
       type: "finished",
@@ -340,7 +340,7 @@ export class LocalExecutor implements Executor {
   }
 
   close(): Promise<void> {
-    for (const r of this.running.values()) if (r.timer) clearTimeout(r.timer);
+    for (const r of this.running.values()) r.timer?.clear();
     if (this.watchTimer) clearInterval(this.watchTimer);
     this.watchTimer = null;
     this.launcher.close();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { ClusterError, InputError } from "../errors/errors.js";
+import { signalFromNumber } from "./exitStatusFile.js";
 
 /**
  * A long-lived bash that starts the local attempts. Forking a small shell costs a fraction of
@@ -15,7 +16,7 @@ import { ClusterError, InputError } from "../errors/errors.js";
  * does not), so a time-out can signal the whole group, and answers "started <key> <pid>". The
  * job, not the controller, writes the script file (0600; the program keeps the launcher's
  * umask) and execs /bin/sh on it; it answers "unwritable <key> 0" if the file cannot be
- * written. The script answers "ended <key> <exit code>" on fd 3 when its program ends. `jobs`
+ * written. The script answers "ended <key> <exit code> [<signal number>]" on fd 3 when its program ends. `jobs`
  * reaps finished jobs at every launch, so no zombies pile up. Jobs outlive the launcher and the
  * controller: a resumed controller adopts them.
  */
@@ -49,7 +50,7 @@ export class ProcessLauncher {
   >();
 
   constructor(
-    private readonly onEnded: (key: string, exitCode: number) => void,
+    private readonly onEnded: (key: string, exitCode: number, killedBy: string | null) => void,
     private readonly onUnwritable: (key: string) => void,
   ) {}
 
@@ -62,14 +63,14 @@ export class ProcessLauncher {
     child.unref();
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
-      const [what, key, value] = line.split(" ");
+      const [what, key, value, killed] = line.split(" ");
       if (key === undefined || value === undefined) return;
       if (what === "started") {
         const waiting = this.starts.get(key);
         this.starts.delete(key);
         if (this.starts.size === 0) this.setRef(child, false);
         waiting?.resolve(Number(value));
-      } else if (what === "ended") this.onEnded(key, Number(value));
+      } else if (what === "ended") this.onEnded(key, Number(value), signalFromNumber(killed));
       else if (what === "unwritable") this.onUnwritable(key);
     });
     child.on("exit", () => {

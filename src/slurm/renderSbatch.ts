@@ -1,4 +1,5 @@
 import { InputError } from "../errors/errors.js";
+import { WAIT_STATUS_PERL } from "../executor/waitStatus.js";
 import { shellQuote } from "../transport/shellQuote.js";
 import { formatSlurmDuration, parseSlurmMemoryMb } from "./slurmTime.js";
 
@@ -186,6 +187,7 @@ function attemptLines(a: AttemptScript, signal: string, indent: string): string[
     `slurmopt_workdir=${shellQuote(a.workdir)}`,
     `slurmopt_command=${shellQuote(a.command)}`,
     `slurmopt_signal=${signal}`,
+    `slurmopt_wait_perl=${shellQuote(WAIT_STATUS_PERL)}`,
     `export SLURMOPT_ATTEMPT_DIR=${shellQuote(a.dir)}`,
   ];
   for (const [name, value] of Object.entries(a.env)) {

@@ -46,8 +46,8 @@ export function buildSlurmAttemptResult(f: FinishedJobFacts): AttemptResult {
   // program died of a signal (a program that caught USR1 and exited on its own did not).
   if (st?.signal && (exitCode === null || exitCode > 128))
     signal = st.signal.startsWith("SIG") ? st.signal : `SIG${st.signal}`;
-  else if (exitCode !== null && exitCode > 128 && st !== null)
-    signal = signalNameOf(exitCode - 128);
+  // Only the wait status tells a signal from an exit code above 128 (src/executor/waitStatus.ts).
+  else if (st?.killedBy) signal = st.killedBy;
   else if (f.sacctSignal !== null && f.sacctSignal > 0) signal = signalNameOf(f.sacctSignal);
 
   let fault: Fault | null = null;

@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { setLongTimeout } from "../../executor/longTimeout.js";
 
 export interface ProcessEnd {
   /** Exit code when the program ended on its own. */
@@ -91,7 +92,7 @@ export async function runInProcessGroup(
     killGroup(pgid, "SIGTERM");
     graceTimer = setTimeout(() => killGroup(pgid, "SIGKILL"), options.killGraceMs ?? 2000);
   };
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     timedOut = true;
     stop();
   }, options.timeoutMs);
@@ -118,7 +119,7 @@ export async function runInProcessGroup(
       seconds: seconds(),
     };
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     if (graceTimer !== undefined) clearTimeout(graceTimer);
     options.signal?.removeEventListener("abort", onAbort);
     for (const s of handled) process.off(s, onAbort);

@@ -112,4 +112,38 @@ describe("local executor (real processes through the launcher)", () => {
     const done = await results(executor, [3]);
     expect(done.get(3)!.stdout).toBe("RESULT: 3\n");
   });
+
+  it("waits out a time limit longer than Node's 24.8-day timer instead of firing at once", async () => {
+    const root = testDir("localexec-longlimit");
+    executor = new LocalExecutor();
+    // --worker_timeout 40000 (OmniOpt2 minutes): 2.4e9 ms, beyond setTimeout's 2^31 - 1 ms.
+    const a = { ...attempt(root, 1, `sleep 1; echo "RESULT: 1"`), timeoutMs: 40_000 * 60_000 };
+    await executor.submit([a]);
+    const done = await results(executor, [1]);
+    expect(done.get(1)!.fault).toBe(null);
+    expect(done.get(1)!.exitCode).toBe(0);
+    expect(done.get(1)!.stdout).toBe("RESULT: 1\n");
+  });
+
+  it("reads exit codes 129-255 as exit codes and only a real signal as a signal", async () => {
+    const root = testDir("localexec-highexit");
+    executor = new LocalExecutor({ watchMs: 100 });
+    await executor.submit([
+      attempt(root, 1, `echo "RESULT: 1234"; exit 252`),
+      attempt(root, 2, `echo "RESULT: 1"; exit 255`),
+      attempt(root, 3, `echo "RESULT: 2"; kill -KILL $$`),
+      attempt(root, 4, `exit 137`),
+      attempt(root, 5, `sh -c 'kill -SEGV $$'; echo "after $?"`),
+    ]);
+    const done = await results(executor, [1, 2, 3, 4, 5]);
+    expect(done.get(1)).toMatchObject({ exitCode: 252, signal: null, fault: null });
+    expect(done.get(2)).toMatchObject({ exitCode: 255, signal: null, fault: null });
+    expect(done.get(3)).toMatchObject({ signal: "SIGKILL", fault: null });
+    expect(done.get(4)).toMatchObject({ exitCode: 137, signal: null, fault: null });
+    // A signal that ended a child inside the program, which then exited on its own, is not the
+    // program's end.
+    expect(done.get(5)).toMatchObject({ exitCode: 0, signal: null, fault: null });
+    expect(done.get(5)!.stdout).toBe("after 139\n");
+    expect(readFileSync(join(root, "jobs", "3", "1", "exit-status"), "utf8")).toMatch(/killed=9/);
+  });
 });

@@ -9,6 +9,7 @@ describe("parseExitStatus", () => {
       endTime: 1_700_000_042_000,
       hostname: "node01",
       signal: null,
+      killedBy: null,
     });
   });
 
@@ -21,6 +22,7 @@ describe("parseExitStatus", () => {
       endTime: 10_500,
       hostname: "n2.cluster.local",
       signal: "USR1",
+      killedBy: null,
     });
   });
 
@@ -31,12 +33,20 @@ describe("parseExitStatus", () => {
       endTime: null,
       hostname: null,
       signal: null,
+      killedBy: null,
     });
     expect(parseExitStatus("exit=1")).toMatchObject({
       exitCode: 1,
       startTime: null,
       hostname: null,
     });
+  });
+
+  it("names the signal that ended the program from killed=<number>", () => {
+    expect(parseExitStatus("exit=137 killed=9").killedBy).toBe("SIGKILL");
+    expect(parseExitStatus("exit=139 killed=11").killedBy).toBe("SIGSEGV");
+    expect(parseExitStatus("exit=252").killedBy).toBe(null);
+    expect(parseExitStatus("exit=1 killed=abc").killedBy).toBe(null);
   });
 
   it("gives null for numbers it cannot read", () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { WAIT_STATUS_PERL } from "../../../src/executor/waitStatus.js";
+import { shellQuote } from "../../../src/transport/shellQuote.js";
 import {
   arraySpec,
   directiveQuote,
@@ -162,6 +164,7 @@ describe("renderTrialScript", () => {
         "slurmopt_workdir=/home/me/project",
         "slurmopt_command='python train.py --lr 0.1'",
         "slurmopt_signal=USR1",
+        `slurmopt_wait_perl=${shellQuote(WAIT_STATUS_PERL)}`,
         "export SLURMOPT_ATTEMPT_DIR=/runs/demo/0/jobs/0/1",
         "export SLURMOPT_TRIAL_ID=7",
         "export LR=0.1",

@@ -78,6 +78,19 @@ describe("buildSlurmAttemptResult", () => {
     expect(died).toMatchObject({ fault: null, exitCode: 138, signal: "SIGUSR1" });
   });
 
+  it("reads exit codes above 128 as exit codes unless the wait status names a signal", () => {
+    for (const code of [252, 255, 137]) {
+      const r = buildSlurmAttemptResult(
+        facts({ exitStatus: parseExitStatus(`exit=${code} start=1 end=2 host=n`) }),
+      );
+      expect(r).toMatchObject({ exitCode: code, signal: null, fault: null });
+    }
+    const killed = buildSlurmAttemptResult(
+      facts({ exitStatus: parseExitStatus("exit=139 start=1 end=2 host=n killed=11") }),
+    );
+    expect(killed).toMatchObject({ exitCode: 139, signal: "SIGSEGV", fault: null });
+  });
+
   it("turns OverMemoryKill (FAILED 0:9, batch step CANCELLED by 0) into OUT_OF_MEMORY with the message", () => {
     const r = buildSlurmAttemptResult(
       facts({
