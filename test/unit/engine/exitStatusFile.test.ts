@@ -43,10 +43,10 @@ describe("parseExitStatus", () => {
   });
 
   it("names the signal that ended the program from killed=<number>", () => {
-    expect(parseExitStatus("exit=137 killed=9").killedBy).toBe("SIGKILL");
-    expect(parseExitStatus("exit=139 killed=11").killedBy).toBe("SIGSEGV");
-    expect(parseExitStatus("exit=252").killedBy).toBe(null);
-    expect(parseExitStatus("exit=1 killed=abc").killedBy).toBe(null);
+    expect(parseExitStatus("exit=137 killed=9")?.killedBy).toBe("SIGKILL");
+    expect(parseExitStatus("exit=139 killed=11")?.killedBy).toBe("SIGSEGV");
+    expect(parseExitStatus("exit=252")?.killedBy).toBe(null);
+    expect(parseExitStatus("exit=1 killed=abc")?.killedBy).toBe(null);
   });
 
   it("gives null for numbers it cannot read", () => {
