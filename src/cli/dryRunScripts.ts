@@ -46,7 +46,7 @@ async function firstBatch(
   const input = buildGeneratorInput({
     trials: [],
     space,
-    constraints: new ConstraintSet(c.constraints, space),
+    constraints: new ConstraintSet(c.constraints, space, c.forbidden),
     objectives: c.objectives,
     seed: c.seed,
     proposedByNode: 0,

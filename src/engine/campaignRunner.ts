@@ -72,7 +72,11 @@ export class CampaignRunner {
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.row.uid;
     this.space = new SearchSpace(deps.campaign.parameters);
-    this.constraints = new ConstraintSet(deps.campaign.constraints, this.space);
+    this.constraints = new ConstraintSet(
+      deps.campaign.constraints,
+      this.space,
+      deps.campaign.forbidden,
+    );
     this.trials = new TrialCache(deps.db, deps.row.id);
     this.submitter = new AttemptSubmitter({
       db: deps.db,

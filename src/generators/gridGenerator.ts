@@ -42,11 +42,19 @@ export class Grid {
 
   /** Grid point `index` (0 <= index < size), with the fixed parameters' values. */
   pointAt(index: number): Point {
+    return this.space.dropInactive(this.fullPointAt(index).point);
+  }
+
+  /** Every parameter's value at grid index `index`, with each free parameter's level. */
+  private fullPointAt(index: number): { point: Record<string, ParamValue>; levels: number[] } {
     const values: ParamValue[] = new Array<ParamValue>(this.axes.length);
+    const levels: number[] = new Array<number>(this.axes.length);
     let rest = index;
     for (let i = this.axes.length - 1; i >= 0; i--) {
       const a = this.axes[i]!;
-      values[i] = a.valueAt(rest % a.count);
+      const level = rest % a.count;
+      levels[i] = level;
+      values[i] = a.valueAt(level);
       rest = Math.floor(rest / a.count);
     }
     const out: Record<string, ParamValue> = {};
@@ -54,12 +62,25 @@ export class Grid {
     for (const p of this.space.parameters) {
       out[p.name] = p.kind === "fixed" ? p.value : values[i++]!;
     }
-    return out;
+    return { point: out, levels };
   }
 
-  /** Grid points from `start` to the end of the grid. */
+  /**
+   * Grid points from `start` to the end of the grid. In a conditional space only the indices
+   * whose inactive parameters sit at their first level are points (so each combination of
+   * active values comes once).
+   */
   *pointsFrom(start: number): IterableIterator<Point> {
-    for (let k = start; k < this.size; k++) yield this.pointAt(k);
+    for (let k = start; k < this.size; k++) {
+      if (!this.space.conditional) {
+        yield this.pointAt(k);
+        continue;
+      }
+      const { point, levels } = this.fullPointAt(k);
+      const active = this.space.activeNames(point);
+      if (this.space.dimensions.some((d, i) => !active.has(d.name) && levels[i] !== 0)) continue;
+      yield this.space.dropInactive(point);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { InputError } from "../errors/errors.js";
 import type { Expr, ParsedConstraint } from "./constraintParser.js";
 import { evaluateExpr, linearize, parseConstraint, variablesOf } from "./constraintParser.js";
+import { checkCondition } from "./conditionalStructure.js";
+import { evaluateCondition, parseCondition, type Condition } from "./conditionParser.js";
 import type { Point } from "./parameters.js";
 import type { SearchSpace } from "./searchSpace.js";
 
@@ -34,9 +36,11 @@ export class ConstraintSet {
   readonly all: readonly ParsedConstraint[];
   readonly linear: readonly LinearConstraint[];
   readonly unitCube: readonly UnitCubeConstraint[];
+  /** Forbidden clauses (conditions that no proposed point may meet), with their texts. */
+  readonly forbidden: readonly { readonly text: string; readonly cond: Condition }[];
   private readonly space: SearchSpace;
 
-  constructor(texts: readonly string[], space: SearchSpace) {
+  constructor(texts: readonly string[], space: SearchSpace, forbidden: readonly string[] = []) {
     this.space = space;
     const all: ParsedConstraint[] = [];
     const linear: LinearConstraint[] = [];
@@ -59,6 +63,11 @@ export class ConstraintSet {
             "CONSTRAINT_INVALID",
             `constraint "${text}": fixed parameter "${name}" is not a number`,
           );
+        if (p.activeIf !== undefined)
+          throw new InputError(
+            "CONSTRAINT_INVALID",
+            `constraint "${text}": "${name}" is conditional (active_if "${p.activeIf}"), and a constraint must hold at every point; write a forbidden clause instead (forbidden: ["${name} > 3 and ..."])`,
+          );
       }
       all.push(c);
       const lin = toLinear(c, space);
@@ -70,26 +79,41 @@ export class ConstraintSet {
       const u = toUnitCube(l, space);
       return u ? [u] : [];
     });
+    const byName = new Map(space.parameters.map((p) => [p.name, p]));
+    this.forbidden = forbidden.map((text) => {
+      const cond = parseCondition(text, "forbidden clause");
+      checkCondition(cond, byName, "forbidden clause", text);
+      return { text, cond };
+    });
   }
 
   get isEmpty(): boolean {
-    return this.all.length === 0;
+    return this.all.length === 0 && this.forbidden.length === 0;
   }
 
   /** The texts of the constraints the point violates (empty when it satisfies all). */
   violations(point: Point): string[] {
-    return this.all.filter((c) => !satisfies(c, point)).map((c) => c.text);
+    return [
+      ...this.all.filter((c) => !satisfies(c, point)).map((c) => c.text),
+      ...this.forbidden
+        .filter((f) => isForbidden(f.cond, point))
+        .map((f) => `forbidden: ${f.text}`),
+    ];
   }
 
   isSatisfied(point: Point): boolean {
-    return this.all.every((c) => satisfies(c, point));
+    return (
+      this.all.every((c) => satisfies(c, point)) &&
+      !this.forbidden.some((f) => isForbidden(f.cond, point))
+    );
   }
 
   /** Whether a unit-cube vector satisfies the linear unit-cube constraints (before rounding). */
   unitCubeFeasible(u: ArrayLike<number>, slack = 0): boolean {
     return this.unitCube.every((c) => {
       let s = 0;
-      for (let i = 0; i < c.a.length; i++) s += c.a[i]! * (u[i] ?? 0);
+      // Zero coefficients are skipped: an inactive coordinate is NaN (constraints never read one).
+      for (let i = 0; i < c.a.length; i++) if (c.a[i] !== 0) s += c.a[i]! * (u[i] ?? 0);
       return s <= c.b + slack;
     });
   }
@@ -98,6 +122,11 @@ export class ConstraintSet {
   get spaceSize(): number {
     return this.space.parameters.length;
   }
+}
+
+/** A forbidden clause applies where it holds; comparisons of inactive (absent) parameters are false. */
+function isForbidden(cond: Condition, point: Point): boolean {
+  return evaluateCondition(cond, (n) => point[n]);
 }
 
 function satisfies(c: ParsedConstraint, point: Point): boolean {

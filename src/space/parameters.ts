@@ -3,7 +3,19 @@
 export type ParamValue = string | number;
 export type Point = Readonly<Record<string, ParamValue>>;
 
-export interface RangeParameter {
+/** What every parameter may have: a condition under which it is active (conditional spaces). */
+interface ParameterBase {
+  /**
+   * The parameter is active only when this condition on other parameters holds (the spec's
+   * `active_if`, parsed by conditionParser.ts); absent: always active. An inactive parameter
+   * is absent from a point.
+   */
+  readonly activeIf?: string;
+  /** Text put in place of the parameter's placeholder in the program when it is inactive. */
+  readonly inactiveValue?: ParamValue;
+}
+
+export interface RangeParameter extends ParameterBase {
   readonly kind: "range";
   readonly name: string;
   readonly valueType: "int" | "float";
@@ -12,7 +24,7 @@ export interface RangeParameter {
   readonly log: boolean;
 }
 
-export interface ChoiceParameter {
+export interface ChoiceParameter extends ParameterBase {
   readonly kind: "choice";
   readonly name: string;
   /** "string" when any value is a string; "int" when all are integers; else "float". */
@@ -22,7 +34,7 @@ export interface ChoiceParameter {
   readonly ordered: boolean;
 }
 
-export interface FixedParameter {
+export interface FixedParameter extends ParameterBase {
   readonly kind: "fixed";
   readonly name: string;
   readonly valueType: "string" | "int" | "float";

@@ -1,3 +1,4 @@
+import { ConditionalStructure } from "./conditionalStructure.js";
 import type { Parameter, ParamValue, Point } from "./parameters.js";
 import { formatValue } from "./parameters.js";
 
@@ -8,6 +9,9 @@ import { formatValue } from "./parameters.js";
  * - integer: `levels` equal-width bins of u, one per value (log-spaced bins for log scale).
  * - categorical: `levels` equal-width bins of u, one per choice; `ordered` says whether the
  *   order of the bins means anything.
+ * In a conditional space (parameters with `active_if`) a point leaves its inactive parameters
+ * out; their coordinates encode as NaN (no value observed), which the model-based generators
+ * treat explicitly (docs/conditional-spaces.md).
  */
 export type DimensionKind =
   | { readonly type: "continuous" }
@@ -18,17 +22,23 @@ export interface Dimension {
   readonly name: string;
   readonly parameter: Exclude<Parameter, { kind: "fixed" }>;
   readonly kind: DimensionKind;
+  /** The parameter has an active_if condition (its coordinate may be NaN: inactive). */
+  readonly conditional: boolean;
 }
 
 export class SearchSpace {
   readonly parameters: readonly Parameter[];
   readonly dimensions: readonly Dimension[];
+  /** The active_if tree; null when every parameter is always active. */
+  readonly structure: ConditionalStructure | null;
   private readonly byName: ReadonlyMap<string, Parameter>;
   private readonly keys = new WeakMap<Point, string>();
 
   constructor(parameters: readonly Parameter[]) {
     this.parameters = parameters;
     this.byName = new Map(parameters.map((p) => [p.name, p]));
+    const structure = new ConditionalStructure(parameters);
+    this.structure = structure.isEmpty ? null : structure;
     const dims: Dimension[] = [];
     for (const p of parameters) {
       if (p.kind === "fixed") continue;
@@ -37,12 +47,13 @@ export class SearchSpace {
           p.valueType === "int"
             ? { type: "integer", levels: p.high - p.low + 1 }
             : { type: "continuous" };
-        dims.push({ name: p.name, parameter: p, kind });
+        dims.push({ name: p.name, parameter: p, kind, conditional: p.activeIf !== undefined });
       } else {
         dims.push({
           name: p.name,
           parameter: p,
           kind: { type: "categorical", levels: p.values.length, ordered: p.ordered },
+          conditional: p.activeIf !== undefined,
         });
       }
     }
@@ -56,6 +67,30 @@ export class SearchSpace {
 
   parameter(name: string): Parameter | undefined {
     return this.byName.get(name);
+  }
+
+  /** Whether some parameter has an active_if condition. */
+  get conditional(): boolean {
+    return this.structure !== null;
+  }
+
+  /** The names of the parameters active at a point (all of them in a flat space). */
+  activeNames(point: Point): Set<string> {
+    return this.structure
+      ? this.structure.activeNames(point)
+      : new Set(this.parameters.map((p) => p.name));
+  }
+
+  /** The point without the values of parameters inactive at it. */
+  dropInactive(point: Point): Point {
+    if (!this.structure) return point;
+    const active = this.structure.activeNames(point);
+    const out: Record<string, ParamValue> = {};
+    for (const p of this.parameters) {
+      const v = point[p.name];
+      if (active.has(p.name) && v !== undefined) out[p.name] = v;
+    }
+    return out;
   }
 
   /** Decodes a unit-cube vector into a valid point (rounded, clamped, fixed values added). */
@@ -77,7 +112,7 @@ export class SearchSpace {
         out[p.name] = decodeFloat(x, p.low, p.high, p.log);
       }
     }
-    return out;
+    return this.dropInactive(out);
   }
 
   /** Encodes a valid point into the unit cube (integers and choices at their bin centres). */
@@ -86,7 +121,9 @@ export class SearchSpace {
     this.dimensions.forEach((d, i) => {
       const v = point[d.name];
       const p = d.parameter;
-      if (p.kind === "choice") {
+      if (v === undefined && d.conditional) {
+        u[i] = NaN;
+      } else if (p.kind === "choice") {
         const idx = p.values.findIndex((c) => sameValue(c, v));
         u[i] = (Math.max(0, idx) + 0.5) / p.values.length;
       } else if (typeof v !== "number") {
@@ -107,8 +144,14 @@ export class SearchSpace {
 
   /** Describes why a point is not valid for this space, or returns null when it is. */
   check(point: Point): string | null {
+    const active = this.structure?.activeNames(point);
     for (const p of this.parameters) {
       const v = point[p.name];
+      if (active && !active.has(p.name)) {
+        if (v !== undefined)
+          return `parameter "${p.name}" is inactive at this point (active_if "${p.activeIf}" does not hold) and must be left out`;
+        continue;
+      }
       if (v === undefined) return `parameter "${p.name}" is missing`;
       if (p.kind === "fixed") {
         if (!sameValue(p.value, v)) return `parameter "${p.name}" must be ${formatValue(p.value)}`;

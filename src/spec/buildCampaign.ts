@@ -48,7 +48,8 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
       `every parameter is fixed: the search space has a single point, evaluated once (max_eval ${raw.max_eval} is not reached); give a range or choice parameter to search`,
     );
   const constraints = raw.constraints ?? [];
-  new ConstraintSet(constraints, space); // validates names, types and grammar
+  const forbidden = raw.forbidden ?? [];
+  new ConstraintSet(constraints, space, forbidden); // validates names, types and grammar
   const results = buildObjectives(raw.objectives);
   const occ = buildOcc(raw.occ, results);
   const objectives = occ ? [{ name: OCC_OBJECTIVE, goal: occGoal(results) }] : results;
@@ -93,6 +94,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     workdir: resolve(options.cwd, raw.workdir ?? "."),
     parameters,
     constraints,
+    ...(forbidden.length > 0 ? { forbidden } : {}),
     objectives,
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",

@@ -39,7 +39,16 @@ export function buildParameters(raw: readonly RawParameter[], warnings: Warnings
     if (seen.has(p.name))
       throw new InputError("SPEC_INVALID", `${where}: the name is used twice; rename one of them`);
     seen.add(p.name);
-    if (p.type === "range") return buildRange(p, where, warnings);
+    const conditional = {
+      ...(p.active_if !== undefined ? { activeIf: p.active_if } : {}),
+      ...(p.inactive_value !== undefined ? { inactiveValue: p.inactive_value } : {}),
+    };
+    if (p.inactive_value !== undefined && p.active_if === undefined)
+      throw new InputError(
+        "SPEC_INVALID",
+        `${where}: "inactive_value" is used only when the parameter is inactive; give it an "active_if" condition or remove inactive_value`,
+      );
+    if (p.type === "range") return { ...buildRange(p, where, warnings), ...conditional };
     if (p.type === "choice") {
       const values = [...p.values];
       if (new Set(values.map(String)).size !== values.length)
@@ -53,9 +62,16 @@ export function buildParameters(raw: readonly RawParameter[], warnings: Warnings
         values,
         ordered: p.is_ordered ?? false,
         valueType: valueTypeOf(values),
+        ...conditional,
       };
     }
-    return { kind: "fixed", name: p.name, value: p.value, valueType: valueTypeOf([p.value]) };
+    return {
+      kind: "fixed",
+      name: p.name,
+      value: p.value,
+      valueType: valueTypeOf([p.value]),
+      ...conditional,
+    };
   });
 }
 

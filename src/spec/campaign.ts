@@ -120,6 +120,8 @@ export interface Campaign {
   readonly workdir: string;
   readonly parameters: readonly Parameter[];
   readonly constraints: readonly string[];
+  /** Forbidden clauses (conditional spaces); absent in campaigns stored before they existed. */
+  readonly forbidden?: readonly string[];
   readonly objectives: readonly Objective[];
   readonly program: string;
   readonly programStyle: "omniopt" | "smac";

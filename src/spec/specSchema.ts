@@ -7,12 +7,19 @@ import { z } from "zod";
 
 const scalar = z.union([z.string(), z.number()]);
 
+/** Keys every parameter may have in a conditional space (docs/conditional-spaces.md). */
+const conditionalKeys = {
+  active_if: z.string().optional(),
+  inactive_value: scalar.optional(),
+};
+
 export const rangeParameterSchema = z.strictObject({
   name: z.string(),
   type: z.literal("range"),
   bounds: z.tuple([z.number(), z.number()]),
   value_type: z.enum(["int", "float"]).optional(),
   log_scale: z.boolean().optional(),
+  ...conditionalKeys,
 });
 
 export const choiceParameterSchema = z.strictObject({
@@ -20,12 +27,14 @@ export const choiceParameterSchema = z.strictObject({
   type: z.literal("choice"),
   values: z.array(scalar).min(1),
   is_ordered: z.boolean().optional(),
+  ...conditionalKeys,
 });
 
 export const fixedParameterSchema = z.strictObject({
   name: z.string(),
   type: z.literal("fixed"),
   value: scalar,
+  ...conditionalKeys,
 });
 
 export const parameterSchema = z.discriminatedUnion("type", [
@@ -142,6 +151,7 @@ export const specSchema = z.strictObject({
     }),
   ]),
   constraints: z.array(z.string()).optional(),
+  forbidden: z.array(z.string()).optional(),
   objectives: z
     .union([
       z.array(objectiveSchema).min(1),

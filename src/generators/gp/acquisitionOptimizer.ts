@@ -155,25 +155,35 @@ export function optimizeAcquisition(
     starts.push(c);
     if (starts.length >= opts.restarts) break;
   }
-  const lower = new Float64Array(d);
-  const upper = new Float64Array(d).fill(1);
   const results: Scored[] = [];
   for (const st of starts) {
+    // Coordinates inactive at the start (NaN, conditional spaces) stay inactive during the
+    // continuous refinement: held at a placeholder inside the box, NaN for the model.
+    const inactive = Array.from(st.u, (v) => Number.isNaN(v));
+    const lower = Float64Array.from(inactive, (off) => (off ? 0.5 : 0));
+    const upper = Float64Array.from(inactive, (off) => (off ? 0.5 : 1));
+    const withInactive = (u: Float64Array): Float64Array => {
+      const out = Float64Array.from(u);
+      inactive.forEach((off, k) => {
+        if (off) out[k] = NaN;
+      });
+      return out;
+    };
     const r = minimizeBounded(
       {
         evaluate: (u) => {
-          const e = logEiWithGrad(p.model, u, p.best);
-          for (let k = 0; k < d; k++) e.grad[k] = -e.grad[k]!;
+          const e = logEiWithGrad(p.model, withInactive(u), p.best);
+          for (let k = 0; k < d; k++) e.grad[k] = inactive[k] ? 0 : -e.grad[k]!;
           return { value: -e.value, grad: e.grad };
         },
         lower,
         upper,
         feasible: (u) => p.constraints.unitCubeFeasible(u, 1e-9),
       },
-      st.u,
+      Float64Array.from(st.u, (v) => (Number.isNaN(v) ? 0.5 : v)),
       { maxIterations: opts.maxIterations, ftol: 1e-10, pgtol: 1e-7 },
     );
-    const snapped = snapValid(p, r.x);
+    const snapped = snapValid(p, withInactive(r.x));
     let cand = st;
     if (snapped && isValid(p, snapped)) {
       const v = logEiValue(p.model, snapped, p.best);

@@ -5,6 +5,15 @@
  * dimensions, 0 when both points fall in the same category and 1 otherwise (an overlap /
  * Hamming distance, so categories are not ordered by their bin position).
  * Points are rows of a row-major Float64Array in the unit cube.
+ *
+ * Conditional dimensions (a parameter with active_if; NaN where it is inactive) use the arc
+ * embedding of Swersky et al. (2013, "Raiders of the lost architecture"): an active value u
+ * sits on a quarter circle of radius R = 2/pi at angle u * pi/2 and every inactive point at its
+ * centre. So two active values are 2R sin(pi/4 |u - v|) apart (about |u - v|), an inactive
+ * point is R from every active value (it was observed at no value, so it is no nearer to any)
+ * and two inactive points coincide on that dimension. A conditional categorical puts its
+ * categories on a simplex of side 1 and the inactive point 1 from each. The distances stay
+ * Euclidean, so the kernel stays positive definite.
  */
 
 const SQRT5 = Math.sqrt(5);
@@ -14,15 +23,48 @@ export interface KernelParams {
   readonly outputscale: number;
 }
 
-/** Per-dimension kind: 0 for continuous / integer, the number of levels for categorical. */
+/**
+ * Per-dimension kind: 0 for continuous / integer, the number of levels for categorical;
+ * conditional dimensions: CONDITIONAL_CONTINUOUS, or -(levels + 1) for a categorical.
+ */
 export type CategoricalLevels = Int32Array;
 
-/** The signed difference of x_i and y_i as the kernel sees it. */
-export function coordDiff(xi: number, yi: number, levels: number): number {
-  if (levels === 0) return xi - yi;
+export const CONDITIONAL_CONTINUOUS = -1;
+const ARC_ANGLE = Math.PI / 2;
+const ARC_RADIUS = 1 / ARC_ANGLE;
+
+/** The kernel code of a dimension (see CategoricalLevels). */
+export function kernelCode(levels: number, categorical: boolean, conditional: boolean): number {
+  if (!conditional) return categorical ? levels : 0;
+  return categorical ? -(levels + 1) : CONDITIONAL_CONTINUOUS;
+}
+
+function overlap(xi: number, yi: number, levels: number): number {
   const a = Math.min(levels - 1, Math.floor(xi * levels));
   const b = Math.min(levels - 1, Math.floor(yi * levels));
   return a === b ? 0 : 1;
+}
+
+/** The signed difference of x_i and y_i as the kernel sees it (its square is what counts). */
+export function coordDiff(xi: number, yi: number, code: number): number {
+  if (code === 0) return xi - yi;
+  if (code > 0) return overlap(xi, yi, code);
+  const xOff = Number.isNaN(xi);
+  const yOff = Number.isNaN(yi);
+  if (xOff && yOff) return 0;
+  if (code === CONDITIONAL_CONTINUOUS) {
+    if (xOff || yOff) return ARC_RADIUS;
+    return 2 * ARC_RADIUS * Math.sin((ARC_ANGLE * (xi - yi)) / 2);
+  }
+  if (xOff || yOff) return 1;
+  return overlap(xi, yi, -code - 1);
+}
+
+/** d(coordDiff^2)/dx_i / 2 for a continuous (conditional or not) dimension; 0 otherwise. */
+export function coordGradHalf(xi: number, yi: number, code: number): number {
+  if (code === 0) return xi - yi;
+  if (code !== CONDITIONAL_CONTINUOUS || Number.isNaN(xi) || Number.isNaN(yi)) return 0;
+  return ARC_RADIUS * Math.sin(ARC_ANGLE * (xi - yi));
 }
 
 /** Squared scaled distance between row i of a and row j of b. */
@@ -104,7 +146,8 @@ export function crossKernel(
       const slope = -p.outputscale * maternSlope(r);
       const oj = j * d;
       for (let k = 0; k < d; k++) {
-        grad[oj + k] = cat[k] === 0 ? slope * (q[k]! - x[oj + k]!) * invL2[k]! : 0;
+        const half = coordGradHalf(q[k]!, x[oj + k]!, cat[k]!);
+        grad[oj + k] = half === 0 ? 0 : slope * half * invL2[k]!;
       }
     }
   }

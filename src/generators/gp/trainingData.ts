@@ -8,6 +8,7 @@
  *   bad results around points that crashed and acquisition keeps away from them;
  * - known standard errors become per-point noise variances.
  */
+import { kernelCode } from "./matern.js";
 import type { GeneratorInput } from "../generator.js";
 import type { Rng } from "../rng.js";
 import type { TrainingSet } from "./likelihood.js";
@@ -100,7 +101,11 @@ export function prepareData(input: GeneratorInput, rng: Rng, power = true): Prep
     y[nc + j] = Number.isFinite(worst) ? worst + 1 : 0;
   }
   const cat = Int32Array.from(space.dimensions, (dim) =>
-    dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
+    kernelCode(
+      dim.kind.type === "continuous" ? 0 : dim.kind.levels,
+      dim.kind.type === "categorical" && !dim.kind.ordered,
+      dim.conditional,
+    ),
   );
   const order = Array.from({ length: nc }, (_, i) => i).sort((a, b) => y[a]! - y[b]!);
   const incumbents = order.slice(0, 5).map((i) => x.slice(i * d, (i + 1) * d));

@@ -12,6 +12,7 @@ export interface GpRequest {
   readonly id: number;
   readonly parameters: readonly Parameter[];
   readonly constraints: readonly string[];
+  readonly forbidden: readonly string[];
   readonly objectives: readonly Objective[];
   readonly completed: readonly Observation[];
   readonly failed: readonly Point[];
@@ -42,6 +43,7 @@ export function toRequest(
     id,
     parameters: input.space.parameters,
     constraints: input.constraints.all.map((c) => c.text),
+    forbidden: input.constraints.forbidden.map((f) => f.text),
     objectives: input.objectives,
     completed: input.completed,
     failed: input.failed,
@@ -58,7 +60,7 @@ export function fromRequest(r: GpRequest): GeneratorInput {
   const space = new SearchSpace(r.parameters);
   return {
     space,
-    constraints: new ConstraintSet(r.constraints, space),
+    constraints: new ConstraintSet(r.constraints, space, r.forbidden),
     objectives: r.objectives,
     completed: r.completed,
     failed: r.failed,

@@ -14,6 +14,11 @@ import { createRng } from "../rng.js";
 import { chebyshevScalarize, simplexWeights } from "../gp/trainingData.js";
 import { randomValidPoint } from "../gp/validPoints.js";
 import { buildParzen, logDensity, sampleParzen } from "./parzenEstimator.js";
+import {
+  buildConditionalParzen,
+  conditionalScore,
+  sampleConditionalParzen,
+} from "./conditionalParzen.js";
 import { triedKeys } from "../triedKeys.js";
 
 export interface TpeOptions {
@@ -89,28 +94,38 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
     const nBelow = gammaSplit(n);
     const below = order.slice(0, nBelow).sort((a, b) => a - b);
     const above = order.slice(nBelow).sort((a, b) => a - b);
-    const lowPdf = buildParzen(
-      below.map((i) => xs[i]!),
-      below.map((i) => weights[i]!),
-      cat,
-      univariate,
-    );
     const liarRows = [...liars, ...out.map((p) => space.encode(p))];
-    const highPdf = buildParzen(
-      [...above.map((i) => xs[i]!), ...liarRows],
-      [...above.map((i) => weights[i]!), ...liarRows.map(() => 1)],
-      cat,
-      univariate,
-    );
+    const lowRows = below.map((i) => xs[i]!);
+    const lowWeights = below.map((i) => weights[i]!);
+    const highRows = [...above.map((i) => xs[i]!), ...liarRows];
+    const highWeights = [...above.map((i) => weights[i]!), ...liarRows.map(() => 1)];
+    // A conditional space: one estimator per parameter over the trials where it was active.
+    const densities = space.conditional
+      ? (() => {
+          const low = buildConditionalParzen(lowRows, lowWeights, cat);
+          const high = buildConditionalParzen(highRows, highWeights, cat);
+          return {
+            sample: () => sampleConditionalParzen(low, rng),
+            score: (u: Float64Array) => conditionalScore(low, high, u),
+          };
+        })()
+      : (() => {
+          const low = buildParzen(lowRows, lowWeights, cat, univariate);
+          const high = buildParzen(highRows, highWeights, cat, univariate);
+          return {
+            sample: () => sampleParzen(low, rng),
+            score: (u: Float64Array) => logDensity(low, u) - logDensity(high, u),
+          };
+        })();
     let best: { u: Float64Array; score: number } | null = null;
     let drawn = 0;
     for (let t = 0; t < nCand * 50 && drawn < nCand; t++) {
-      const u = space.snap(sampleParzen(lowPdf, rng));
+      const u = space.snap(densities.sample());
       if (!constraints.unitCubeFeasible(u, 1e-9)) continue;
       const p = space.decode(u);
       if (!constraints.isSatisfied(p) || excluded.has(space.key(p))) continue;
       drawn++;
-      const score = logDensity(lowPdf, u) - logDensity(highPdf, u);
+      const score = densities.score(u);
       if (!best || score > best.score) best = { u, score };
     }
     const point = best ? space.decode(best.u) : randomValidPoint(space, constraints, rng, excluded);
