@@ -4,6 +4,7 @@ import {
   TRIAL_INDEX_ENV,
   parameterEnvName,
   renderCommand,
+  withInactiveValues,
 } from "../evaluate/commandTemplate.js";
 import { combineOcc } from "../evaluate/occ.js";
 import { classifyOutcome, parseResults } from "../evaluate/parseResults.js";
@@ -62,7 +63,7 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
   }
   return {
     render(point: Point, trial) {
-      const r = renderCommand(campaign.program, point, {
+      const r = renderCommand(campaign.program, withInactiveValues(point, campaign.parameters), {
         trialId: trial.id,
         trialIndex: trial.index,
         attemptDir: trial.attemptDir,
@@ -70,7 +71,8 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
       return { command: r.command, env: r.env };
     },
     describe(point: Point): string {
-      return renderCommand(campaign.program, point).command;
+      return renderCommand(campaign.program, withInactiveValues(point, campaign.parameters))
+        .command;
     },
     outcome(result: AttemptResult): TrialOutcomeValues {
       const parsed = parseResults(result.stdout, names);

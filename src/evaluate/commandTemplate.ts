@@ -143,9 +143,28 @@ function compiled(template: string, names: readonly string[]): CompiledTemplate 
 }
 
 function possibleValues(p: Parameter): readonly ParamValue[] {
-  if (p.kind === "choice") return p.values;
-  if (p.kind === "fixed") return [p.value];
-  return []; // ranges only take numbers, which are always plain
+  // A conditional parameter, when inactive, puts its inactive_value (default "") in its place.
+  const inactive = p.activeIf === undefined ? [] : [inactiveText(p)];
+  if (p.kind === "choice") return [...p.values, ...inactive];
+  if (p.kind === "fixed") return [p.value, ...inactive];
+  return inactive; // ranges only take numbers, which are always plain
+}
+
+/** What stands for a parameter in the program while it is inactive: inactive_value, or "". */
+export function inactiveText(p: Parameter): ParamValue {
+  return p.inactiveValue ?? "";
+}
+
+/**
+ * The point as the program template sees it: every inactive parameter (absent from the point)
+ * with its inactive_value, or the empty string.
+ */
+export function withInactiveValues(point: Point, parameters: readonly Parameter[]): Point {
+  if (parameters.every((p) => p.activeIf === undefined || point[p.name] !== undefined))
+    return point;
+  const out: Record<string, ParamValue> = { ...point };
+  for (const p of parameters) if (out[p.name] === undefined) out[p.name] = inactiveText(p);
+  return out;
 }
 
 function describeContext(ctx: MarkContext): string {

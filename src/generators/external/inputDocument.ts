@@ -11,7 +11,11 @@
  *   "objectives": {"RESULT": "min"},
  *   "pending": [{"x": 7, ...}],             (slurmopt: proposed or running, no result yet)
  *   "failed": [{"x": 9, ...}]               (slurmopt: failed or timed out)
+ *   "conditions": {"momentum": "optimizer == 'sgd'"},   (slurmopt, conditional spaces only)
+ *   "forbidden": ["optimizer == 'adam' and lr > 0.01"]   (slurmopt, when the spec has any)
  * }
+ * In a conditional space a point (in trials, pending, failed) leaves its inactive parameters
+ * out; an answer may give them (they are ignored) or leave them out.
  *
  * Every value is written in its parameter's declared type: INT as an int, FLOAT as a float
  * (`1234.0`), STRING as a string; results are floats. RANGE entries get `"log_scale": true` on a
@@ -51,7 +55,20 @@ export function buildInputDocument(input: GeneratorInput, options: InputDocument
     objectives,
     pending: [...input.pending, ...options.alsoPending].map((p) => typedPoint(params, p)),
     failed: input.failed.map((p) => typedPoint(params, p)),
+    ...conditionKeys(input),
   };
+}
+
+/** The documented extra keys of a conditional space (absent for a flat one, as OmniOpt2 writes). */
+function conditionKeys(input: GeneratorInput): Record<string, PyJson> {
+  const out: Record<string, PyJson> = {};
+  const conditions: Record<string, PyJson> = {};
+  for (const p of input.space.parameters)
+    if (p.activeIf !== undefined) conditions[p.name] = p.activeIf;
+  if (Object.keys(conditions).length > 0) out.conditions = conditions;
+  if (input.constraints.forbidden.length > 0)
+    out.forbidden = input.constraints.forbidden.map((f) => f.text);
+  return out;
 }
 
 function declaredType(p: Parameter): DeclaredType {

@@ -47,15 +47,26 @@ export function readResultsJson(
         : `results.json: "parameters" must be an object of name: value, got ${describe(given)}`,
     );
   const problems: string[] = [];
-  const point: Record<string, ParamValue> = {};
+  const read: Record<string, ParamValue> = {};
+  const readProblems = new Map<string, string>();
   for (const p of space.parameters) {
-    if (!(p.name in given)) {
-      problems.push(`parameters.${p.name}: missing (${expected(p)})`);
+    if (!(p.name in given) || (given[p.name] === null && p.activeIf !== undefined)) {
+      readProblems.set(p.name, `parameters.${p.name}: missing (${expected(p)})`);
       continue;
     }
     const r = readValue(p, given[p.name]);
-    if (typeof r === "string") problems.push(`parameters.${p.name}: ${r}`);
-    else point[p.name] = r.value;
+    if (typeof r === "string") readProblems.set(p.name, `parameters.${p.name}: ${r}`);
+    else read[p.name] = r.value;
+  }
+  // Conditional spaces: only the parameters active at the answer count; a value given for an
+  // inactive one (a generator that knows no conditions) is left out of the point.
+  const active = space.activeNames(read);
+  const point: Record<string, ParamValue> = {};
+  for (const p of space.parameters) {
+    if (!active.has(p.name)) continue;
+    const problem = readProblems.get(p.name);
+    if (problem !== undefined) problems.push(problem);
+    else point[p.name] = read[p.name]!;
   }
   for (const k of Object.keys(given))
     if (space.parameter(k) === undefined)
