@@ -215,6 +215,14 @@ export function validateCommandTemplate(
     if (ph.context.kind !== "unsafe") continue;
     const bad = possibleValues(p).find((v) => !isPlainValue(v));
     if (bad === undefined) continue;
+    if (bad === "" && p.activeIf !== undefined && p.inactiveValue === undefined)
+      fail(
+        `parameter "${p.name}" is conditional (active_if "${p.activeIf}") and stands for the empty ` +
+          `string while inactive, but its placeholder "${ph.text}" at offset ${ph.at} stands ` +
+          `${ph.context.where}, where slurmopt cannot insert that safely. Fix: give it an ` +
+          `"inactive_value" (such as 0 or none), move the placeholder out of it, or read ` +
+          `"$${parameterEnvName(p.name)}" in the program`,
+      );
     fail(
       `parameter "${p.name}" can take the value ${JSON.stringify(bad)}, which is not only letters, ` +
         `digits and ._+-:=@/, and its placeholder "${ph.text}" at offset ${ph.at} stands ` +

@@ -79,6 +79,9 @@ describe("conditional spaces in the spec", () => {
       refusal({ parameters: [{ name: "z", type: "range", bounds: [0, 1], inactive_value: 0 }] }),
     ).toMatch(/"inactive_value" is used only when the parameter is inactive/);
     expect(refusal({ constraints: ["momentum <= 0.5"] })).toMatch(/write a forbidden clause/);
+    expect(refusal({ program: 'sh -c "run $(echo %(momentum))"' })).toMatch(
+      /"momentum" is conditional .* empty string while inactive.* give it an "inactive_value"/,
+    );
   });
 
   it("the program gets inactive_value (default: an empty argument); SMAC-style programs drop the flag", () => {
