@@ -44,6 +44,23 @@ export default tseslint.config(
     },
   },
   {
+    // The report page's browser scripts (src/report/page/), inlined into report.html.
+    files: ["src/report/page/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: "script",
+      parserOptions: { projectService: false, project: null },
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        Plotly: "readonly",
+        fetch: "readonly",
+        EventSource: "readonly",
+        URLSearchParams: "readonly",
+      },
+    },
+  },
+  {
     files: ["test/**", "bench/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (as root), when missing:
 # Slurm with accounting (slurm-wlm, slurmdbd, mariadb-server, munge), OpenSSH server and
-# python3-optuna / python3-scipy (external-generator tests and fixtures).
+# python3-optuna / python3-scipy (external-generator tests and fixtures), chromium (the report
+# and dashboard tests open pages in real headless Chromium through playwright-core).
 set -euo pipefail
 need=()
-for pkg in slurm-wlm slurmdbd mariadb-server munge openssh-server openssh-client python3-optuna python3-scipy; do
+for pkg in slurm-wlm slurmdbd mariadb-server munge openssh-server openssh-client python3-optuna python3-scipy chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then

@@ -20,6 +20,8 @@ export interface ResumeOptions {
   parallelism?: number | undefined;
   quiet: boolean;
   cancelOnExit: boolean;
+  /** Write report.html when the run ends (default true). */
+  report?: boolean;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
     cancelOnExit: options.cancelOnExit,
     resume: true,
     afterLock: applyChanges,
+    report: options.report !== false,
   });
 }
 

@@ -13,6 +13,7 @@ import { driveCampaign } from "../engine/driveCampaign.js";
 import { EXIT } from "../errors/errors.js";
 import { createLogger } from "../log/logger.js";
 import { formatStatus } from "../report/campaignStatus.js";
+import { writeFinalReport } from "../report/writeReport.js";
 import { ProgressLine, progressText } from "./progressLine.js";
 
 function answerControlRequest(runner: CampaignRunner, dir: string): void {
@@ -28,6 +29,8 @@ export interface ForegroundOptions {
   resume: boolean;
   /** Runs once the campaign lock is held (resume's spec changes). */
   afterLock?: () => OpenCampaign;
+  /** Write report.html at the end (default true; --no-report). */
+  report?: boolean;
 }
 
 /**
@@ -134,7 +137,10 @@ export async function driveInForeground(
     });
     const status = await handle.done;
     line.end();
-    process.stdout.write(`${formatStatus(status)}\nresults: ${join(open.dir, "results.csv")}\n`);
+    const report = options.report === false ? null : writeFinalReport(open, logger);
+    process.stdout.write(
+      `${formatStatus(status)}\nresults: ${join(open.dir, "results.csv")}\n${report ? `report: ${report}\n` : ""}`,
+    );
     if (continuing && status.state === "STOPPED") return CONTINUE_EXIT_CODE;
     return status.state === "FAILED" ? EXIT.failure : EXIT.ok;
   } finally {

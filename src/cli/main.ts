@@ -9,7 +9,9 @@ import { RUN_OPTIONS } from "./runOptions.js";
 import { controlCommand, resumeCommand } from "./campaignCommands.js";
 import { controllerSettings } from "./controllerSettings.js";
 import { runCommand } from "./runCommand.js";
-import { exportCommand, statusCommand } from "./statusCommands.js";
+import { exportCommand, statusCommand, statusWatchCommand } from "./statusCommands.js";
+import { bestCommand, reportCommand } from "./reportCommands.js";
+import { serveCommand } from "./serveCommand.js";
 
 const RUN_EPILOG = `OmniOpt2 multi-word flags (repeatable):
   --parameter NAME range LO HI [int|float] [true|false]   (last word: log scale)
@@ -69,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
             dryRun: f["dry-run"] === true,
             quiet: f.quiet === true,
             cancelOnExit: f["cancel-on-exit"] === true,
+            report: f["no-report"] !== true,
             inSlurm: f["in-slurm"] === true ? controllerSettings(f) : null,
             follow: f.follow === true,
           },
@@ -98,9 +101,14 @@ async function main(argv: string[]): Promise<number> {
             type: "boolean",
             describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running",
           })
-          .option("quiet", { type: "boolean", describe: "No progress line" }),
+          .option("quiet", { type: "boolean", describe: "No progress line" })
+          .option("no-report", {
+            type: "boolean",
+            describe: "Do not write report.html into the campaign folder when the run ends",
+          }),
       async (a) => {
         exitCode = await resumeCommand(a.dir, {
+          report: a["no-report"] !== true,
           spec: a.spec,
           maxEval: a.max_eval,
           parallelism: a.parallelism,
@@ -135,9 +143,21 @@ async function main(argv: string[]): Promise<number> {
             demandOption: true,
             describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest",
           })
-          .option("json", { type: "boolean", describe: "Machine-readable output" }),
-      (a) => {
-        exitCode = statusCommand(a.dir, a.json === true);
+          .option("json", { type: "boolean", describe: "Machine-readable output" })
+          .option("watch", {
+            type: "boolean",
+            describe: "Show the status again every --interval seconds until the campaign ends",
+          })
+          .option("interval", {
+            type: "number",
+            default: 2,
+            describe: "Seconds between refreshes with --watch",
+          }),
+      async (a) => {
+        exitCode =
+          a.watch === true
+            ? await statusWatchCommand(a.dir, a.interval, a.json === true)
+            : statusCommand(a.dir, a.json === true);
       },
     )
     .command(
@@ -149,7 +169,73 @@ async function main(argv: string[]): Promise<number> {
         exitCode = exportCommand(a.dir);
       },
     )
-    .demandCommand(1, "Name a command: run, resume, stop, cancel, status or export (see --help)")
+    .command(
+      "report <dir>",
+      "Write a self-contained HTML report of a campaign (report.html in its folder)",
+      (y) =>
+        y
+          .positional("dir", {
+            type: "string",
+            demandOption: true,
+            describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest",
+          })
+          .option("o", {
+            alias: "output",
+            type: "string",
+            describe: "Where to write the report (default <dir>/report.html)",
+          }),
+      (a) => {
+        exitCode = reportCommand(a.dir, a.o);
+      },
+    )
+    .command(
+      "best <dir>",
+      "Show the best trials (several objectives: the Pareto set)",
+      (y) =>
+        y
+          .positional("dir", {
+            type: "string",
+            demandOption: true,
+            describe: "Campaign folder (runs/<name>/<N>) or runs/<name> for the latest",
+          })
+          .option("n", { type: "number", default: 10, describe: "How many trials" })
+          .option("json", { type: "boolean", describe: "Machine-readable output" }),
+      (a) => {
+        exitCode = bestCommand(a.dir, a.n, a.json === true);
+      },
+    )
+    .command(
+      "serve [dirs..]",
+      "Serve a live dashboard of campaigns (default: all under ./runs) on 127.0.0.1, with an access token",
+      (y) =>
+        y
+          .positional("dirs", {
+            type: "string",
+            array: true,
+            describe: "Campaign folders (runs/<name>/<N>, or runs/<name> for the latest)",
+          })
+          .option("port", { type: "number", default: 0, describe: "Port (0: a free one)" })
+          .option("host", {
+            type: "string",
+            default: "127.0.0.1",
+            describe: "Address to listen on; any but loopback needs --allow-remote",
+          })
+          .option("allow-remote", {
+            type: "boolean",
+            describe: "Allow --host to be an address other machines can reach (prints a warning)",
+          }),
+      async (a) => {
+        exitCode = await serveCommand(a.dirs ?? [], {
+          port: a.port,
+          host: a.host,
+          allowRemote: a["allow-remote"] === true,
+        });
+      },
+    )
+    .demandCommand(
+      1,
+      "Name a command: run, resume, stop, cancel, status, export, report, best or serve (see --help)",
+    )
     .strict()
     .recommendCommands()
     .help()

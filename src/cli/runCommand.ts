@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   dryRun: boolean;
   quiet: boolean;
   cancelOnExit: boolean;
+  /** Write report.html when the run ends. */
+  report: boolean;
   /** Run the controller as a Slurm job (with its settings) instead of in this process. */
   inSlurm: ControllerJobSettings | null;
   follow: boolean;
@@ -50,6 +52,7 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,
     resume: false,
+    report: options.report,
   });
 }
 

@@ -226,6 +226,11 @@ export const RUN_OPTIONS = {
     group: "Run:",
   },
   quiet: { type: "boolean", describe: "No progress line", group: "Run:" },
+  "no-report": {
+    type: "boolean",
+    describe: "Do not write report.html into the campaign folder when the run ends",
+    group: "Run:",
+  },
   "cancel-on-exit": {
     type: "boolean",
     describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running",

@@ -1,26 +1,42 @@
 import type { Objective } from "../generators/generator.js";
 
-/** Indices of the points no other point dominates (all objectives at least as good, one better). */
+/**
+ * Indices (ascending) of the points no other point dominates (all objectives at least as good,
+ * one better). Points are visited in lexicographic order of their minimized objectives, so a
+ * point can only be dominated by one visited before it, and (by transitivity) by one already
+ * on the front: O(n log n + n * front size), fast enough for 20,000 trials.
+ */
 export function paretoFront(
   values: readonly Readonly<Record<string, number>>[],
   objectives: readonly Objective[],
 ): number[] {
-  const better = (a: number, b: number, goal: "min" | "max"): boolean =>
-    goal === "min" ? a < b : a > b;
-  const front: number[] = [];
-  values.forEach((v, i) => {
-    const dominated = values.some((w, j) => {
-      if (j === i) return false;
-      let strictly = false;
-      for (const o of objectives) {
-        const a = w[o.name]!;
-        const b = v[o.name]!;
-        if (better(b, a, o.goal)) return false;
-        if (better(a, b, o.goal)) strictly = true;
-      }
-      return strictly;
+  const k = objectives.length;
+  const rows = values.map((v) =>
+    Float64Array.from(objectives, (o) => (o.goal === "min" ? 1 : -1) * v[o.name]!),
+  );
+  const order = rows
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ra = rows[a]!;
+      const rb = rows[b]!;
+      for (let j = 0; j < k; j++) if (ra[j] !== rb[j]) return ra[j]! - rb[j]!;
+      return a - b;
     });
+  const front: number[] = [];
+  for (const i of order) {
+    const r = rows[i]!;
+    const dominated = front.some((f) => dominates(rows[f]!, r));
     if (!dominated) front.push(i);
-  });
-  return front;
+  }
+  return front.sort((a, b) => a - b);
+}
+
+/** a dominates b (both minimized): nowhere worse, somewhere better. */
+export function dominates(a: Float64Array, b: Float64Array): boolean {
+  let strictly = false;
+  for (let j = 0; j < a.length; j++) {
+    if (a[j]! > b[j]!) return false;
+    if (a[j]! < b[j]!) strictly = true;
+  }
+  return strictly;
 }

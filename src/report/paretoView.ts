@@ -1,0 +1,40 @@
+import type { Campaign } from "../spec/campaign.js";
+import { objectiveThresholds } from "./campaignMetrics.js";
+import { hypervolumeTrace, nadirReference } from "./hypervolume.js";
+import { paretoFront } from "./paretoFront.js";
+import type { ParetoView, ReportTrial } from "./reportData.js";
+
+/**
+ * The Pareto front of the usable (completed, feasible) trials and the hypervolume after each,
+ * with the campaign's objective thresholds as reference point, or else a point just beyond the
+ * worst observed values.
+ */
+export function paretoView(
+  campaign: Campaign,
+  usable: readonly { t: ReportTrial; pos: number }[],
+): ParetoView {
+  const objectives = campaign.objectives;
+  const values = usable.map(({ t }) => t.results!);
+  const front = paretoFront(values, objectives).map((i) => usable[i]!.t.index);
+  const rows = values.map((v) =>
+    Float64Array.from(objectives, (o) => (o.goal === "min" ? 1 : -1) * v[o.name]!),
+  );
+  const thresholds = objectiveThresholds(campaign);
+  const fromThresholds =
+    thresholds !== null && objectives.every((o) => thresholds[o.name] !== undefined);
+  const reference = fromThresholds
+    ? Float64Array.from(objectives, (o) => (o.goal === "min" ? 1 : -1) * thresholds[o.name]!)
+    : nadirReference(rows, objectives.length);
+  const trace = rows.length > 0 ? hypervolumeTrace(rows, reference) : null;
+  return {
+    front,
+    reference: Array.from(reference, (v, j) => (objectives[j]!.goal === "min" ? v : -v)),
+    referenceSource: fromThresholds
+      ? "the campaign's objective thresholds"
+      : "no objective thresholds given: a point a tenth of the observed range beyond the worst observed value of each objective",
+    hypervolume: trace && {
+      trial: trace.position.map((p) => usable[p]!.t.index),
+      value: trace.value,
+    },
+  };
+}

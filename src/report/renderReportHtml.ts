@@ -1,0 +1,69 @@
+import { pageAssets } from "./pageAssets.js";
+import type { ReportData } from "./reportData.js";
+
+/**
+ * The page works without any network: every script and style is inlined, and the page's own
+ * policy forbids loading anything (connect-src 'self' lets the dashboard's page ask its server).
+ * Plotly's WebGL plots compile code at run time, hence 'unsafe-eval'.
+ */
+const CSP = [
+  "default-src 'none'",
+  "script-src 'unsafe-inline' 'unsafe-eval'",
+  "style-src 'unsafe-inline'",
+  "img-src data: blob:",
+  "font-src data:",
+  "worker-src blob:",
+  "connect-src 'self'",
+].join("; ");
+
+/** Text that can sit inside a <script> element without ending it. */
+function scriptText(s: string): string {
+  return s.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+function jsonText(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface PageOptions {
+  /** static: the data is embedded (report.html); live: the dashboard's page fetches it. */
+  mode: "static" | "live";
+  data: ReportData | null;
+  title: string;
+}
+
+/** One self-contained HTML page: styles, plotly.js, the page's scripts and (static) the data. */
+export function renderReportHtml(options: PageOptions): string {
+  const assets = pageAssets();
+  const scripts = assets.scripts.map((s) => `<script>${scriptText(s)}</script>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="slurmopt">
+<title>${escapeHtml(options.title)}</title>
+<style>${assets.style}</style>
+</head>
+<body>
+<header class="top" id="top"><h1>${escapeHtml(options.title)}</h1></header>
+<nav class="campaigns" id="campaigns"${options.mode === "live" ? "" : " hidden"}></nav>
+<nav class="toc" id="toc"></nav>
+<main id="main"></main>
+<script id="slurmopt-config" type="application/json">${jsonText({ mode: options.mode })}</script>
+<script id="slurmopt-data" type="application/json">${options.data ? jsonText(options.data) : "null"}</script>
+<script>window.PlotlyConfig = { MathJaxConfig: "local" };</script>
+<script>${scriptText(assets.plotly)}</script>
+${scripts}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,30 @@
+import type { Db } from "./openStore.js";
+import { sql } from "./statementCache.js";
+import type { AttemptRow } from "./rowTypes.js";
+
+export interface AttemptWithTrialIndex extends AttemptRow {
+  trial_index: number;
+}
+
+/** Every attempt of a campaign with its trial's index, in trial then attempt order (one query). */
+export function listCampaignAttempts(db: Db, campaignId: number): AttemptWithTrialIndex[] {
+  return sql(
+    db,
+    `SELECT a.*, t.trial_index AS trial_index FROM attempts a JOIN trials t ON t.id = a.trial_id
+       WHERE t.campaign_id = ? ORDER BY t.trial_index, a.attempt_no`,
+  ).all(campaignId) as AttemptWithTrialIndex[];
+}
+
+/**
+ * A number that changes whenever the campaign's trials or state change (the highest trial
+ * revision, the trial count and the campaign's update time): a cheap question for a watcher.
+ */
+export function campaignChangeMark(db: Db, campaignId: number): string {
+  const t = sql(
+    db,
+    `SELECT COALESCE(MAX(rev), 0) AS rev, COUNT(*) AS n FROM trials WHERE campaign_id = ?`,
+  ).get(campaignId) as { rev: number; n: number };
+  const c = sql(db, `SELECT state, updated_at FROM campaigns WHERE id = ?`).get(campaignId) as
+    { state: string; updated_at: number } | undefined;
+  return `${t.rev}:${t.n}:${c?.state ?? ""}:${c?.updated_at ?? 0}`;
+}
