@@ -35,7 +35,7 @@ export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings)
   const merged = mergeSpec(file, overlay);
   if (!args.specFile) {
     const missing = ["name", "parameters", "program", "max_eval"].filter(
-      (k) => merged[k] === undefined,
+      (k) => merged[k] === undefined && !(k === "parameters" && merged.configspace !== undefined),
     );
     if (missing.length > 0)
       throw new InputError(

@@ -89,6 +89,12 @@ export const RUN_OPTIONS = {
     group: "Campaign:",
   },
   config_json: { type: "string", describe: "As --config_yaml, in JSON", group: "Campaign:" },
+  configspace: {
+    type: "string",
+    describe:
+      "The search space from a ConfigSpace JSON file (conditions and forbidden clauses included; docs/conditional-spaces.md)",
+    group: "Campaign:",
+  },
   config_toml: { type: "string", describe: "As --config_yaml, in TOML", group: "Campaign:" },
   max_failed_jobs: {
     type: "number",
@@ -277,6 +283,7 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   set("name", f.name ?? f.experiment_name);
   set("run_dir", f.run_dir);
   set("workdir", f.workdir);
+  set("configspace", f.configspace);
   const program = f.program ?? f.run_program;
   set("program", typeof program === "string" ? decodeMaybeBase64(program) : program);
   set("program_style", f.program_style);

@@ -15,6 +15,7 @@ import { parseDuration } from "./duration.js";
 import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
 import { buildSshSettings } from "./buildSshSettings.js";
+import { importConfigSpace } from "./configSpaceImport.js";
 import { formatZodIssues } from "./zodMessages.js";
 
 export const CAMPAIGN_NAME = /^[A-Za-z0-9._-]+$/;
@@ -31,9 +32,33 @@ export interface BuildOptions {
   omniopt2Strategy?: boolean;
 }
 
+/**
+ * A spec with `configspace: file.json` gets its parameters and forbidden clauses from that
+ * ConfigSpace file (and may not list parameters itself).
+ */
+function withConfigSpace(input: unknown, options: BuildOptions): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const spec = input as Record<string, unknown>;
+  if (typeof spec.configspace !== "string") return input;
+  if (spec.parameters !== undefined)
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "configspace" gives the parameters; remove "parameters" (or --parameter) or the ConfigSpace file`,
+    );
+  const imported = importConfigSpace(spec.configspace, options.cwd, options.warnings);
+  const forbidden = Array.isArray(spec.forbidden) ? (spec.forbidden as unknown[]) : [];
+  return {
+    ...spec,
+    parameters: imported.parameters,
+    ...(forbidden.length + imported.forbidden.length > 0
+      ? { forbidden: [...forbidden, ...imported.forbidden] }
+      : {}),
+  };
+}
+
 /** Validates a raw spec object once, at the edge, and resolves it into a Campaign. */
 export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
-  const parsed = specSchema.safeParse(input);
+  const parsed = specSchema.safeParse(withConfigSpace(input, options));
   if (!parsed.success) throw new InputError("SPEC_INVALID", formatZodIssues(parsed.error.issues));
   const raw: RawSpec = parsed.data;
   if (!CAMPAIGN_NAME.test(raw.name) || raw.name === "." || raw.name === "..")

@@ -150,6 +150,8 @@ export const specSchema = z.strictObject({
       message: "no parameters; give at least one",
     }),
   ]),
+  /** A ConfigSpace JSON file that gives the parameters and forbidden clauses (configSpaceImport.ts). */
+  configspace: z.string().optional(),
   constraints: z.array(z.string()).optional(),
   forbidden: z.array(z.string()).optional(),
   objectives: z
