@@ -4,6 +4,7 @@ import { newAttempt, type CampaignIdentity } from "../engine/attemptPlan.js";
 import { newCampaignUid } from "../engine/campaignRecord.js";
 import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
+import { EMPTY_TRIAL_VIEW } from "../engine/trialCache.js";
 import { buildGeneratorInput } from "../engine/generatorInput.js";
 import { proposePoints } from "../engine/proposePoints.js";
 import { planProposal } from "../engine/strategyState.js";
@@ -44,7 +45,7 @@ async function firstBatch(
   const node: StrategyNode = external ? strategyNode("sobol", "SOBOL") : first;
   const space = new SearchSpace(c.parameters);
   const input = buildGeneratorInput({
-    trials: [],
+    view: EMPTY_TRIAL_VIEW,
     space,
     constraints: new ConstraintSet(c.constraints, space, c.forbidden),
     objectives: c.objectives,
@@ -57,7 +58,7 @@ async function firstBatch(
     fallback: null,
     input,
     n: plan.count,
-    existing: [],
+    existingKeys: new Set(),
     allowDuplicates: false,
   });
   const identity: CampaignIdentity = {

@@ -11,7 +11,6 @@ import type { Db } from "../store/openStore.js";
 import type { CampaignRow } from "../store/rowTypes.js";
 import {
   cancelCreatedAttempts,
-  countTrialsByState,
   getAttempt,
   getTrial,
   insertProposedTrials,
@@ -22,10 +21,10 @@ import {
 } from "../store/trialRows.js";
 import { newAttempt, outcomeRecord, storedAttempts, type CampaignIdentity } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
-import { buildGeneratorInput } from "./generatorInput.js";
+import { buildGeneratorInput, needsHistory } from "./generatorInput.js";
 import { checkProposedPoints, proposePoints } from "./proposePoints.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
-import { planProposal, type ProposalPlan } from "./strategyState.js";
+import { planFromCounts, type ProposalPlan } from "./strategyState.js";
 import { TrialCache } from "./trialCache.js";
 import type { TrialProgram } from "./trialProgram.js";
 
@@ -77,7 +76,12 @@ export class CampaignRunner {
       this.space,
       deps.campaign.forbidden,
     );
-    this.trials = new TrialCache(deps.db, deps.row.id);
+    this.trials = new TrialCache(deps.db, deps.row.id, {
+      space: this.space,
+      objectives: deps.campaign.objectives,
+      nodes: deps.campaign.strategy.length,
+      keepHistory: needsHistory(deps.campaign.strategy.map((n) => n.model)),
+    });
     this.submitter = new AttemptSubmitter({
       db: deps.db,
       campaignId: deps.row.id,
@@ -197,9 +201,11 @@ export class CampaignRunner {
           this.stop("FAILED", errorMessage(e));
         }),
       );
-    const counts = countTrialsByState(this.deps.db, this.campaignId);
+    // The runner's trial view follows the store change by change: no walk over every trial.
+    const view = this.trials.refresh();
+    const counts = view.counts;
     const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const total = view.total;
     if (this.state === "stopping") {
       const waitForCancel = !this.abandon && this.cancelsOnStop;
       // Never while a submission is under way: its jobs are recorded (and cancelled) first.
@@ -215,9 +221,9 @@ export class CampaignRunner {
     const free = Math.min(this.deps.campaign.parallelism - active, remaining);
     if (free <= 0 || this.proposing) return;
     // A node waiting for data (or at its max_parallelism) leaves the slots free.
-    const plan = planProposal(
+    const plan = planFromCounts(
       this.deps.campaign.strategy,
-      this.trials.refresh().map((c) => c.row),
+      view.nodes,
       free,
       this.deps.campaign.objectives.length === 1,
     );
@@ -310,11 +316,10 @@ export class CampaignRunner {
 
   private async proposeAndSubmit(plan: ProposalPlan): Promise<void> {
     const { campaign, db } = this.deps;
-    const cached = this.trials.refresh();
-    const trials = cached.map((c) => c.row);
+    const view = this.trials.refresh();
     const { choice, count: n } = plan;
     const input = buildGeneratorInput({
-      trials: cached,
+      view,
       space: this.space,
       constraints: this.constraints,
       objectives: campaign.objectives,
@@ -333,7 +338,7 @@ export class CampaignRunner {
         : null,
       input: { ...input, signal: abort.signal },
       n,
-      existing: cached.map((c) => c.point),
+      existingKeys: view.keys,
       // An external generator may be allowed to ask for a point again (on_duplicate: accept).
       allowDuplicates:
         choice.node.model === "external" && campaign.externalGenerator?.onDuplicate === "accept",
@@ -352,7 +357,7 @@ export class CampaignRunner {
     }
     this.zeroRounds = 0;
     checkProposedPoints(result.points, this.space, this.constraints);
-    const first = trials.length === 0 ? 0 : Math.max(...trials.map((t) => t.trial_index)) + 1;
+    const first = view.lastIndex + 1;
     const maxArray = campaign.slurm.maxArraySize;
     insertProposedTrials(
       db,
@@ -379,7 +384,7 @@ export class CampaignRunner {
   private checkFailureLimit(): void {
     const limit = this.deps.campaign.maxFailedJobs;
     if (limit === null) return;
-    const c = countTrialsByState(this.deps.db, this.campaignId);
+    const c = this.trials.refresh().counts;
     const failed = c.FAILED + c.TIMEOUT;
     if (failed >= limit && this.state === "running")
       this.stop(

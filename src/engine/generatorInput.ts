@@ -1,12 +1,26 @@
-import type { GeneratorInput, Objective, Observation } from "../generators/generator.js";
+import type { GeneratorInput, Objective } from "../generators/generator.js";
+import type { ModelName } from "../spec/campaign.js";
 import type { ConstraintSet } from "../space/constraints.js";
-import type { Point } from "../space/parameters.js";
 import type { SearchSpace } from "../space/searchSpace.js";
-import type { CachedTrial } from "./trialCache.js";
+import type { TrialView } from "./trialCache.js";
 
-/** Builds what a generator sees from the stored trials (the store is the only truth). */
+/** Models whose generators need no trial history (Generator.historyFree). */
+const HISTORY_FREE: ReadonlySet<ModelName> = new Set<ModelName>(["sobol", "random", "grid"]);
+
+/** Whether a strategy with these models needs the completed and failed trials kept. */
+export function needsHistory(models: Iterable<ModelName>): boolean {
+  for (const m of models) if (!HISTORY_FREE.has(m)) return true;
+  return false;
+}
+
+/**
+ * Builds what a generator sees from the runner's trial view (the store is the only truth; the
+ * view follows it change by change). The tried counts always travel along, so sobol, random
+ * and grid never walk the history; completed and failed trials are the view's (empty when the
+ * strategy keeps no history).
+ */
 export function buildGeneratorInput(args: {
-  trials: readonly CachedTrial[];
+  view: TrialView;
   space: SearchSpace;
   constraints: ConstraintSet;
   objectives: readonly Objective[];
@@ -14,29 +28,17 @@ export function buildGeneratorInput(args: {
   proposedByNode: number;
   campaignDir: string;
 }): GeneratorInput {
-  const completed: Observation[] = [];
-  const failed: Point[] = [];
-  const pending: Point[] = [];
-  for (const { row: t, point, values, sems } of args.trials) {
-    if (t.state === "COMPLETED" && t.results_json) {
-      if (args.objectives.every((o) => Number.isFinite(values[o.name]))) {
-        const s: Record<string, number | null> = {};
-        for (const o of args.objectives) s[o.name] = sems[o.name] ?? null;
-        completed.push({ point, values, sems: s });
-      }
-    } else if (t.state === "FAILED" || t.state === "TIMEOUT") failed.push(point);
-    else if (t.state === "PROPOSED" || t.state === "SUBMITTED" || t.state === "RUNNING")
-      pending.push(point);
-  }
+  const { view } = args;
   return {
     space: args.space,
     constraints: args.constraints,
     objectives: args.objectives,
-    completed,
-    failed,
-    pending,
+    completed: view.completed,
+    failed: view.failed,
+    pending: view.pending.map((c) => c.point),
     seed: args.seed,
     proposedByNode: args.proposedByNode,
     campaignDir: args.campaignDir,
+    triedCounts: view.tried,
   };
 }

@@ -19,11 +19,17 @@ export async function proposePoints(args: {
   fallback: Generator | null;
   input: GeneratorInput;
   n: number;
-  existing: readonly Point[];
+  /** The point keys (space.key) of every trial so far: never proposed again. */
+  existingKeys: ReadonlySet<string>;
   allowDuplicates: boolean;
 }): Promise<{ points: ProposedPoint[]; warnings: string[] }> {
   const { input, n } = args;
-  const seen = new Set(args.existing.map((p) => input.space.key(p)));
+  // This call's points on top of the campaign's keys (which are left as they are).
+  const added = new Set<string>();
+  const seen = {
+    has: (key: string): boolean => args.existingKeys.has(key) || added.has(key),
+    add: (key: string): void => void added.add(key),
+  };
   const points: ProposedPoint[] = [];
   const warnings: string[] = [];
   const take = (candidates: readonly Point[], gen: Generator): void => {

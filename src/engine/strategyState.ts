@@ -16,7 +16,7 @@ export interface ProposalPlan {
   waiting: string | null;
 }
 
-interface NodeCounts {
+export interface NodeCounts {
   /** Trials it generated that count (not FAILED, TIMEOUT or CANCELLED: Ax's not_in_statuses). */
   generated: number;
   withData: number;
@@ -66,7 +66,16 @@ export function planProposal(
   free: number,
   singleObjective: boolean,
 ): ProposalPlan {
-  const counts = countByNode(strategy, trials);
+  return planFromCounts(strategy, countByNode(strategy, trials), free, singleObjective);
+}
+
+/** planProposal from per-node counts kept as trials change (a runner's TrialCache). */
+export function planFromCounts(
+  strategy: readonly StrategyNode[],
+  counts: readonly NodeCounts[],
+  free: number,
+  singleObjective: boolean,
+): ProposalPlan {
   let position = 0;
   let previous = -1;
   while (position < strategy.length - 1) {

@@ -6,6 +6,7 @@ import { insertCampaign } from "../../../src/store/campaignRows.js";
 import type { Db } from "../../../src/store/openStore.js";
 import { openStore } from "../../../src/store/openStore.js";
 import { TrialCache } from "../../../src/engine/trialCache.js";
+import { SearchSpace } from "../../../src/space/searchSpace.js";
 import type { AttemptEnd, NewTrial, TrialOutcome } from "../../../src/store/trialRows.js";
 import {
   attemptIdsWithJobName,
@@ -438,26 +439,72 @@ describe("queries", () => {
 });
 
 describe("TrialCache", () => {
-  it("follows the store by revision: trial order, parsed results, the same array while nothing changed", () => {
-    const cache = new TrialCache(db, campaignId);
-    expect(cache.refresh()).toEqual([]);
+  const space = new SearchSpace([
+    { kind: "range", name: "x", valueType: "float", low: 0, high: 1, log: false },
+  ]);
+  const cacheFor = (keepHistory: boolean): TrialCache =>
+    new TrialCache(db, campaignId, {
+      space,
+      objectives: [{ name: "RESULT", goal: "min" }],
+      nodes: 1,
+      keepHistory,
+    });
+
+  it("follows the store by revision: counts, keys, pending trials and (kept) history in trial order", () => {
+    const cache = cacheFor(true);
+    expect(cache.refresh().total).toBe(0);
     const rows = propose(3);
     const first = cache.refresh();
-    expect(first.map((c) => c.row.trial_index)).toEqual([0, 1, 2]);
-    expect(first.map((c) => c.point)).toEqual([{ x: 0 }, { x: 0.1 }, { x: 0.2 }]);
-    expect(first[1]!.values).toEqual({});
-    expect(cache.refresh()).toBe(first);
+    expect(first.total).toBe(3);
+    expect(first.lastIndex).toBe(2);
+    expect(first.counts.PROPOSED).toBe(3);
+    expect(first.pending.map((c) => c.row.trial_index)).toEqual([0, 1, 2]);
+    expect(first.pending.map((c) => c.point)).toEqual([{ x: 0 }, { x: 0.1 }, { x: 0.2 }]);
+    expect(first.nodes[0]).toEqual({ generated: 3, withData: 0, pending: 3, proposed: 3 });
 
     recordAttemptEnd(db, rows[1]!.attempt.id, end(), completed, null);
+    recordAttemptEnd(
+      db,
+      rows[2]!.attempt.id,
+      end(),
+      { ...completed, state: "FAILED", resultsJson: null },
+      null,
+    );
     const second = cache.refresh();
-    expect(second).not.toBe(first);
-    expect(second[1]!.row.state).toBe("COMPLETED");
-    expect(second[1]!.values).toEqual({ RESULT: 1.25 });
-    expect(second[1]!.sems).toEqual({ RESULT: 0.1 });
-    // Unchanged trials keep their parsed objects.
-    expect(second[0]!.point).toBe(first[0]!.point);
+    expect(second.counts).toMatchObject({ PROPOSED: 1, COMPLETED: 1, FAILED: 1 });
+    expect(second.pending.map((c) => c.row.trial_index)).toEqual([0]);
+    expect(second.completed).toEqual([
+      { point: { x: 0.1 }, values: { RESULT: 1.25 }, sems: { RESULT: 0.1 } },
+    ]);
+    expect(second.failed).toEqual([{ x: 0.2 }]);
+    expect(second.nodes[0]).toEqual({ generated: 2, withData: 1, pending: 1, proposed: 3 });
+    expect([...second.tried.keys()].length).toBe(3);
 
-    propose(1);
-    expect(cache.refresh().map((c) => c.row.trial_index)).toEqual([0, 1, 2, 3]);
+    // The same points again: keys and tried counts add up.
+    propose(2);
+    const third = cache.refresh();
+    expect(third.total).toBe(5);
+    expect(third.lastIndex).toBe(4);
+    expect(third.keys.size).toBe(3);
+    expect(third.tried.get(space.key({ x: 0 }))).toBe(2);
+  });
+
+  it("keeps no history for a history-free strategy, and reads only the rows that changed", () => {
+    const cache = cacheFor(false);
+    for (let round = 0; round < 50; round++) {
+      const rows = propose(4, 2000 + round);
+      for (const r of rows) recordAttemptEnd(db, r.attempt.id, end(), completed, null);
+      const before = cache.rowsRead;
+      const view = cache.refresh();
+      // 4 new trials, each changed twice, come back as 4 rows: never the whole campaign.
+      expect(cache.rowsRead - before).toBe(4);
+      expect(view.counts.COMPLETED).toBe(4 * (round + 1));
+      expect(view.completed).toEqual([]);
+      expect(view.failed).toEqual([]);
+      expect(view.pending).toEqual([]);
+    }
+    const idle = cache.rowsRead;
+    cache.refresh();
+    expect(cache.rowsRead).toBe(idle);
   });
 });
