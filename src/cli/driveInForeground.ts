@@ -12,7 +12,7 @@ import {
 import { driveCampaign } from "../engine/driveCampaign.js";
 import { EXIT } from "../errors/errors.js";
 import { createLogger } from "../log/logger.js";
-import { formatStatus } from "../report/campaignStatus.js";
+import { formatStatus, type CampaignStatus } from "../report/campaignStatus.js";
 import { writeFinalReport } from "../report/writeReport.js";
 import { ProgressLine, progressText } from "./progressLine.js";
 
@@ -120,7 +120,10 @@ export async function driveInForeground(
       executor,
       logger,
       cancelOnStop: options.cancelOnExit,
-      onProgress: (s) => line.update(progressText(s, startedAt)),
+      // Only for a progress line someone sees (a terminal): the status reads every trial.
+      ...(line.enabled
+        ? { onProgress: (s: CampaignStatus) => line.update(progressText(s, startedAt)) }
+        : {}),
       onCycle: () => {
         if (handle) answerControlRequest(handle.runner, open.dir);
       },

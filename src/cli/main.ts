@@ -3,15 +3,11 @@ import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, exitCodeFor, errorMessage, isSlurmoptError } from "../errors/errors.js";
 import { extractGroupedFlags } from "./groupedFlags.js";
-import { applyConfigFile } from "./omniopt2Config.js";
 import { OMNIOPT2_COMPAT_OPTIONS } from "./omniopt2Flags.js";
 import { RUN_OPTIONS } from "./runOptions.js";
-import { controlCommand, resumeCommand } from "./campaignCommands.js";
 import { controllerSettings } from "./controllerSettings.js";
-import { runCommand } from "./runCommand.js";
-import { exportCommand, statusCommand, statusWatchCommand } from "./statusCommands.js";
-import { bestCommand, reportCommand } from "./reportCommands.js";
-import { serveCommand } from "./serveCommand.js";
+// Each command's module is imported when the command runs: `slurmopt status` must not load what
+// `run` needs (SSH, execa, generators); module loading was most of a short command's time.
 
 const RUN_EPILOG = `OmniOpt2 multi-word flags (repeatable):
   --parameter NAME range LO HI [int|float] [true|false]   (last word: log scale)
@@ -54,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
           .options(OMNIOPT2_COMPAT_OPTIONS)
           .epilog(RUN_EPILOG),
       async (a) => {
+        const { applyConfigFile } = await import("./omniopt2Config.js");
+        const { runCommand } = await import("./runCommand.js");
         // OmniOpt2's --config_yaml/--config_json/--config_toml: flags from a file, under the given ones.
         const withConfig = applyConfigFile(a, grouped!, {
           ...RUN_OPTIONS,
@@ -107,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
             describe: "Do not write report.html into the campaign folder when the run ends",
           }),
       async (a) => {
+        const { resumeCommand } = await import("./campaignCommands.js");
         exitCode = await resumeCommand(a.dir, {
           report: a["no-report"] !== true,
           spec: a.spec,
@@ -122,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
       "Ask the controller of a campaign to stop (running trials keep running) and wait for it",
       controlOptions,
       async (a) => {
+        const { controlCommand } = await import("./campaignCommands.js");
         exitCode = await controlCommand(a.dir, "stop", a.wait);
       },
     )
@@ -130,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
       "Stop a campaign and cancel its running trials (works without a running controller too)",
       controlOptions,
       async (a) => {
+        const { controlCommand } = await import("./campaignCommands.js");
         exitCode = await controlCommand(a.dir, "cancel", a.wait);
       },
     )
@@ -154,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
             describe: "Seconds between refreshes with --watch",
           }),
       async (a) => {
+        const { statusCommand, statusWatchCommand } = await import("./statusCommands.js");
         exitCode =
           a.watch === true
             ? await statusWatchCommand(a.dir, a.interval, a.json === true)
@@ -165,7 +167,8 @@ async function main(argv: string[]): Promise<number> {
       "Rewrite results.csv from the campaign database",
       (y) =>
         y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
-      (a) => {
+      async (a) => {
+        const { exportCommand } = await import("./statusCommands.js");
         exitCode = exportCommand(a.dir);
       },
     )
@@ -184,7 +187,8 @@ async function main(argv: string[]): Promise<number> {
             type: "string",
             describe: "Where to write the report (default <dir>/report.html)",
           }),
-      (a) => {
+      async (a) => {
+        const { reportCommand } = await import("./reportCommands.js");
         exitCode = reportCommand(a.dir, a.o);
       },
     )
@@ -200,7 +204,8 @@ async function main(argv: string[]): Promise<number> {
           })
           .option("n", { type: "number", default: 10, describe: "How many trials" })
           .option("json", { type: "boolean", describe: "Machine-readable output" }),
-      (a) => {
+      async (a) => {
+        const { bestCommand } = await import("./reportCommands.js");
         exitCode = bestCommand(a.dir, a.n, a.json === true);
       },
     )
@@ -225,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
             describe: "Allow --host to be an address other machines can reach (prints a warning)",
           }),
       async (a) => {
+        const { serveCommand } = await import("./serveCommand.js");
         exitCode = await serveCommand(a.dirs ?? [], {
           port: a.port,
           host: a.host,

@@ -38,7 +38,7 @@ export class ProgressLine {
   private lastText = "";
   constructor(
     private readonly stream: NodeJS.WriteStream,
-    private readonly enabled: boolean,
+    readonly enabled: boolean,
   ) {}
 
   update(text: string): void {

@@ -3,8 +3,15 @@ import { getCampaignById, recentCampaignEvents } from "../store/campaignRows.js"
 import type { Db } from "../store/openStore.js";
 import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
 import type { CampaignRow, TrialRow, TrialState } from "../store/rowTypes.js";
-import { planProposal } from "../engine/strategyState.js";
-import { countTrialsByState, listTrials } from "../store/trialRows.js";
+import { planFromCounts, type NodeCounts } from "../engine/strategyState.js";
+import {
+  bestCompletedTrial,
+  completedResults,
+  countByNodeAndState,
+  generationTimes,
+  lastFailedTrials,
+} from "../store/trialAggregates.js";
+import { countTrialsByState, getTrial } from "../store/trialRows.js";
 import { paretoFront } from "./paretoFront.js";
 
 export interface TrialSummary {
@@ -34,31 +41,26 @@ export interface CampaignStatus {
 
 export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): CampaignStatus {
   const row = getCampaignById(db, stale.id) ?? stale;
-  const trials = listTrials(db, row.id);
-  const completed = trials.filter((t) => t.state === "COMPLETED" && t.results_json);
-  const values = completed.map((t) => JSON.parse(t.results_json!) as Record<string, number>);
   let best: TrialRow[] = [];
   if (campaign.objectives.length === 1) {
     const o = campaign.objectives[0]!;
-    let bi = -1;
-    values.forEach((v, i) => {
-      const x = v[o.name];
-      if (x === undefined || !Number.isFinite(x)) return;
-      const cur = bi < 0 ? undefined : values[bi]![o.name];
-      if (cur === undefined || (o.goal === "min" ? x < cur : x > cur)) bi = i;
-    });
-    if (bi >= 0) best = [completed[bi]!];
+    const b = bestCompletedTrial(db, row.id, o.name, o.goal);
+    if (b) best = [b];
   } else {
-    best = paretoFront(values, campaign.objectives).map((i) => completed[i]!);
+    const completed = completedResults(db, row.id);
+    const values = completed.map((t) => JSON.parse(t.results_json) as Record<string, number>);
+    best = paretoFront(values, campaign.objectives)
+      .map((i) => getTrial(db, completed[i]!.id))
+      .filter((t): t is TrialRow => t !== undefined);
   }
-  const failures = trials.filter((t) => t.state === "FAILED" || t.state === "TIMEOUT").slice(-5);
-  const gen = trials.filter((t) => t.generation_ms !== null);
-  const byNode: Record<string, { sum: number; n: number }> = {};
-  for (const t of gen) {
-    const e = (byNode[t.generation_node] ??= { sum: 0, n: 0 });
-    e.sum += t.generation_ms!;
-    e.n++;
+  const gen = generationTimes(db, row.id);
+  let sum = 0;
+  let n = 0;
+  for (const g of gen.byNode) {
+    sum += g.sum;
+    n += g.n;
   }
+  const counts = countTrialsByState(db, row.id);
   return {
     name: row.name,
     uid: row.uid,
@@ -66,25 +68,45 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
     state: row.state,
     stop_reason: row.stop_reason,
     max_eval: campaign.maxEval,
-    counts: countTrialsByState(db, row.id),
+    counts,
     best: best.map(summary),
-    recent_failures: failures.map(summary),
+    recent_failures: lastFailedTrials(db, row.id, 5).map(summary),
     generation_ms: {
-      mean: gen.length ? gen.reduce((a, t) => a + t.generation_ms!, 0) / gen.length : null,
-      last: gen.at(-1)?.generation_ms ?? null,
-      by_node: Object.fromEntries(Object.entries(byNode).map(([k, v]) => [k, v.sum / v.n])),
+      mean: n > 0 ? sum / n : null,
+      last: gen.last,
+      by_node: Object.fromEntries(gen.byNode.map((g) => [g.node, g.sum / g.n])),
     },
     recent_events: recentCampaignEvents(db, row.id, 5),
-    waiting: row.state === "RUNNING" ? waitingFor(campaign, trials) : null,
+    waiting: row.state === "RUNNING" ? waitingFor(db, row.id, campaign, counts) : null,
   };
 }
 
 /** The strategy's wait for data when slots are free (the runner leaves them free then). */
-function waitingFor(campaign: Campaign, trials: readonly TrialRow[]): string | null {
-  const active = trials.filter((t) => ACTIVE_TRIAL_STATES.includes(t.state)).length;
-  const free = Math.min(campaign.parallelism - active, campaign.maxEval - trials.length);
+function waitingFor(
+  db: Db,
+  campaignId: number,
+  campaign: Campaign,
+  counts: Record<TrialState, number>,
+): string | null {
+  const active = ACTIVE_TRIAL_STATES.reduce((a, s) => a + counts[s], 0);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const free = Math.min(campaign.parallelism - active, campaign.maxEval - total);
   if (free <= 0) return null;
-  return planProposal(campaign.strategy, trials, free, campaign.objectives.length === 1).waiting;
+  const nodes: NodeCounts[] = campaign.strategy.map(() => ({
+    generated: 0,
+    withData: 0,
+    pending: 0,
+    proposed: 0,
+  }));
+  for (const r of countByNodeAndState(db, campaignId)) {
+    const c = nodes[Math.min(r.node, nodes.length - 1)]!;
+    c.proposed += r.n;
+    if (r.state !== "FAILED" && r.state !== "TIMEOUT" && r.state !== "CANCELLED")
+      c.generated += r.n;
+    if (r.state === "COMPLETED") c.withData += r.n;
+    if (ACTIVE_TRIAL_STATES.includes(r.state)) c.pending += r.n;
+  }
+  return planFromCounts(campaign.strategy, nodes, free, campaign.objectives.length === 1).waiting;
 }
 
 function summary(t: TrialRow): TrialSummary {
