@@ -112,6 +112,11 @@ export class CampaignRunner {
     };
   }
 
+  /** Trial rows read from the store by this runner so far (each read only what changed). */
+  get storeRowsRead(): number {
+    return this.trials.rowsRead;
+  }
+
   get campaignId(): number {
     return this.deps.row.id;
   }
