@@ -91,8 +91,10 @@ function stringList(v: unknown): string[] {
     if (typeof x === "string") return [x];
     if (x !== null && typeof x === "object") {
       const r = x as Record<string, unknown>;
-      if (typeof r.name === "string" && typeof r.op === "string" && typeof r.bound === "number")
-        return [`${r.name} ${r.op} ${r.bound}`];
+      // The campaign's outcome constraints: { metric, op, bound } (or { name, op, bound }).
+      const metric = typeof r.metric === "string" ? r.metric : r.name;
+      if (typeof metric === "string" && typeof r.op === "string" && typeof r.bound === "number")
+        return [`${metric} ${r.op} ${r.bound}`];
       if (typeof r.name === "string") return [r.name];
     }
     return [];

@@ -34,6 +34,20 @@ describe("campaign metrics for the report", () => {
     ]);
   });
 
+  it("reads the campaign's stored outcome constraints ({ metric, op, bound })", () => {
+    const m = campaignMetrics(
+      campaign({
+        outcomeConstraints: [{ metric: "MEM_GB", op: "<=", bound: 40, text: "MEM_GB <= 40" }],
+        trackingMetrics: ["COST"],
+      }),
+      new Set(),
+    );
+    expect(m.slice(1)).toEqual([
+      { name: "MEM_GB", role: "constraint", bound: 40, op: "<=" },
+      { name: "COST", role: "tracking", bound: null, op: null },
+    ]);
+  });
+
   it("counts a result as feasible only when every constraint holds and its metric is there", () => {
     const m = campaignMetrics(
       campaign({ outcome_constraints: ["MEM_GB <= 40", "ACC >= 0.5"] }),
