@@ -152,6 +152,48 @@ const mixed: TestProblem = {
   },
 };
 
+/**
+ * A configuration-like problem dominated by unordered choices: six five-way choices with
+ * per-choice penalties (two of them interacting: they should agree), a float whose best value
+ * depends on the first choice, and a log-scale float. Minimum 0 at c1 = "c", c2 = c3 = "b",
+ * c4 = "e", c5 = "a", c6 = "d", x = 0.6, lr = 1e-2.
+ */
+const LEVELS = ["a", "b", "c", "d", "e"];
+const PENALTY: readonly (readonly number[])[] = [
+  [0.9, 0.6, 0, 0.4, 1.2],
+  [0.5, 0, 0.7, 1.0, 0.3],
+  [0.8, 0, 0.2, 0.6, 0.9],
+  [1.1, 0.7, 0.5, 0.3, 0],
+  [0, 0.4, 0.8, 0.6, 1.0],
+  [0.6, 0.9, 0.3, 0, 0.5],
+];
+const BEST_X = [0.2, 0.4, 0.6, 0.8, 0.5];
+
+const categorical: TestProblem = {
+  name: "Categorical (6 choices, 2 floats)",
+  parameters: [
+    ...PENALTY.map((_, j): Parameter => ({
+      kind: "choice",
+      name: `c${j + 1}`,
+      valueType: "string",
+      values: LEVELS,
+      ordered: false,
+    })),
+    range("x", 0, 1),
+    range("lr", 1e-4, 1, true),
+  ],
+  optimum: 0,
+  evaluate: (p) => {
+    const level = (j: number): number => LEVELS.indexOf(String(p[`c${j + 1}`]));
+    let s = 0;
+    PENALTY.forEach((pen, j) => (s += pen[level(j)]!));
+    if (level(1) !== level(2)) s += 0.3;
+    s += 3 * (num(p, "x") - BEST_X[level(0)]!) ** 2;
+    s += 0.5 * (Math.log10(num(p, "lr")) + 2) ** 2;
+    return s;
+  },
+};
+
 export const TEST_PROBLEMS: readonly TestProblem[] = [
   branin,
   hartmann6,
@@ -159,4 +201,5 @@ export const TEST_PROBLEMS: readonly TestProblem[] = [
   levy4,
   ackley5,
   mixed,
+  categorical,
 ];

@@ -37,10 +37,6 @@ export const IGNORED_FLAGS: Readonly<Record<string, IgnoredFlag>> = {
     type: "string",
     note: "`slurmopt status` shows the exact Pareto front",
   },
-  n_estimators_randomforest: {
-    type: "string",
-    note: "RANDOMFOREST is not offered (docs/strategies.md)",
-  },
   root_venv_dir: { type: "string", note: "slurmopt installs nothing at run time" },
   checkout_to_latest_tested_version: {
     type: "boolean",

@@ -153,6 +153,11 @@ export const RUN_OPTIONS = {
     describe: "Stop after this many proposal rounds in a row without a new point (default 50)",
     group: "Optimization:",
   },
+  n_estimators_randomforest: {
+    type: "number",
+    describe: "Trees of the RANDOMFOREST model (default 10, as SMAC)",
+    group: "Optimization:",
+  },
   gridsearch: {
     type: "boolean",
     describe: "OmniOpt2: same as --model FACTORIAL",
@@ -305,6 +310,7 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   set("generate_all_jobs_at_once", f.generate_all_jobs_at_once);
   set("revert_to_random_when_seemingly_exhausted", f.revert_to_random_when_seemingly_exhausted);
   set("max_nr_of_zero_results", f.max_nr_of_zero_results);
+  set("n_estimators_randomforest", f.n_estimators_randomforest);
   const slurm: Record<string, unknown> = {};
   const slurmKeys = [
     "partition",

@@ -4,6 +4,7 @@ import { createExternalGenerator } from "./external/externalGenerator.js";
 import type { Generator } from "./generator.js";
 import { createGpGenerator } from "./gpGenerator.js";
 import { createGridGenerator } from "./gridGenerator.js";
+import { createRandomForestGenerator } from "./randomForestGenerator.js";
 import { createRandomGenerator } from "./randomGenerator.js";
 import { createSobolGenerator } from "./sobolGenerator.js";
 import { createTpeGenerator } from "./tpeGenerator.js";
@@ -52,6 +53,8 @@ function create(model: ModelName, campaign: Campaign, hooks: GeneratorHooks): Ge
       return createGridGenerator();
     case "gp":
       return createGpGenerator();
+    case "randomforest":
+      return createRandomForestGenerator({ trees: campaign.randomForestTrees });
     case "tpe":
       // After another node (Sobol), TPE models the data it finds instead of waiting for its
       // own 10 random start-up trials.

@@ -16,23 +16,17 @@ const MODELS: Record<string, ModelName> = {
   UNIFORM: "random",
   PSEUDORANDOM: "random",
   TPE: "tpe",
+  RANDOMFOREST: "randomforest",
   FACTORIAL: "grid",
   GRID: "grid",
   EXTERNAL_GENERATOR: "external",
   EXTERNAL: "external",
 };
 
-const REFUSED: Record<string, string> = {
-  RANDOMFOREST:
-    "RANDOMFOREST is not offered: use GP (BOTORCH_MODULAR), which is stronger on the budgets Slurm campaigns have, or TPE",
-};
-
 export function modelFromName(name: string, where: string): ModelName {
   const key = name.trim().toUpperCase();
   const m = MODELS[key];
   if (m) return m;
-  const refused = REFUSED[key];
-  if (refused) throw new InputError("SPEC_INVALID", `${where}: ${refused}`);
   throw new InputError(
     "SPEC_INVALID",
     `${where}: unknown model "${name}"; use one of ${Object.keys(MODELS).join(", ")}`,

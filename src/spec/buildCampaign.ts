@@ -94,6 +94,13 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     );
   }
   const { strategy, maxEval } = buildStrategy(raw, space.dim, options);
+  if (
+    raw.n_estimators_randomforest !== undefined &&
+    !strategy.some((n) => n.model === "randomforest")
+  )
+    options.warnings.warn(
+      `"n_estimators_randomforest" (--n_estimators_randomforest) has no effect without a RANDOMFOREST node; use --model RANDOMFOREST or a strategy such as "SOBOL=10,RANDOMFOREST"`,
+    );
   const usesExternal = strategy.some((n) => n.model === "external");
   if (usesExternal && !raw.external_generator)
     throw new InputError(
@@ -130,6 +137,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     workerTimeoutSeconds,
     executor: raw.executor ?? "auto",
     strategy,
+    randomForestTrees: raw.n_estimators_randomforest ?? 10,
     generateAllJobsAtOnce: raw.generate_all_jobs_at_once ?? false,
     maxFailedJobs: raw.max_failed_jobs ?? null,
     maxRetries: raw.max_retries ?? raw.slurm?.max_retries ?? 2,

@@ -6,7 +6,7 @@ import type { Parameter } from "../space/parameters.js";
  * hands over when every criterion it has is met; a node without any runs until the end.
  */
 export interface StrategyNode {
-  /** Canonical model: sobol, random, gp, tpe, grid, external. */
+  /** Canonical model: sobol, random, gp, tpe, randomforest, grid, external. */
   readonly model: ModelName;
   /** The name the user wrote (e.g. BOTORCH_MODULAR), for reports. */
   readonly label: string;
@@ -34,7 +34,7 @@ export interface StrategyNode {
   readonly skipIfSingleObjective: boolean;
 }
 
-export type ModelName = "sobol" | "random" | "gp" | "tpe" | "grid" | "external";
+export type ModelName = "sobol" | "random" | "gp" | "tpe" | "randomforest" | "grid" | "external";
 
 export interface SlurmSettings {
   readonly partition: string | null;
@@ -132,6 +132,8 @@ export interface Campaign {
   readonly workerTimeoutSeconds: number | null;
   readonly executor: "local" | "slurm" | "auto";
   readonly strategy: readonly StrategyNode[];
+  /** Trees of the RANDOMFOREST model (spec n_estimators_randomforest; default 10, SMAC's). */
+  readonly randomForestTrees: number;
   readonly generateAllJobsAtOnce: boolean;
   readonly maxFailedJobs: number | null;
   readonly maxRetries: number;

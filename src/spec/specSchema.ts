@@ -176,6 +176,7 @@ export const specSchema = z.strictObject({
   max_retries: z.number().int().nonnegative().optional(),
   revert_to_random_when_seemingly_exhausted: z.boolean().optional(),
   max_nr_of_zero_results: z.number().int().positive().optional(),
+  n_estimators_randomforest: z.number().int().positive().max(1000).optional(),
   occ: z
     .strictObject({
       type: z.enum(["euclid", "geometric", "signed_harmonic", "minkowski", "weighted_euclidean"]),

@@ -475,13 +475,38 @@ describe("buildCampaign: strategies", () => {
     ]);
   });
 
-  it("refuses RANDOMFOREST with the alternatives, and unknown models with the list", () => {
-    expect(refusal({ ...base, strategy: "SOBOL=3,RANDOMFOREST" })).toMatch(
-      /^field "strategy": RANDOMFOREST is not offered: use GP \(BOTORCH_MODULAR\)/,
-    );
-    expect(refusal({ ...base, strategy: [{ model: "randomforest" }] })).toMatch(
-      /^field "strategy\[0\]\.model": RANDOMFOREST is not offered/,
-    );
+  it("takes RANDOMFOREST nodes with n_estimators_randomforest trees (default 10)", () => {
+    const text = build({
+      ...base,
+      strategy: "SOBOL=3,RANDOMFOREST",
+      n_estimators_randomforest: 30,
+    });
+    expect(text.campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 3 },
+      { model: "randomforest", label: "RANDOMFOREST", trials: null },
+    ]);
+    expect(text.campaign.randomForestTrees).toBe(30);
+    expect(text.warnings).toEqual([]);
+    const node = build({ ...base, strategy: [{ model: "randomforest" }] });
+    expect(node.campaign.strategy[0]!.model).toBe("randomforest");
+    expect(node.campaign.randomForestTrees).toBe(10);
+    expect(build(base, { defaultModel: "RANDOMFOREST" }).campaign.strategy).toEqual([
+      { model: "sobol", label: "SOBOL", trials: 5 },
+      { model: "randomforest", label: "RANDOMFOREST", trials: null },
+    ]);
+  });
+
+  it("warns that n_estimators_randomforest does nothing without a RANDOMFOREST node", () => {
+    const { warnings } = build({ ...base, n_estimators_randomforest: 100 });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^"n_estimators_randomforest" .* has no effect without a RANDOMFOREST node/,
+      ),
+    ]);
+    expect(refusal({ ...base, n_estimators_randomforest: 0 })).toMatch(/n_estimators_randomforest/);
+  });
+
+  it("refuses unknown models with the list", () => {
     expect(refusal({ ...base, strategy: "SOBOL=3,FOO" })).toMatch(
       /^field "strategy": unknown model "FOO"; use one of SOBOL, GP, .*TPE/,
     );
@@ -499,7 +524,7 @@ describe("buildCampaign: strategies", () => {
   });
 
   it("refuses an unknown --model", () => {
-    expect(refusal(base, { defaultModel: "RANDOMFOREST" })).toMatch(/^--model: RANDOMFOREST/);
+    expect(refusal(base, { defaultModel: "LBFGS" })).toMatch(/^--model: unknown model "LBFGS"/);
   });
 
   it("refuses an EXTERNAL_GENERATOR node without the command", () => {

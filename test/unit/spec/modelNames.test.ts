@@ -17,17 +17,12 @@ describe("modelFromName", () => {
     ["UNIFORM", "random"],
     ["PSEUDORANDOM", "random"],
     ["TPE", "tpe"],
+    ["RandomForest", "randomforest"],
     ["FACTORIAL", "grid"],
     ["EXTERNAL_GENERATOR", "external"],
     [" Sobol ", "sobol"],
   ])("maps the OmniOpt2 model %j to %s", (name, model) => {
     expect(modelFromName(name, "--model")).toBe(model);
-  });
-
-  it("refuses RANDOMFOREST and says what to use instead", () => {
-    expect(() => modelFromName("RandomForest", "--model")).toThrow(
-      /^--model: RANDOMFOREST is not offered: use GP \(BOTORCH_MODULAR\).*or TPE$/,
-    );
   });
 
   it("refuses an unknown model and lists the known ones", () => {

@@ -1,0 +1,112 @@
+/**
+ * SMAC's one-exchange neighbourhood (ConfigSpace's get_one_exchange_neighbourhood; Hutter et al.
+ * 2011): the neighbours of a configuration differ from it in exactly one parameter.
+ * - a continuous parameter: 4 values drawn from a normal around it with standard deviation 0.2
+ *   of its (unit-cube) range, redrawn when they fall outside;
+ * - an integer: the two adjacent values and 2 more drawn like a continuous one, each rounded;
+ * - an ordered choice: the adjacent choices;
+ * - an unordered choice: every other choice (at most 32, drawn at random when there are more).
+ * Vectors are unit-cube encodings; every neighbour is the encoding of a valid value.
+ */
+import { SearchSpace } from "../../space/searchSpace.js";
+import type { Rng } from "../rng.js";
+import { levelOf } from "./regressionTree.js";
+
+const CONTINUOUS_NEIGHBOURS = 4;
+const STDEV = 0.2;
+const MAX_CATEGORY_NEIGHBOURS = 32;
+
+type DimensionMoves =
+  | { readonly type: "continuous" }
+  | { readonly type: "integer"; readonly snap: (u: number) => number; readonly levels: number }
+  | { readonly type: "levels"; readonly levels: number; readonly ordered: boolean };
+
+export interface Neighbourhood {
+  readonly dim: number;
+  /** The neighbours of u, in random order. */
+  neighbours(u: Float64Array, rng: Rng): Float64Array[];
+  /** Snaps a unit-cube vector to the encoding of its nearest valid point, in place. */
+  snapInPlace(u: Float64Array): Float64Array;
+}
+
+export function buildNeighbourhood(space: SearchSpace): Neighbourhood {
+  const moves: DimensionMoves[] = space.dimensions.map((d) => {
+    if (d.kind.type === "continuous") return { type: "continuous" };
+    if (d.kind.type === "categorical")
+      return { type: "levels", levels: d.kind.levels, ordered: d.kind.ordered };
+    // An integer's bins may be log-spaced: snap through a space holding just this parameter.
+    const single = new SearchSpace([d.parameter]);
+    return {
+      type: "integer",
+      levels: d.kind.levels,
+      snap: (u: number) => single.snap([u])[0]!,
+    };
+  });
+
+  const snapInPlace = (u: Float64Array): Float64Array => {
+    moves.forEach((mv, i) => {
+      const x = Math.min(1, Math.max(0, u[i]!));
+      if (mv.type === "continuous") u[i] = x;
+      else if (mv.type === "integer") u[i] = mv.snap(x);
+      else u[i] = (levelOf(x, mv.levels) + 0.5) / mv.levels;
+    });
+    return u;
+  };
+
+  const gaussianStep = (x: number, rng: Rng): number => {
+    for (let t = 0; t < 20; t++) {
+      const v = x + STDEV * rng.normal();
+      if (v >= 0 && v <= 1) return v;
+    }
+    return Math.min(1, Math.max(0, x + STDEV * rng.normal()));
+  };
+
+  const valuesFor = (i: number, x: number, rng: Rng): number[] => {
+    const mv = moves[i]!;
+    if (mv.type === "continuous")
+      return Array.from({ length: CONTINUOUS_NEIGHBOURS }, () => gaussianStep(x, rng));
+    if (mv.type === "integer") {
+      if (mv.levels <= 1) return [];
+      const width = 1 / mv.levels;
+      const out = new Set<number>();
+      // Adjacent values: a bin width away (log-spaced bins are snapped to the next value).
+      for (const step of [-1, 1]) {
+        for (let k = 1; k <= 3; k++) {
+          const v = mv.snap(Math.min(1, Math.max(0, x + step * k * width * 0.75)));
+          if (v !== x) {
+            out.add(v);
+            break;
+          }
+        }
+      }
+      for (let k = 0; k < 2; k++) out.add(mv.snap(gaussianStep(x, rng)));
+      out.delete(x);
+      return [...out];
+    }
+    const level = levelOf(x, mv.levels);
+    const centre = (l: number): number => (l + 0.5) / mv.levels;
+    if (mv.ordered)
+      return [level - 1, level + 1].filter((l) => l >= 0 && l < mv.levels).map(centre);
+    const others = Array.from({ length: mv.levels }, (_, l) => l).filter((l) => l !== level);
+    if (others.length > MAX_CATEGORY_NEIGHBOURS)
+      rng.shuffle(others).length = MAX_CATEGORY_NEIGHBOURS;
+    return others.map(centre);
+  };
+
+  return {
+    dim: space.dim,
+    snapInPlace,
+    neighbours(u, rng) {
+      const out: Float64Array[] = [];
+      for (let i = 0; i < u.length; i++) {
+        for (const v of valuesFor(i, u[i]!, rng)) {
+          if (v === u[i]) continue;
+          const n = Float64Array.from(u);
+          n[i] = v;
+          out.push(n);
+        }
+      }
+      return rng.shuffle(out);
+    },
+  };
+}

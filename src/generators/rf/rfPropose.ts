@@ -1,0 +1,188 @@
+/**
+ * Random-forest Bayesian optimization as SMAC3's HyperparameterOptimizationFacade does it:
+ * - costs (objectives oriented for minimization; several objectives scalarized with random
+ *   augmented Chebyshev weights, as the GP and TPE do) are log-scaled (logScaledCosts.ts);
+ *   failed trials enter with the worst observed cost;
+ * - a random forest (randomForest.ts) is fitted on the unit-cube encodings;
+ * - expected improvement of the cost under the forest's log-normal prediction
+ *   (logNormalEi.ts) over the best predicted cost of an observed configuration (SMAC's
+ *   predict_x_best) is maximized by random search plus local search (localSearch.ts);
+ * - with probability 0.2 a proposal is a random configuration instead (SMAC's
+ *   ProbabilityRandomDesign interleaving).
+ * Pending trials, and the earlier points of the same batch, enter the data with the forest's
+ * predicted cost (a constant-liar "believer"), so parallel slots get different points.
+ * Deterministic: the same seed and history give the same points.
+ */
+import type { GeneratorInput } from "../generator.js";
+import type { Point } from "../../space/parameters.js";
+import type { Rng } from "../rng.js";
+import { createRng } from "../rng.js";
+import { chebyshevScalarize, simplexWeights } from "../gp/trainingData.js";
+import { randomValidPoint } from "../gp/validPoints.js";
+import { triedKeys } from "../triedKeys.js";
+import type { ForestOptions, RandomForest } from "./randomForest.js";
+import { SMAC_FOREST, fitForest, predictForest, predictForestInto } from "./randomForest.js";
+import type { SearchOptions } from "./localSearch.js";
+import { SMAC_SEARCH, maximizeAcquisition } from "./localSearch.js";
+import { logScaleCosts } from "./logScaledCosts.js";
+import { logNormalLogEi } from "./logNormalEi.js";
+import { buildNeighbourhood } from "./neighbourhood.js";
+import type { TrainingRows } from "./regressionTree.js";
+
+export interface RandomForestOptions {
+  /** Trees in the forest (OmniOpt2's --n_estimators_randomforest); default 10 (SMAC). */
+  readonly trees?: number;
+  /** Probability that a proposal is a random configuration; default 0.2 (SMAC). */
+  readonly randomProbability?: number;
+  /** Completed trials needed before the forest is used (fewer: random points); default 2. */
+  readonly minCompleted?: number;
+  readonly forest?: Partial<ForestOptions>;
+  readonly search?: Partial<SearchOptions>;
+}
+
+/** Stream tag for the forest's randomness ("RF" in ASCII). */
+const RF_STREAM = 0x5246;
+
+export function proposeRandomForest(
+  input: GeneratorInput,
+  count: number,
+  opts: RandomForestOptions = {},
+): Point[] {
+  const { space, constraints, objectives } = input;
+  const rng = createRng(
+    input.seed,
+    RF_STREAM,
+    input.completed.length,
+    input.failed.length,
+    input.pending.length,
+  );
+  if (space.dim === 0) return Array.from({ length: count }, () => space.decode([]));
+  const excluded = triedKeys(input);
+  const obs = input.completed.filter((o) =>
+    objectives.every((ob) => Number.isFinite(o.values[ob.name])),
+  );
+  const forestOpts: ForestOptions = {
+    ...SMAC_FOREST,
+    ...opts.forest,
+    ...(opts.trees === undefined ? {} : { trees: opts.trees }),
+  };
+  const searchOpts: SearchOptions = { ...SMAC_SEARCH, ...opts.search };
+  const randomProbability = opts.randomProbability ?? 0.2;
+  const minCompleted = Math.max(2, opts.minCompleted ?? 2);
+  const neighbourhood = buildNeighbourhood(space);
+  const d = space.dim;
+  const cat = Int32Array.from(space.dimensions, (dim) =>
+    dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
+  );
+  const observedRows = [
+    ...obs.map((o) => space.encode(o.point)),
+    ...input.failed.map((p) => space.encode(p)),
+  ];
+  const feasible = constraints.isEmpty
+    ? undefined
+    : (u: Float64Array): boolean =>
+        constraints.unitCubeFeasible(u, 1e-9) && constraints.isSatisfied(space.decode(u));
+
+  const meanVar = new Float64Array(2);
+  const out: Point[] = [];
+  let believers: Float64Array[] = input.pending.map((p) => space.encode(p));
+  for (let c = 0; c < count; c++) {
+    const pointRng = rng.derive(c);
+    if (obs.length < minCompleted || pointRng.uniform() < randomProbability) {
+      const p = randomValidPoint(space, constraints, pointRng, excluded);
+      out.push(p);
+      excluded.add(space.key(p));
+      believers = [...believers, space.encode(p)];
+      continue;
+    }
+    const y = observedCosts(input, obs, pointRng);
+    const forest = fitWithBelievers(observedRows, y, believers, { d, cat }, forestOpts, pointRng);
+    // SMAC's incumbent value: the best predicted cost of an observed configuration.
+    const predicted = observedRows
+      .slice(0, obs.length)
+      .map((u) => ({ u, mean: predictForest(forest, u).mean }))
+      .sort((a, b) => a.mean - b.mean);
+    const eta = predicted[0]!.mean;
+    const ranked = maximizeAcquisition(
+      {
+        neighbourhood,
+        score: (u) => {
+          predictForestInto(forest, u, 0, meanVar);
+          return logNormalLogEi(meanVar[0]!, Math.sqrt(meanVar[1]!), eta);
+        },
+        ...(feasible ? { feasible } : {}),
+        incumbents: predicted.map((q) => q.u),
+        rng: pointRng,
+      },
+      searchOpts,
+    );
+    let chosen: Point | null = null;
+    for (const cand of ranked) {
+      const p = space.decode(cand.u);
+      if (excluded.has(space.key(p))) continue;
+      if (!constraints.isSatisfied(p)) continue;
+      chosen = p;
+      break;
+    }
+    chosen ??= randomValidPoint(space, constraints, pointRng, excluded);
+    out.push(chosen);
+    excluded.add(space.key(chosen));
+    believers = [...believers, space.encode(chosen)];
+  }
+  return out;
+}
+
+/** Log-scaled costs of the completed trials, then the failed ones (at the worst cost). */
+function observedCosts(
+  input: GeneratorInput,
+  obs: GeneratorInput["completed"],
+  rng: Rng,
+): Float64Array {
+  const { objectives } = input;
+  const rows = obs.map((o) =>
+    Float64Array.from(objectives, (ob) => (ob.goal === "max" ? -1 : 1) * o.values[ob.name]!),
+  );
+  const costs =
+    objectives.length === 1
+      ? Float64Array.from(rows, (r) => r[0]!)
+      : chebyshevScalarize(rows, simplexWeights(objectives.length, rng));
+  const scaled = logScaleCosts(costs);
+  const worst = scaled.reduce((a, b) => Math.max(a, b), -Infinity);
+  const y = new Float64Array(obs.length + input.failed.length);
+  y.set(scaled);
+  y.fill(worst, obs.length);
+  return y;
+}
+
+/**
+ * The forest on the observed rows; with believers, a first forest predicts their costs and a
+ * second one is fitted with them added.
+ */
+function fitWithBelievers(
+  rows: readonly Float64Array[],
+  y: Float64Array,
+  believers: readonly Float64Array[],
+  shape: { d: number; cat: Int32Array },
+  opts: ForestOptions,
+  rng: Rng,
+): RandomForest {
+  const data = trainingRows(rows, y, shape);
+  const first = fitForest(data, opts, rng.derive(0));
+  if (believers.length === 0) return first;
+  const lies = Float64Array.from(believers, (u) => predictForest(first, u).mean);
+  const all = new Float64Array(y.length + lies.length);
+  all.set(y);
+  all.set(lies, y.length);
+  return fitForest(trainingRows([...rows, ...believers], all, shape), opts, rng.derive(1));
+}
+
+function trainingRows(
+  rows: readonly Float64Array[],
+  y: Float64Array,
+  shape: { d: number; cat: Int32Array },
+): TrainingRows {
+  const { d, cat } = shape;
+  const x = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => x.set(r, i * d));
+  return { x, y, n: rows.length, d, cat };
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import type { GeneratorInput, Observation } from "../../../src/generators/generator.js";
+import { generatorFactory } from "../../../src/generators/generatorRegistry.js";
+import { createRng } from "../../../src/generators/rng.js";
+import { proposeRandomForest } from "../../../src/generators/rf/rfPropose.js";
+import { ConstraintSet } from "../../../src/space/constraints.js";
+import type { Parameter, Point } from "../../../src/space/parameters.js";
+import { SearchSpace } from "../../../src/space/searchSpace.js";
+import type { Campaign } from "../../../src/spec/campaign.js";
+import { choice, range } from "../generators/generatorInputs.js";
+
+const PARAMS: Parameter[] = [
+  range("x", -2, 2),
+  range("k", 1, 9, "int"),
+  range("lr", 1e-4, 1, "float", true),
+  choice("act", ["relu", "tanh", "gelu", "silu"]),
+  choice("opt", ["sgd", "adam", "rmsprop"]),
+];
+
+function f(p: Point): number {
+  return (
+    ((p.x as number) - 0.7) ** 2 +
+    0.1 * ((p.k as number) - 3) ** 2 +
+    (Math.log10(p.lr as number) + 2) ** 2 +
+    (p.act === "tanh" ? 0 : 1) +
+    (p.opt === "adam" ? 0 : 0.5)
+  );
+}
+
+function input(
+  completed: Observation[],
+  extra: Partial<GeneratorInput> = {},
+  constraints: string[] = [],
+): GeneratorInput {
+  const space = new SearchSpace(PARAMS);
+  return {
+    space,
+    constraints: new ConstraintSet(constraints, space),
+    objectives: [{ name: "f", goal: "min" }],
+    completed,
+    failed: [],
+    pending: [],
+    seed: 11,
+    proposedByNode: 0,
+    campaignDir: "",
+    ...extra,
+  };
+}
+
+function observe(points: Point[]): Observation[] {
+  return points.map((point) => ({ point, values: { f: f(point) }, sems: { f: null } }));
+}
+
+function randomPoints(n: number, seed: number): Point[] {
+  const space = new SearchSpace(PARAMS);
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => space.decode(rng.uniformVector(space.dim)));
+}
+
+describe("RANDOMFOREST proposals", () => {
+  it("are valid, new, distinct within a batch and the same for the same seed and history", () => {
+    const history = observe(randomPoints(25, 1));
+    const a = proposeRandomForest(input(history), 4);
+    const b = proposeRandomForest(input(history), 4);
+    expect(a).toEqual(b);
+    const space = new SearchSpace(PARAMS);
+    const keys = new Set(history.map((o) => space.key(o.point)));
+    for (const p of a) {
+      expect(space.check(p)).toBeNull();
+      expect(keys.has(space.key(p))).toBe(false);
+      keys.add(space.key(p));
+    }
+    expect(proposeRandomForest(input(history, { seed: 12 }), 4)).not.toEqual(a);
+  });
+
+  it("do not repeat pending points and keep to the constraints", () => {
+    const history = observe(randomPoints(20, 2));
+    const pending = proposeRandomForest(input(history), 2, { randomProbability: 0 });
+    const next = proposeRandomForest(input(history, { pending }), 3, { randomProbability: 0 });
+    const space = new SearchSpace(PARAMS);
+    for (const p of next) expect(pending.map((q) => space.key(q))).not.toContain(space.key(p));
+    const constrained = proposeRandomForest(input(history, {}, ["x + k <= 3"]), 5);
+    for (const p of constrained)
+      expect((p.x as number) + (p.k as number)).toBeLessThanOrEqual(3 + 1e-9);
+  });
+
+  it("find better points than random search on a mixed space within 40 trials", () => {
+    const bestRf: number[] = [];
+    const bestRandom: number[] = [];
+    for (const seed of [1, 2, 3]) {
+      const history = observe(randomPoints(8, 100 + seed));
+      for (let t = 0; t < 32; t++) {
+        const [p] = proposeRandomForest(input(history, { seed }), 1, {
+          search: { randomCandidates: 1000 },
+        });
+        history.push(...observe([p!]));
+      }
+      bestRf.push(Math.min(...history.map((o) => o.values.f!)));
+      bestRandom.push(Math.min(...randomPoints(40, 200 + seed).map(f)));
+    }
+    const sum = (v: number[]): number => v.reduce((s, x) => s + x, 0);
+    expect(sum(bestRf)).toBeLessThan(0.5 * sum(bestRandom));
+  });
+
+  it("propose random points until two trials have data, and treat failed trials as the worst", () => {
+    const space = new SearchSpace(PARAMS);
+    const one = proposeRandomForest(input(observe(randomPoints(1, 3))), 2);
+    for (const p of one) expect(space.check(p)).toBeNull();
+    const history = observe(randomPoints(15, 4));
+    const failed = randomPoints(5, 5);
+    const withFailed = proposeRandomForest(input(history, { failed }), 2, { randomProbability: 0 });
+    for (const p of withFailed) expect(failed.map((q) => space.key(q))).not.toContain(space.key(p));
+  });
+
+  it("maximizes an objective whose goal is max", () => {
+    const history = observe(randomPoints(30, 6)).map((o) => ({
+      ...o,
+      values: { f: -o.values.f! },
+    }));
+    const base = input(history, { objectives: [{ name: "f", goal: "max" }] });
+    const picks = proposeRandomForest(base, 3, { randomProbability: 0 });
+    const median = [...history.map((o) => -o.values.f)].sort((a, b) => a - b)[15]!;
+    expect(picks.filter((p) => f(p) < median).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("is the generator of a RANDOMFOREST strategy node, with the campaign's number of trees", async () => {
+    const campaign = {
+      strategy: [{ model: "randomforest", label: "RANDOMFOREST", trials: null }],
+      randomForestTrees: 3,
+    } as unknown as Campaign;
+    const gen = generatorFactory(campaign)({
+      model: "randomforest",
+      label: "RANDOMFOREST",
+      trials: null,
+    });
+    expect(gen.name).toBe("randomforest");
+    const history = observe(randomPoints(10, 7));
+    const points = await gen.propose(input(history), 2);
+    expect(points).toHaveLength(2);
+    expect(points).toEqual(proposeRandomForest(input(history), 2, { trees: 3 }));
+  });
+});
