@@ -115,14 +115,11 @@ describe("OmniOpt2 command lines", () => {
       env: { PATH: pathWithoutSbatch(cwd) },
     });
     expect(r.code, r.stderr).toBe(0);
-    for (const flag of [
-      "live_share",
-      "send_anonymized_usage_stats",
-      "run_mode",
-      "decimalrounding",
-      "n_estimators_randomforest",
-    ])
+    for (const flag of ["live_share", "send_anonymized_usage_stats", "run_mode", "decimalrounding"])
       expect(r.stderr).toContain(`warning: --${flag} has no effect in slurmopt:`);
+    expect(r.stderr).toContain(
+      "(--n_estimators_randomforest) has no effect without a RANDOMFOREST node",
+    );
     expect(r.stderr).toContain("warning: --occ_type has no effect without --occ");
     const dir = join(cwd, "runs", "EXTERNAL_GENERATOR_test", "0");
     expect(attemptExecutors(dir)).toEqual(["local"]);
@@ -176,6 +173,60 @@ describe("OmniOpt2 command lines", () => {
     );
     expect(made[0]!.input.constraints).toEqual(["x >= y"]);
     expect(made.map((c) => c.input.seed)).toEqual([1234, 1235, 1236]);
+  });
+
+  it("runs --model RANDOMFOREST with --n_estimators_randomforest: Sobol first, then the forest", async () => {
+    const cwd = testDir("omniforest");
+    const r = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "forest",
+        "--parameter",
+        "x",
+        "range",
+        "-5",
+        "10",
+        "float",
+        "--parameter",
+        "k",
+        "range",
+        "1",
+        "20",
+        "int",
+        "--parameter",
+        "act",
+        "choice",
+        "relu,tanh,gelu",
+        "--run_program",
+        b64('echo "RESULT: %(x)"'),
+        "--model",
+        "RANDOMFOREST",
+        "--n_estimators_randomforest",
+        "5",
+        "--num_random_steps",
+        "3",
+        "--max_eval",
+        "8",
+        "--num_parallel_jobs",
+        "2",
+        "--seed",
+        "7",
+        "--force_local_execution",
+        "--quiet",
+      ],
+      { cwd },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("n_estimators_randomforest");
+    const rows = trials(join(cwd, "runs", "forest", "0"));
+    expect(rows).toHaveLength(8);
+    for (const t of rows) expect(t.state, t.reason ?? "").toBe("COMPLETED");
+    const nodes = rows.map((t) => t.generation_node);
+    expect(nodes.slice(0, 3)).toEqual(["SOBOL", "SOBOL", "SOBOL"]);
+    expect(nodes.slice(5)).toEqual(["RANDOMFOREST", "RANDOMFOREST", "RANDOMFOREST"]);
+    const keys = rows.map((t) => t.params_json);
+    expect(new Set(keys).size).toBe(8);
   });
 
   it("reads OmniOpt2 configuration files (YAML with param entries, JSON, TOML); flags given win", async () => {
