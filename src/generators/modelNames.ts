@@ -56,7 +56,7 @@ export function strategyNode(
 
 /** Models that need results to propose (they wait for min_trials_observed by default). */
 export function needsData(model: ModelName): boolean {
-  return model === "gp" || model === "tpe";
+  return model === "gp" || model === "tpe" || model === "randomforest";
 }
 
 /**

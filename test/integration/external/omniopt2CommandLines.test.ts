@@ -223,8 +223,10 @@ describe("OmniOpt2 command lines", () => {
     expect(rows).toHaveLength(8);
     for (const t of rows) expect(t.state, t.reason ?? "").toBe("COMPLETED");
     const nodes = rows.map((t) => t.generation_node);
-    expect(nodes.slice(0, 3)).toEqual(["SOBOL", "SOBOL", "SOBOL"]);
-    expect(nodes.slice(5)).toEqual(["RANDOMFOREST", "RANDOMFOREST", "RANDOMFOREST"]);
+    expect(nodes).toEqual([
+      ...Array<string>(3).fill("SOBOL"),
+      ...Array<string>(5).fill("RANDOMFOREST"),
+    ]);
     const keys = rows.map((t) => t.params_json);
     expect(new Set(keys).size).toBe(8);
   });

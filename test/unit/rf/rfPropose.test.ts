@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GeneratorInput, Observation } from "../../../src/generators/generator.js";
 import { generatorFactory } from "../../../src/generators/generatorRegistry.js";
+import { strategyNode } from "../../../src/generators/modelNames.js";
 import { createRng } from "../../../src/generators/rng.js";
 import { proposeRandomForest } from "../../../src/generators/rf/rfPropose.js";
 import { ConstraintSet } from "../../../src/space/constraints.js";
@@ -122,15 +123,9 @@ describe("RANDOMFOREST proposals", () => {
   });
 
   it("is the generator of a RANDOMFOREST strategy node, with the campaign's number of trees", async () => {
-    const campaign = {
-      strategy: [{ model: "randomforest", label: "RANDOMFOREST", trials: null }],
-      randomForestTrees: 3,
-    } as unknown as Campaign;
-    const gen = generatorFactory(campaign)({
-      model: "randomforest",
-      label: "RANDOMFOREST",
-      trials: null,
-    });
+    const node = strategyNode("randomforest", "RANDOMFOREST");
+    const campaign = { strategy: [node], randomForestTrees: 3 } as unknown as Campaign;
+    const gen = generatorFactory(campaign)(node);
     expect(gen.name).toBe("randomforest");
     const history = observe(randomPoints(10, 7));
     const points = await gen.propose(input(history), 2);

@@ -476,23 +476,24 @@ describe("buildCampaign: strategies", () => {
   });
 
   it("takes RANDOMFOREST nodes with n_estimators_randomforest trees (default 10)", () => {
+    const big = { ...base, max_eval: 100 };
     const text = build({
       ...base,
       strategy: "SOBOL=3,RANDOMFOREST",
       n_estimators_randomforest: 30,
     });
     expect(text.campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 3 },
-      { model: "randomforest", label: "RANDOMFOREST", trials: null },
+      strategyNode("sobol", "SOBOL", { trials: 3 }),
+      strategyNode("randomforest", "RANDOMFOREST", { minTrialsObserved: 2 }),
     ]);
     expect(text.campaign.randomForestTrees).toBe(30);
     expect(text.warnings).toEqual([]);
     const node = build({ ...base, strategy: [{ model: "randomforest" }] });
     expect(node.campaign.strategy[0]!.model).toBe("randomforest");
     expect(node.campaign.randomForestTrees).toBe(10);
-    expect(build(base, { defaultModel: "RANDOMFOREST" }).campaign.strategy).toEqual([
-      { model: "sobol", label: "SOBOL", trials: 5 },
-      { model: "randomforest", label: "RANDOMFOREST", trials: null },
+    expect(build(big, { defaultModel: "RANDOMFOREST" }).campaign.strategy).toEqual([
+      strategyNode("sobol", "SOBOL", { trials: 5 }),
+      strategyNode("randomforest", "RANDOMFOREST", { minTrialsObserved: 3 }),
     ]);
   });
 
