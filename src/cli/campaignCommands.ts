@@ -6,7 +6,7 @@ import { isCampaignLocked, readOwner } from "../engine/campaignLock.js";
 import { openCampaignRecord } from "../engine/campaignRecord.js";
 import { writeControlRequest, type ControlRequest } from "../engine/controlRequests.js";
 import { applyResumeChanges } from "../engine/resumeChanges.js";
-import { EXIT, StateError } from "../errors/errors.js";
+import { EXIT, InputError, StateError } from "../errors/errors.js";
 import { buildCampaign } from "../spec/buildCampaign.js";
 import { loadSpecFile } from "../spec/loadSpecFile.js";
 import { setCampaignState, updateCampaignSpec } from "../store/campaignRows.js";
@@ -30,8 +30,18 @@ export interface ResumeOptions {
  * then goes on proposing until max_eval.
  */
 export async function resumeCommand(dirArg: string, options: ResumeOptions): Promise<number> {
+  // Validated as `run` validates them, before anything is opened or written.
+  positiveWholeNumber("--max_eval", options.maxEval);
+  positiveWholeNumber("--parallelism", options.parallelism);
   const dir = resolveCampaignFolder(dirArg);
   const open = openCampaignRecord(dir);
+  if (options.parallelism === undefined && !(open.campaign.parallelism >= 1)) {
+    open.db.close();
+    throw new InputError(
+      "FLAG_INVALID",
+      `the stored parallelism ${open.campaign.parallelism} of ${dir} runs no trial; resume with --parallelism N (N >= 1)`,
+    );
+  }
   // A continuation a controller job queued before its time limit goes on only with a campaign
   // that stopped for it (or whose controller died): not after a stop, a cancel or its end.
   const continuationOf = process.env.SLURMOPT_CONTINUATION_OF;
@@ -79,6 +89,14 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
     afterLock: applyChanges,
     report: options.report !== false,
   });
+}
+
+function positiveWholeNumber(flag: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+    throw new InputError(
+      "FLAG_INVALID",
+      `${flag}: expected a whole number of at least 1, got ${String(value)}`,
+    );
 }
 
 /** Whether the campaign waits for a controller job's continuation (or its controller died). */

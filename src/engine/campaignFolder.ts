@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { StateError } from "../errors/errors.js";
+import { join, resolve, sep } from "node:path";
+import { InputError, StateError } from "../errors/errors.js";
 
 export const DB_FILE = "campaign.db";
 
@@ -10,7 +10,7 @@ export const DB_FILE = "campaign.db";
  */
 export function createCampaignFolder(runDir: string, name: string): string {
   const base = join(runDir, name);
-  mkdirSync(base, { recursive: true, mode: 0o700 });
+  makeFolders(base);
   for (let n = 0; ; n++) {
     const dir = join(base, String(n));
     if (existsSync(dir)) continue;
@@ -19,9 +19,55 @@ export function createCampaignFolder(runDir: string, name: string): string {
       return dir;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
-      throw e;
+      throw folderError(dir, e);
     }
   }
+}
+
+/**
+ * mkdir -p, one level at a time (Node's recursive mkdir loops for ever under /proc). Any
+ * failure is an InputError naming the folder: a run_dir that is a file, unwritable, or a name
+ * too long for the file system.
+ */
+function makeFolders(path: string): void {
+  const abs = resolve(path);
+  const parts = abs.split(sep).filter((p) => p !== "");
+  let at: string = sep;
+  for (const part of parts) {
+    at = join(at, part);
+    try {
+      mkdirSync(at, { mode: 0o700 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" && isFolder(at)) continue;
+      throw folderError(at, e);
+    }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function folderError(path: string, cause: unknown): InputError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why =
+    code === "EEXIST" || code === "ENOTDIR"
+      ? "a file of that name is in the way"
+      : code === "ENAMETOOLONG"
+        ? "the name is too long for the file system (use a shorter name or run_dir)"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "no permission to write there"
+          : ((cause as Error).message ?? String(cause));
+  return new InputError(
+    "SPEC_INVALID",
+    `cannot create the campaign folder ${path}: ${why}; give a run_dir (--run_dir) that is a writable folder`,
+    { cause },
+  );
 }
 
 /**

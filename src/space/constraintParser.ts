@@ -38,7 +38,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 const COMPARISONS: readonly string[] = ["<=", ">=", "==", "!="];
 
 function fail(text: string, why: string): never {
-  throw new InputError("CONSTRAINT_INVALID", `constraint "${text}": ${why}`);
+  const shown = text.length > 120 ? `${text.slice(0, 100)}...` : text;
+  throw new InputError("CONSTRAINT_INVALID", `constraint "${shown}": ${why}`);
 }
 
 function tokenize(text: string): Token[] {
@@ -90,8 +91,14 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Deeper nesting is refused (the parser and the evaluators recurse). */
+const MAX_NESTING = 64;
+/** Longer constraints are refused: a sum of thousands of terms is a deep tree too. */
+const MAX_CONSTRAINT_LENGTH = 4096;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly text: string,
     private readonly tokens: Token[],
@@ -163,13 +170,22 @@ class Parser {
     this.i++;
     if (t.kind === "num") return { type: "num", value: t.value };
     if (t.kind === "name") return { type: "var", name: t.value };
-    if (t.value === "-") return { type: "neg", arg: this.unary() };
-    if (t.value === "+") return this.unary();
-    if (t.value === "(") {
-      const e = this.expr();
-      if (!this.isOp(")")) fail(this.text, "has an unclosed parenthesis");
-      this.i++;
-      return e;
+    if (t.value === "-" || t.value === "+" || t.value === "(") {
+      if (++this.depth > MAX_NESTING)
+        fail(
+          this.text,
+          `nests parentheses or signs more than ${MAX_NESTING} deep; write it flatter`,
+        );
+      try {
+        if (t.value === "-") return { type: "neg", arg: this.unary() };
+        if (t.value === "+") return this.unary();
+        const e = this.expr();
+        if (!this.isOp(")")) fail(this.text, "has an unclosed parenthesis");
+        this.i++;
+        return e;
+      } finally {
+        this.depth--;
+      }
     }
     fail(
       this.text,
@@ -181,6 +197,11 @@ class Parser {
 export function parseConstraint(text: string): ParsedConstraint {
   const trimmed = text.trim();
   if (trimmed === "") fail(text, "is empty");
+  if (trimmed.length > MAX_CONSTRAINT_LENGTH)
+    fail(
+      trimmed,
+      `is ${trimmed.length} characters long; at most ${MAX_CONSTRAINT_LENGTH} are read`,
+    );
   return new Parser(trimmed, tokenize(trimmed)).parseConstraint();
 }
 

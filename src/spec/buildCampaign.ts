@@ -56,11 +56,19 @@ function withConfigSpace(input: unknown, options: BuildOptions): unknown {
   };
 }
 
+/** A campaign name becomes a folder (255 bytes at most) and the start of every job name. */
+export const MAX_NAME_LENGTH = 100;
+
 /** Validates a raw spec object once, at the edge, and resolves it into a Campaign. */
 export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
   const parsed = specSchema.safeParse(withConfigSpace(input, options));
   if (!parsed.success) throw new InputError("SPEC_INVALID", formatZodIssues(parsed.error.issues));
   const raw: RawSpec = parsed.data;
+  if (raw.name.length > MAX_NAME_LENGTH)
+    throw new InputError(
+      "SPEC_INVALID",
+      `field "name": ${raw.name.length} characters is too long; it becomes a folder and part of every job name: use at most ${MAX_NAME_LENGTH}`,
+    );
   if (!CAMPAIGN_NAME.test(raw.name) || raw.name === "." || raw.name === "..")
     throw new InputError(
       "SPEC_INVALID",

@@ -41,7 +41,15 @@ export function openStore(path: string, options: OpenOptions): Db {
     db.pragma("busy_timeout = 10000");
     // better-sqlite3 opens lazily: a file that is not a database fails here, not above.
     db.pragma("schema_version");
-    if (options.readonly) return db;
+    if (options.readonly) {
+      // status and export read without migrating: an empty file is no campaign.
+      if ((db.pragma("user_version", { simple: true }) as number) === 0)
+        throw new StateError(
+          "STORE_ERROR",
+          `${path} holds no campaign (empty, or not written by slurmopt); give the folder that "slurmopt run" created`,
+        );
+      return db;
+    }
     db.pragma(`journal_mode = ${journalModeFor(dirname(path))}`);
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");

@@ -18,6 +18,7 @@
  *
  * The generator only returns points: the caller stores them; nothing here touches stored trials.
  */
+import { readRegularFile } from "../../files/readRegularFile.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GeneratorError, errorMessage } from "../../errors/errors.js";
@@ -171,11 +172,9 @@ async function judge(
   const stderr = await stderrTail(folder.dir);
   if (end.signal !== null) return { problem: `killed by signal ${end.signal}${stderr}` };
   if (end.exitCode !== 0) return { problem: `exited with code ${end.exitCode}${stderr}` };
-  const read = readResultsJson(
-    await readIfPresent(join(folder.dir, "results.json")),
-    input.space,
-    input.constraints,
-  );
+  const file = readRegularFile(join(folder.dir, "results.json"), MAX_RESULTS_JSON_BYTES);
+  if (!file.ok && !file.missing) return { problem: `results.json: ${file.problem}` };
+  const read = readResultsJson(file.ok ? file.text : null, input.space, input.constraints);
   if (!read.ok) return { problem: read.problems.join("; ") };
   if (settings.onDuplicate === "reject") {
     const dup = duplicateOf(input, accepted, read.point);
@@ -186,6 +185,9 @@ async function judge(
   }
   return { point: read.point };
 }
+
+/** results.json holds one point: a larger file (or a FIFO, a device) is refused unread. */
+export const MAX_RESULTS_JSON_BYTES = 1024 * 1024;
 
 /** What an equal earlier point is ("an evaluated trial", ...), or null. */
 function duplicateOf(
