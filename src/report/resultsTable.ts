@@ -22,6 +22,29 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
   return [columns.header, ...trials.map((t) => resultsRow(columns, t))];
 }
 
+/** The columns every results.csv starts with (parameter and result names may not repeat them). */
+export const RESULTS_FIXED_COLUMNS: readonly string[] = [
+  "trial_index",
+  "arm_name",
+  "submit_time",
+  "queue_time",
+  "start_time",
+  "end_time",
+  "run_time",
+  "program_string",
+  "exit_code",
+  "signal",
+  "hostname",
+  "trial_status",
+  "generation_node",
+  "generator",
+  "generation_ms",
+  "reason",
+];
+
+/** results.csv's OO-Info columns start with this. */
+export const OO_INFO_PREFIX = "OO_Info_";
+
 /** The columns of results.csv for a campaign whose trials carry these OO_Info_* keys. */
 export interface ResultsColumns {
   readonly header: string[];
@@ -35,27 +58,7 @@ export function resultsColumns(campaign: Campaign, extraKeys: Iterable<string>):
   // With OCC the stored values hold each printed result and their combination (the objective).
   const resultNames = [...(campaign.occ?.results ?? []), ...campaign.objectives].map((o) => o.name);
   const parameterNames = campaign.parameters.map((p) => p.name);
-  const header = [
-    "trial_index",
-    "arm_name",
-    "submit_time",
-    "queue_time",
-    "start_time",
-    "end_time",
-    "run_time",
-    "program_string",
-    "exit_code",
-    "signal",
-    "hostname",
-    "trial_status",
-    "generation_node",
-    "generator",
-    "generation_ms",
-    "reason",
-    ...extras,
-    ...resultNames,
-    ...parameterNames,
-  ];
+  const header = [...RESULTS_FIXED_COLUMNS, ...extras, ...resultNames, ...parameterNames];
   return { header, extras, resultNames, parameterNames };
 }
 

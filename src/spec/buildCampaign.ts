@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { OO_INFO_PREFIX, RESULTS_FIXED_COLUMNS } from "../report/resultsTable.js";
 import { resolve } from "node:path";
 import { InputError } from "../errors/errors.js";
 import { validateCommandTemplate } from "../evaluate/commandTemplate.js";
@@ -59,6 +60,32 @@ function withConfigSpace(input: unknown, options: BuildOptions): unknown {
 /** A campaign name becomes a folder (255 bytes at most) and the start of every job name. */
 export const MAX_NAME_LENGTH = 100;
 
+/**
+ * Parameter and result names become columns of results.csv next to its fixed columns: a name
+ * that repeats one (a parameter "RESULT", a result "hostname") would give two columns of one
+ * name, and readers would see the wrong one. Refused, as OmniOpt2 refuses them.
+ */
+function checkColumnNames(parameterNames: readonly string[], resultNames: readonly string[]): void {
+  const fixed = new Set(RESULTS_FIXED_COLUMNS.map((c) => c.toLowerCase()));
+  const results = new Set(resultNames);
+  for (const [kind, names] of [
+    ["parameter", parameterNames],
+    ["result", resultNames],
+  ] as const)
+    for (const name of names) {
+      if (fixed.has(name.toLowerCase()) || name.startsWith(OO_INFO_PREFIX))
+        throw new InputError(
+          "SPEC_INVALID",
+          `${kind} "${name}" has the name of a results.csv column (${RESULTS_FIXED_COLUMNS.join(", ")}, ${OO_INFO_PREFIX}*); rename the ${kind}`,
+        );
+      if (kind === "parameter" && results.has(name))
+        throw new InputError(
+          "SPEC_INVALID",
+          `parameter "${name}" has the name of a result; results.csv would hold two columns "${name}": rename the parameter`,
+        );
+    }
+}
+
 /** Validates a raw spec object once, at the edge, and resolves it into a Campaign. */
 export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
   const parsed = specSchema.safeParse(withConfigSpace(input, options));
@@ -86,6 +113,10 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
   const results = buildObjectives(raw.objectives);
   const occ = buildOcc(raw.occ, results);
   const objectives = occ ? [{ name: OCC_OBJECTIVE, goal: occGoal(results) }] : results;
+  checkColumnNames(
+    parameters.map((p) => p.name),
+    [...(occ ? results : []), ...objectives].map((o) => o.name),
+  );
   if ((raw.program_style ?? "omniopt") === "omniopt") {
     const checked = validateCommandTemplate(raw.program, parameters, 'field "program"');
     for (const w of checked.warnings) options.warnings.warn(w);

@@ -85,6 +85,20 @@ function buildRange(
   const log = p.log_scale ?? false;
   if (!Number.isFinite(low) || !Number.isFinite(high))
     throw new InputError("SPEC_INVALID", `${where}: bounds must be finite numbers`);
+  if (!Number.isFinite(high - low))
+    throw new InputError(
+      "SPEC_INVALID",
+      `${where}: bounds ${low}..${high} are so far apart that their width overflows a 64-bit float; give a narrower range (or a log scale)`,
+    );
+  if (
+    valueType === "int" &&
+    (!Number.isSafeInteger(Math.ceil(Math.min(low, high))) ||
+      !Number.isSafeInteger(Math.floor(Math.max(low, high))))
+  )
+    throw new InputError(
+      "SPEC_INVALID",
+      `${where}: int bounds ${low}..${high} go beyond ±2^53 (${Number.MAX_SAFE_INTEGER}), where not every integer is exactly representable; give smaller bounds or a float range`,
+    );
   if (low > high) {
     warnings.warn(
       `${where}: lower bound ${low} > upper bound ${high}; swapped them (as OmniOpt2 does)`,

@@ -4,18 +4,13 @@ import { InputError } from "../../../src/errors/errors.js";
 /** Spec "files" read through a mocked readFileSync: these tests never touch the disk. */
 const files = new Map<string, string>();
 
-vi.mock("node:fs", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:fs")>();
-  return {
-    ...real,
-    readFileSync: (path: string, ...rest: unknown[]): unknown => {
-      const text = files.get(path);
-      if (text !== undefined) return text;
-      if (path.startsWith("/specs/")) throw new Error(`ENOENT: no such file '${path}'`);
-      return (real.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
-    },
-  };
-});
+vi.mock("../../../src/files/readRegularFile.js", () => ({
+  readRegularFile: (path: string) => {
+    const text = files.get(path);
+    if (text !== undefined) return { ok: true, text };
+    return { ok: false, missing: true, problem: `ENOENT: no such file '${path}'` };
+  },
+}));
 
 const { campaignFromArgs } = await import("../../../src/cli/campaignFromArgs.js");
 const { extractGroupedFlags } = await import("../../../src/cli/groupedFlags.js");

@@ -534,3 +534,37 @@ describe("buildCampaign: strategies", () => {
     );
   });
 });
+
+describe("names that would repeat a results.csv column, and nonsense ranges", () => {
+  it("refuses a parameter or result named like a results.csv column or like a result", () => {
+    for (const name of ["RESULT", "trial_status", "hostname", "exit_code", "reason", "OO_Info_x"]) {
+      expect(
+        refusal({
+          ...base,
+          parameters: [...base.parameters, { name, type: "range", bounds: [0, 1] }],
+        }),
+      ).toMatch(new RegExp(`parameter "${name}" has the name of a (results.csv column|result)`));
+    }
+    expect(refusal({ ...base, objectives: { hostname: "min" } })).toMatch(
+      /result "hostname" has the name of a results.csv column/,
+    );
+  });
+
+  it("refuses bounds whose width overflows and int bounds beyond 2^53", () => {
+    expect(
+      refusal({ ...base, parameters: [{ name: "x", type: "range", bounds: [-1e308, 1e308] }] }),
+    ).toMatch(/width overflows/);
+    expect(
+      refusal({
+        ...base,
+        parameters: [{ name: "x", type: "range", bounds: [0, 2 ** 60], value_type: "int" }],
+      }),
+    ).toMatch(/beyond ±2\^53/);
+    expect(
+      build({
+        ...base,
+        parameters: [{ name: "x", type: "range", bounds: [0, 2 ** 52], value_type: "int" }],
+      }).campaign.parameters,
+    ).toHaveLength(1);
+  });
+});

@@ -1,16 +1,18 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-/** The spec "files" of these tests: read through a mocked readFileSync, never from disk. */
+/** The spec "files" of these tests: read through a mocked readRegularFile, never from disk. */
 const files = new Map<string, string>();
 
-vi.mock("node:fs", () => ({
-  readFileSync: (path: string): string => {
+vi.mock("../../../src/files/readRegularFile.js", () => ({
+  readRegularFile: (path: string) => {
     const text = files.get(path);
     if (text === undefined)
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
-        code: "ENOENT",
-      });
-    return text;
+      return {
+        ok: false,
+        missing: true,
+        problem: `ENOENT: no such file or directory, open '${path}'`,
+      };
+    return { ok: true, text };
   },
 }));
 
