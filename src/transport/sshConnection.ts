@@ -11,6 +11,7 @@ import { checkHostKey, knownKeyTypes } from "./knownHosts.js";
 import { authFailedError, authMethods, describeOffered } from "./sshAuth.js";
 import type { LoadedIdentities } from "./sshAuth.js";
 import { hostKeyError } from "./sshHostKeyErrors.js";
+import { NoAnswerError } from "./sshReconnect.js";
 import { describeEndpoint } from "./sshOptions.js";
 import type { ResolvedSshOptions, SshEndpoint, SshLogger } from "./sshOptions.js";
 
@@ -185,9 +186,27 @@ function forward(
   jump: Client,
   jumpEndpoint: SshEndpoint,
   target: SshEndpoint,
+  timeoutMs: number,
 ): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(
+        new ClusterError(
+          "TRANSPORT_ERROR",
+          `jump host ${describeEndpoint(jumpEndpoint)} did not open a connection to ${target.host}:${target.port} ` +
+            `within ${timeoutMs} ms; check the network, or raise the connect timeout`,
+        ),
+      );
+    }, timeoutMs);
     jump.forwardOut("127.0.0.1", 0, target.host, target.port, (err, stream) => {
+      clearTimeout(timer);
+      if (settled) {
+        if (!err) stream.close();
+        return;
+      }
+      settled = true;
       if (err) {
         reject(
           new ClusterError(
@@ -209,7 +228,7 @@ function forward(
  */
 export class SshConnection {
   closed = false;
-  private readonly closeListeners: ((error: Error | null) => void)[] = [];
+  private readonly closeListeners = new Set<(error: Error | null) => void>();
   private lastError: Error | null = null;
   private readonly closedPromise: Promise<void>;
   private resolveClosed: () => void = () => undefined;
@@ -241,7 +260,8 @@ export class SshConnection {
     this.resolveClosed();
     this.client.destroy();
     this.jumpClient?.destroy();
-    for (const l of this.closeListeners) l(this.lastError);
+    for (const l of [...this.closeListeners]) l(this.lastError);
+    this.closeListeners.clear();
   }
 
   /** Drops a connection that failed an operation in a way only a dead connection does. */
@@ -250,8 +270,65 @@ export class SshConnection {
     this.markClosed();
   }
 
-  onClose(listener: (error: Error | null) => void): void {
-    this.closeListeners.push(listener);
+  /** Calls `listener` once the connection closes; returns a function that unsubscribes it. */
+  onClose(listener: (error: Error | null) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => {
+      this.closeListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Sends one request on this connection (`send` hands ssh2 the callback) and waits for the
+   * answer. ssh2 may never answer a request sent while the connection goes down, so this
+   * rejects at once on a closed connection, when the connection closes while waiting, and with
+   * NoAnswerError after `timeoutMs`. A value that arrives after that is handed to `dispose`.
+   */
+  request<T>(
+    what: string,
+    timeoutMs: number,
+    send: (callback: (err: Error | undefined, value: T) => void) => void,
+    dispose: (late: T) => void = () => undefined,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error(`connection closed before ${what}`));
+        return;
+      }
+      let settled = false;
+      const settle = (error: Error | null, value?: T): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        unsubscribe();
+        if (error !== null) reject(error);
+        else resolve(value as T);
+        return true;
+      };
+      const unsubscribe = this.onClose(() => {
+        // ssh2 fails the requests of a closed connection itself, right after its "close"
+        // event, and its error says how far the request got ("No response from server": the
+        // channel never opened). This one only settles what ssh2 left waiting.
+        setImmediate(() => settle(new Error(`connection closed while ${what}`)));
+      });
+      const timer = setTimeout(() => {
+        settle(new NoAnswerError(what, timeoutMs));
+      }, timeoutMs);
+      try {
+        send((err, value) => {
+          // ssh2 passes `true` when the channel closed before its request was answered.
+          const error =
+            err === undefined || err === null
+              ? null
+              : err instanceof Error
+                ? err
+                : new Error(`Channel closed while ${what}`);
+          if (!settle(error, value) && error === null) dispose(value);
+        });
+      } catch (e) {
+        settle(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
   }
 
   /** Ends the connection politely; destroys it if it has not closed within `graceMs`. */
@@ -287,7 +364,12 @@ export async function openSshConnection(inputs: ConnectionInputs): Promise<SshCo
   const jumpIdentities = inputs.jumpIdentities ?? inputs.targetIdentities;
   const jumpClient = await connectClient(resolved.jump, "jump host", jumpIdentities, inputs, null);
   try {
-    const stream = await forward(jumpClient, resolved.jump, resolved.target);
+    const stream = await forward(
+      jumpClient,
+      resolved.jump,
+      resolved.target,
+      resolved.connectTimeoutMs,
+    );
     const client = await connectClient(
       resolved.target,
       "host",

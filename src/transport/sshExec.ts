@@ -8,6 +8,7 @@
 import type { ClientChannel } from "ssh2";
 import type { SshConnection } from "./sshConnection.js";
 import type { SshLogger } from "./sshOptions.js";
+import { NoAnswerError } from "./sshReconnect.js";
 import { PGID_MARKER, remoteCommandLine } from "./sshRemoteCommand.js";
 import type { RunOptions, RunResult } from "./transport.js";
 
@@ -15,11 +16,15 @@ export const KILL_GRACE_MS = 2000;
 
 const MARKER_RE = new RegExp(`(?:^|\\n)${PGID_MARKER} (\\d+)\\n`);
 
-/** The exec request was never sent (the channel did not open): safe to run again. */
+/**
+ * The exec request was never sent (the channel did not open): safe to run again. A request left
+ * unanswered past its deadline (NoAnswerError) may have started the command: not this.
+ */
 export function execNotStarted(e: unknown): boolean {
   return (
     e instanceof Error &&
-    /^(Not connected|No response from server|\(SSH\) Channel open failure)/.test(e.message)
+    !(e instanceof NoAnswerError) &&
+    /^(Not connected|No response from server$|\(SSH\) Channel open failure)/.test(e.message)
   );
 }
 
@@ -93,87 +98,102 @@ function killGroup(
 }
 
 /**
- * Runs `line` on a new exec channel. Rejects when the channel cannot be opened or the connection
- * closes before the command's exit status arrived (the outcome is then unknown).
+ * Runs `line` on a new exec channel. Rejects when the channel cannot be opened, the server does
+ * not start the command within `answerTimeoutMs` (NoAnswerError), or the connection closes before
+ * the command's exit status arrived (the outcome is then unknown). Once the command runs, its
+ * own `timeoutMs` bounds it, and keepalive the connection under it.
  */
-export function execRemote(
+export async function execRemote(
   conn: SshConnection,
   line: string,
   options: RunOptions,
   logger: SshLogger,
+  answerTimeoutMs: number,
+): Promise<RunResult> {
+  let collecting: Promise<RunResult> | null = null;
+  await conn.request<ClientChannel>(
+    "starting the command",
+    answerTimeoutMs,
+    (cb) => {
+      conn.client.exec(line, (err, stream) => {
+        // Listen at once: a short command's output, exit status and close can arrive in the
+        // same chunk as the channel's confirmation, before any awaiting code runs.
+        if (!err) collecting = collect(conn, stream, options, logger);
+        cb(err, stream);
+      });
+    },
+    (late) => {
+      // Started after its deadline: nobody waits for it any more.
+      late.close();
+      collecting?.catch(() => undefined);
+    },
+  );
+  if (collecting === null) throw new Error("Channel closed while starting the command");
+  return collecting;
+}
+
+/** Waits for the command on `stream` to end (or its time-out to stop it) and collects its output. */
+function collect(
+  conn: SshConnection,
+  stream: ClientChannel,
+  options: RunOptions,
+  logger: SshLogger,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    // ssh2 may never answer a channel request sent while the connection goes down: without
-    // this, the promise would wait forever (and with no timer left, the process would exit).
-    let opened = false;
-    conn.onClose(() => {
-      if (!opened) reject(new Error("connection closed while opening the command's channel"));
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    let pgid: number | null = null;
+    let exitCode: number | null | undefined;
+    let timedOut = false;
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      resolve({
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: stripPgidMarker(Buffer.concat(errOut).toString("utf8")).stderr,
+        exitCode: timedOut ? null : (exitCode ?? null),
+        timedOut,
+      });
+    };
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            signalChannel(stream, "TERM");
+            if (pgid !== null) killGroup(conn, pgid, "TERM", logger);
+            killTimer = setTimeout(() => {
+              signalChannel(stream, "KILL");
+              if (pgid !== null) killGroup(conn, pgid, "KILL", logger);
+              // Give the exit status a moment, then stop waiting for the server.
+              killTimer = setTimeout(() => {
+                stream.close();
+                finish();
+              }, 1000);
+            }, KILL_GRACE_MS);
+          }, options.timeoutMs);
+    stream.on("data", (d: Buffer) => out.push(d));
+    stream.stderr.on("data", (d: Buffer) => {
+      errOut.push(d);
+      if (pgid === null) pgid = stripPgidMarker(Buffer.concat(errOut).toString("utf8")).pgid;
     });
-    if (conn.closed) {
-      reject(new Error("connection closed before the command's channel was opened"));
-      return;
-    }
-    conn.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
-      opened = true;
-      if (err) {
-        reject(err);
-        return;
-      }
-      const out: Buffer[] = [];
-      const errOut: Buffer[] = [];
-      let pgid: number | null = null;
-      let exitCode: number | null | undefined;
-      let timedOut = false;
-      let settled = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      const finish = (): void => {
-        if (settled) return;
+    stream.on("exit", (code: number | null) => {
+      exitCode = typeof code === "number" ? code : null;
+    });
+    stream.on("close", () => {
+      if (settled) return;
+      if (exitCode === undefined && !timedOut && conn.closed) {
         settled = true;
         clearTimeout(timer);
-        clearTimeout(killTimer);
-        resolve({
-          stdout: Buffer.concat(out).toString("utf8"),
-          stderr: stripPgidMarker(Buffer.concat(errOut).toString("utf8")).stderr,
-          exitCode: timedOut ? null : (exitCode ?? null),
-          timedOut,
-        });
-      };
-      const timer =
-        options.timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              timedOut = true;
-              signalChannel(stream, "TERM");
-              if (pgid !== null) killGroup(conn, pgid, "TERM", logger);
-              killTimer = setTimeout(() => {
-                signalChannel(stream, "KILL");
-                if (pgid !== null) killGroup(conn, pgid, "KILL", logger);
-                // Give the exit status a moment, then stop waiting for the server.
-                killTimer = setTimeout(() => {
-                  stream.close();
-                  finish();
-                }, 1000);
-              }, KILL_GRACE_MS);
-            }, options.timeoutMs);
-      stream.on("data", (d: Buffer) => out.push(d));
-      stream.stderr.on("data", (d: Buffer) => {
-        errOut.push(d);
-        if (pgid === null) pgid = stripPgidMarker(Buffer.concat(errOut).toString("utf8")).pgid;
-      });
-      stream.on("exit", (code: number | null) => {
-        exitCode = typeof code === "number" ? code : null;
-      });
-      stream.on("close", () => {
-        if (settled) return;
-        if (exitCode === undefined && !timedOut && conn.closed) {
-          settled = true;
-          clearTimeout(timer);
-          reject(new Error("connection closed while the command ran"));
-          return;
-        }
-        finish();
-      });
-      stream.end(options.stdin ?? undefined);
+        reject(new Error("connection closed while the command ran"));
+        return;
+      }
+      finish();
     });
+    stream.end(options.stdin ?? undefined);
   });
 }

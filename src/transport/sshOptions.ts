@@ -49,6 +49,11 @@ export interface SshTransportOptions {
   keepaliveCountMax?: number;
   /** Time allowed for TCP connect, handshake and authentication (default ConnectTimeout, else 20 s). */
   connectTimeoutMs?: number;
+  /**
+   * Time the server may take to answer one request (opening a channel, starting a command, each
+   * SFTP open/read/write/close...) before the connection counts as lost (default 60 s).
+   */
+  answerTimeoutMs?: number;
   /** Reconnection after a drop (exponential backoff with jitter). */
   reconnect?: Partial<ReconnectPolicy>;
   /** Simultaneous exec channels on the one connection (sshd's MaxSessions is 10 by default; SFTP takes one). */

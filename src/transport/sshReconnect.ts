@@ -54,6 +54,17 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The server did not answer a request (channel open, command start, SFTP call) within its
+ * deadline: the connection counts as lost and is replaced, even if its socket looks open.
+ */
+export class NoAnswerError extends Error {
+  constructor(what: string, ms: number) {
+    super(`No response from server within ${ms} ms to ${what}`);
+    this.name = "NoAnswerError";
+  }
+}
+
 /** Messages ssh2 and Node use when the connection (not the remote command) failed. */
 const CONNECTION_LOSS =
   /No response from server|Not connected|Connection lost|socket|ECONNRESET|EPIPE|ETIMEDOUT|Keepalive timeout|Channel (?:open failure: )?closed|connection (?:closed|dropped)/i;
@@ -63,7 +74,7 @@ const CONNECTION_LOSS =
  * 2 = no such file, 3 = permission denied) and remote exit codes are answers, not losses.
  */
 export function isConnectionLoss(error: unknown, connectionClosed: boolean): boolean {
-  if (connectionClosed) return true;
+  if (connectionClosed || error instanceof NoAnswerError) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as Error & { code?: unknown }).code;
   // SFTP status 6 (no connection) and 7 (connection lost) are losses; others are answers.

@@ -1,46 +1,26 @@
 /**
- * File operations over one SFTP channel, promisified: read, atomic write (temporary name, then
- * posix-rename@openssh.com), mkdir -p, list and recursive remove. Errors are ssh2's own (with
- * the numeric SFTP status in `code`); the transport decides whether to retry and wraps them.
+ * File operations over one SFTP channel: read, atomic write (temporary name, then
+ * posix-rename@openssh.com), mkdir -p, list and recursive remove. Every request goes through
+ * the SftpSession (a deadline, and a failure when the channel ends), reads and writes included:
+ * ssh2's own readFile/writeFile send follow-up requests on a dead channel and never call back.
+ * Errors are ssh2's own (with the numeric SFTP status in `code`) or the session's; the transport
+ * decides whether to retry and wraps them.
  */
 import { posix } from "node:path";
-import type { SFTPWrapper, Stats } from "ssh2";
+import type { Stats } from "ssh2";
+import type { SftpSession } from "./sftpSession.js";
 import type { FileEntry } from "./transport.js";
 
 const NO_SUCH_FILE = 2;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
+/** Bytes of one read or write request (ssh2 splits it further to the server's limits). */
+const CHUNK = 256 * 1024;
 
 type SftpError = Error & { code?: unknown };
 
 function isNoSuchFile(e: unknown): boolean {
   return (e as SftpError).code === NO_SUCH_FILE;
-}
-
-function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    try {
-      fn((err, value) => {
-        if (err) reject(err);
-        else resolve(value);
-      });
-    } catch (e) {
-      reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  });
-}
-
-function done(fn: (cb: (err?: Error | null) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    try {
-      fn((err) => {
-        if (err) reject(err);
-        else resolve();
-      });
-    } catch (e) {
-      reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  });
 }
 
 /** SFTP resolves relative paths against the login directory, so `~/x` becomes `x`. */
@@ -54,11 +34,11 @@ function isDirectory(attrs: { mode: number }): boolean {
   return (attrs.mode & S_IFMT) === S_IFDIR;
 }
 
-async function statOrNull(sftp: SFTPWrapper, path: string, follow = true): Promise<Stats | null> {
+async function statOrNull(s: SftpSession, path: string, follow = true): Promise<Stats | null> {
   try {
-    return await call<Stats>((cb) => {
-      if (follow) sftp.stat(path, cb);
-      else sftp.lstat(path, cb);
+    return await s.request<Stats>(`stat ${path}`, (cb) => {
+      if (follow) s.sftp.stat(path, cb);
+      else s.sftp.lstat(path, cb);
     });
   } catch (e) {
     if (isNoSuchFile(e)) return null;
@@ -66,42 +46,103 @@ async function statOrNull(sftp: SFTPWrapper, path: string, follow = true): Promi
   }
 }
 
-export async function sftpReadFile(sftp: SFTPWrapper, path: string): Promise<string | null> {
-  try {
-    const data = await call<Buffer>((cb) => {
-      sftp.readFile(sftpPath(path), cb);
-    });
-    return data.toString("utf8");
-  } catch (e) {
-    if (isNoSuchFile(e)) return null;
-    throw e;
-  }
+/** Closes a handle after a failure, only while the channel can still answer. */
+async function closeQuietly(s: SftpSession, handle: Buffer, path: string): Promise<void> {
+  if (!s.open) return;
+  await s
+    .done(`close ${path}`, (cb) => {
+      s.sftp.close(handle, cb);
+    })
+    .catch(() => undefined);
 }
 
-export async function sftpMkdirp(sftp: SFTPWrapper, path: string): Promise<void> {
+/** Reads a whole file, one request at a time (each with its deadline), until end of file. */
+export async function sftpReadFile(s: SftpSession, path: string): Promise<string | null> {
   const p = sftpPath(path);
-  const existing = await statOrNull(sftp, p);
+  let handle: Buffer;
+  try {
+    handle = await s.request<Buffer>(`open ${path}`, (cb) => {
+      s.sftp.open(p, "r", cb);
+    });
+  } catch (e) {
+    if (isNoSuchFile(e)) return null;
+    throw e;
+  }
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  try {
+    for (let position = 0; ;) {
+      const n = await s.request<number>(`read ${path}`, (cb) => {
+        s.sftp.read(handle, buffer, 0, CHUNK, position, (err, bytesRead) => {
+          cb(err, bytesRead);
+        });
+      });
+      if (n === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+      position += n;
+    }
+  } catch (e) {
+    await closeQuietly(s, handle, path);
+    throw e;
+  }
+  await s.done(`close ${path}`, (cb) => {
+    s.sftp.close(handle, cb);
+  });
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Creates or truncates `path` and writes `data` to it (each request with its deadline). */
+async function writeWhole(
+  s: SftpSession,
+  path: string,
+  data: Buffer,
+  mode: number | undefined,
+): Promise<void> {
+  const handle = await s.request<Buffer>(`open ${path}`, (cb) => {
+    if (mode === undefined) s.sftp.open(path, "w", cb);
+    else s.sftp.open(path, "w", { mode }, cb);
+  });
+  try {
+    for (let offset = 0; offset < data.length; offset += CHUNK) {
+      const length = Math.min(CHUNK, data.length - offset);
+      await s.done(`write ${path}`, (cb) => {
+        s.sftp.write(handle, data, offset, length, offset, cb);
+      });
+    }
+  } catch (e) {
+    await closeQuietly(s, handle, path);
+    throw e;
+  }
+  await s.done(`close ${path}`, (cb) => {
+    s.sftp.close(handle, cb);
+  });
+}
+
+export async function sftpMkdirp(s: SftpSession, path: string): Promise<void> {
+  const p = sftpPath(path);
+  const existing = await statOrNull(s, p);
   if (existing !== null) {
     if (isDirectory(existing)) return;
     throw Object.assign(new Error(`${path} exists and is not a directory`), { code: 4 });
   }
   const parent = posix.dirname(p);
-  if (parent !== p && parent !== "." && parent !== "/") await sftpMkdirp(sftp, parent);
+  if (parent !== p && parent !== "." && parent !== "/") await sftpMkdirp(s, parent);
   try {
-    await done((cb) => {
-      sftp.mkdir(p, cb);
+    await s.done(`mkdir ${p}`, (cb) => {
+      s.sftp.mkdir(p, cb);
     });
   } catch (e) {
     // Someone else may have created it meanwhile (SFTP v3 reports that as a generic failure).
-    const now = await statOrNull(sftp, p);
+    if (!s.open) throw e;
+    const now = await statOrNull(s, p);
     if (now === null || !isDirectory(now)) throw e;
   }
 }
 
-async function rename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+async function rename(s: SftpSession, from: string, to: string): Promise<void> {
   try {
-    await done((cb) => {
-      sftp.ext_openssh_rename(from, to, cb);
+    await s.done(`rename ${from}`, (cb) => {
+      s.sftp.ext_openssh_rename(from, to, cb);
     });
     return;
   } catch (e) {
@@ -109,14 +150,14 @@ async function rename(sftp: SFTPWrapper, from: string, to: string): Promise<void
   }
   // Servers without posix-rename: SFTP v3 rename refuses to replace, so remove first (not atomic).
   try {
-    await done((cb) => {
-      sftp.unlink(to, cb);
+    await s.done(`unlink ${to}`, (cb) => {
+      s.sftp.unlink(to, cb);
     });
   } catch (e) {
     if (!isNoSuchFile(e)) throw e;
   }
-  await done((cb) => {
-    sftp.rename(from, to, cb);
+  await s.done(`rename ${from}`, (cb) => {
+    s.sftp.rename(from, to, cb);
   });
 }
 
@@ -125,7 +166,7 @@ async function rename(sftp: SFTPWrapper, from: string, to: string): Promise<void
  * Retrying with the same `tmpName` after a dropped connection is safe.
  */
 export async function sftpWriteFileAtomic(
-  sftp: SFTPWrapper,
+  s: SftpSession,
   path: string,
   content: string,
   mode: number | undefined,
@@ -133,33 +174,34 @@ export async function sftpWriteFileAtomic(
 ): Promise<void> {
   const p = sftpPath(path);
   const dir = posix.dirname(p);
-  if (dir !== "." && dir !== "/") await sftpMkdirp(sftp, dir);
+  if (dir !== "." && dir !== "/") await sftpMkdirp(s, dir);
   const tmp = posix.join(dir, `.${posix.basename(p)}.${tmpSuffix}.tmp`);
   try {
-    await done((cb) => {
-      if (mode === undefined) sftp.writeFile(tmp, content, cb);
-      else sftp.writeFile(tmp, content, { mode }, cb);
-    });
+    await writeWhole(s, tmp, Buffer.from(content, "utf8"), mode);
     if (mode !== undefined) {
       // The server applies its umask at open; chmod makes the mode exact.
-      await done((cb) => {
-        sftp.chmod(tmp, mode, cb);
+      await s.done(`chmod ${tmp}`, (cb) => {
+        s.sftp.chmod(tmp, mode, cb);
       });
     }
-    await rename(sftp, tmp, p);
+    await rename(s, tmp, p);
   } catch (e) {
-    await done((cb) => {
-      sftp.unlink(tmp, cb);
-    }).catch(() => undefined);
+    // On a channel that went away the retry (same temporary name) overwrites it instead.
+    if (s.open)
+      await s
+        .done(`unlink ${tmp}`, (cb) => {
+          s.sftp.unlink(tmp, cb);
+        })
+        .catch(() => undefined);
     throw e;
   }
 }
 
-export async function sftpList(sftp: SFTPWrapper, path: string): Promise<FileEntry[]> {
+export async function sftpList(s: SftpSession, path: string): Promise<FileEntry[]> {
   let list: { filename: string; attrs: Stats }[];
   try {
-    list = await call((cb) => {
-      sftp.readdir(sftpPath(path), cb);
+    list = await s.request(`readdir ${path}`, (cb) => {
+      s.sftp.readdir(sftpPath(path), cb);
     });
   } catch (e) {
     if (isNoSuchFile(e)) return [];
@@ -176,21 +218,25 @@ export async function sftpList(sftp: SFTPWrapper, path: string): Promise<FileEnt
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export async function sftpRemove(sftp: SFTPWrapper, path: string): Promise<void> {
+export async function sftpRemove(s: SftpSession, path: string): Promise<void> {
   const p = sftpPath(path);
-  const st = await statOrNull(sftp, p, false);
+  const st = await statOrNull(s, p, false);
   if (st === null) return;
   const ignoreMissing = (e: unknown): void => {
     if (!isNoSuchFile(e)) throw e;
   };
   if (!isDirectory(st)) {
-    await done((cb) => {
-      sftp.unlink(p, cb);
-    }).catch(ignoreMissing);
+    await s
+      .done(`unlink ${p}`, (cb) => {
+        s.sftp.unlink(p, cb);
+      })
+      .catch(ignoreMissing);
     return;
   }
-  for (const entry of await sftpList(sftp, p)) await sftpRemove(sftp, posix.join(p, entry.name));
-  await done((cb) => {
-    sftp.rmdir(p, cb);
-  }).catch(ignoreMissing);
+  for (const entry of await sftpList(s, p)) await sftpRemove(s, posix.join(p, entry.name));
+  await s
+    .done(`rmdir ${p}`, (cb) => {
+      s.sftp.rmdir(p, cb);
+    })
+    .catch(ignoreMissing);
 }

@@ -13,6 +13,7 @@ import { ClusterError, SlurmoptError, errorMessage } from "../errors/errors.js";
 import { loadKnownHosts } from "./knownHosts.js";
 import { loadIdentities } from "./sshAuth.js";
 import type { LoadedIdentities } from "./sshAuth.js";
+import { SFTP_CHANNEL_CLOSED, SftpSession } from "./sftpSession.js";
 import { openSshConnection } from "./sshConnection.js";
 import { execNotStarted, execRemote } from "./sshExec.js";
 import type { SshConnection } from "./sshConnection.js";
@@ -21,6 +22,7 @@ import type { ResolvedSshOptions, SshLogger, SshTransportOptions } from "./sshOp
 import { rememberingPrompt } from "./sshPassphrasePrompt.js";
 import {
   DEFAULT_RECONNECT,
+  NoAnswerError,
   abortableDelay,
   backoffDelayMs,
   isConnectionLoss,
@@ -76,17 +78,21 @@ const WHICH_EXIST_SCRIPT = 'for f do [ -e "$f" ] && printf "%s\\n" "$f"; done; e
 /** Paths per remote command (well below any ARG_MAX). */
 const WHICH_EXIST_CHUNK = 500;
 
+/** How long the server may take to answer one request before the connection counts as lost. */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 60_000;
+
 export class SshTransport implements Transport {
   private prepared: Promise<Prepared> | null = null;
   private connection: SshConnection | null = null;
   private connecting: Promise<SshConnection> | null = null;
-  private sftpState: { conn: SshConnection; sftp: Promise<SFTPWrapper> } | null = null;
+  private sftpState: { conn: SshConnection; sftp: Promise<SftpSession> } | null = null;
   private everConnected = false;
   private closing: Promise<void> | null = null;
   private readonly abort = new AbortController();
   private readonly policy: ReconnectPolicy;
   private readonly logger: SshLogger;
   private readonly slots: ChannelSlots;
+  private readonly answerTimeoutMs: number;
   private label: string;
   private connectCount = 0;
 
@@ -94,6 +100,7 @@ export class SshTransport implements Transport {
     this.policy = { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.logger = options.logger ?? stderrLogger;
     this.slots = new ChannelSlots(options.maxChannels ?? 8);
+    this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
     const user = options.user !== undefined ? `${options.user}@` : "";
     const port = options.port !== undefined ? `:${options.port}` : "";
     this.label = `ssh ${user}${options.host}${port}`;
@@ -213,41 +220,40 @@ export class SshTransport implements Transport {
     );
   }
 
-  private sftp(conn: SshConnection): Promise<SFTPWrapper> {
+  private sftp(conn: SshConnection): Promise<SftpSession> {
     if (this.sftpState !== null && this.sftpState.conn === conn) return this.sftpState.sftp;
-    const sftp = new Promise<SFTPWrapper>((resolve, reject) => {
-      // A channel request sent while the connection goes down may never be answered.
-      let opened = false;
-      conn.onClose(() => {
-        if (!opened) reject(new Error("connection closed while opening the SFTP channel"));
-      });
-      if (conn.closed) {
-        reject(new Error("connection closed before the SFTP channel was opened"));
-        return;
-      }
-      conn.client.sftp((err, s) => {
-        opened = true;
-        if (err) reject(err);
-        else resolve(s);
-      });
-    });
-    const state = { conn, sftp };
+    const sftp = conn.request<SFTPWrapper>(
+      "opening the SFTP channel",
+      this.answerTimeoutMs,
+      (cb) => {
+        conn.client.sftp(cb);
+      },
+      (late) => {
+        late.end();
+      },
+    );
+    const session = sftp.then((s) => new SftpSession(s, this.answerTimeoutMs));
+    const state = { conn, sftp: session };
     this.sftpState = state;
     const forget = (): void => {
       if (this.sftpState === state) this.sftpState = null;
     };
-    sftp.then((s) => s.on("close", forget), forget);
-    return sftp;
+    session.then((s) => s.sftp.on("close", forget), forget);
+    return session;
   }
 
   /**
    * After a loss: a dead SFTP channel on a live connection is reopened next time; a connection
-   * that cannot even open a channel any more is discarded, so the next operation reconnects.
+   * that cannot even open a channel, or leaves a request unanswered past its deadline, is
+   * discarded, so the next operation reconnects.
    */
   private forget(conn: SshConnection, e: unknown): void {
     if (this.sftpState?.conn === conn) this.sftpState = null;
     const sftpOnly =
-      e instanceof Error && /No response from server/.test(e.message) && !conn.closed;
+      e instanceof Error &&
+      !(e instanceof NoAnswerError) &&
+      (/^No response from server$/.test(e.message) || e.message.startsWith(SFTP_CHANNEL_CLOSED)) &&
+      !conn.closed;
     if (!sftpOnly) conn.discard(e instanceof Error ? e : new Error(String(e)));
   }
 
@@ -336,7 +342,7 @@ export class SshTransport implements Transport {
       let conn: SshConnection | null = null;
       try {
         conn = await this.live();
-        return await execRemote(conn, line, options, this.logger);
+        return await execRemote(conn, line, options, this.logger, this.answerTimeoutMs);
       } catch (e) {
         if (e instanceof SlurmoptError) throw e;
         const lost = isConnectionLoss(e, conn?.closed ?? false);

@@ -36,7 +36,9 @@ describe("a campaign whose SSH connection is cut", () => {
       done = r;
       return r;
     });
-    const seed = Date.now() % 100_000;
+    // SLURMOPT_CUT_SEED replays the cut instants of a failed run (its seed is in the message).
+    const seed = Number(process.env.SLURMOPT_CUT_SEED ?? Date.now() % 100_000);
+    console.log(`sshDisconnect: cut seed ${seed}`);
     const random = mulberry32(seed);
     let cuts = 0;
     // Cut only once the campaign runs (its first job scripts exist), then every 1-3 s.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { preferredHostKeyAlgorithms } from "../../../src/transport/sshConnection.js";
 import {
   DEFAULT_RECONNECT,
+  NoAnswerError,
   abortableDelay,
   backoffDelayMs,
   isConnectionLoss,
@@ -47,6 +48,12 @@ describe("isConnectionLoss", () => {
       isConnectionLoss(Object.assign(new Error("Permission denied"), { code: 3 }), false),
     ).toBe(false);
     expect(isConnectionLoss(Object.assign(new Error("lost"), { code: 7 }), false)).toBe(true);
+  });
+  it("counts a request left unanswered past its deadline, and a closed SFTP channel, as losses", () => {
+    expect(isConnectionLoss(new NoAnswerError("SFTP read /x", 1000), false)).toBe(true);
+    expect(
+      isConnectionLoss(new Error("SFTP channel closed; cannot send SFTP open /x"), false),
+    ).toBe(true);
   });
   it("is always true once the connection is known to be closed", () => {
     expect(isConnectionLoss(Object.assign(new Error("Failure"), { code: 4 }), true)).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stripPgidMarker, execNotStarted } from "../../../src/transport/sshExec.js";
+import { NoAnswerError } from "../../../src/transport/sshReconnect.js";
 import {
   remoteCommandLine,
   remoteScript,
@@ -105,5 +106,8 @@ describe("execNotStarted", () => {
     expect(execNotStarted(new Error("(SSH) Channel open failure: open failed"))).toBe(true);
     expect(execNotStarted(new Error("Unable to exec"))).toBe(false);
     expect(execNotStarted(new Error("connection closed while the command ran"))).toBe(false);
+  });
+  it("is false for a request left unanswered past its deadline (the command may have started)", () => {
+    expect(execNotStarted(new NoAnswerError("starting the command", 1000))).toBe(false);
   });
 });
