@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ClusterError } from "../../../src/errors/errors.js";
 import type { LogLine } from "./loopbackTransport.js";
@@ -21,6 +21,17 @@ import type { LoopbackSshd } from "./sshdSetup.js";
 let sshd: LoopbackSshd;
 const base = `/tmp/slurmopt-ssh-reconnect-${process.pid}-${randomBytes(3).toString("hex")}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for `condition` (checked every 50 ms); fails after `limitMs` naming what it waited for. */
+async function until(condition: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 50) {
+    if (waited > limitMs) throw new Error(`waited ${limitMs} ms for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** A shell loop that ends once `path` exists (a command that runs until the test lets it end). */
+const waitFor = (path: string): string => `while [ ! -e ${path} ]; do sleep 0.05; done`;
 
 beforeAll(async () => {
   sshd = await ensureLoopbackSshd();
@@ -81,12 +92,15 @@ describe("after the server-side session is killed", () => {
   it("reruns an in-flight command marked idempotent on a new connection", async () => {
     const t = loopbackTransport(sshd);
     const file = `${base}/idempotent.txt`;
+    const go = `${base}/idempotent.go`;
     const port = await clientPortOf(t);
-    const pending = t.run(["sh", "-c", `echo started >> ${file}; sleep 1; echo done`], {
+    // The command runs until the test lets it end, so the cut always lands while it runs.
+    const pending = t.run(["sh", "-c", `echo started >> ${file}; ${waitFor(go)}; echo done`], {
       idempotent: true,
     });
-    await sleep(500);
+    await until(() => lines(file).length === 1, "the command to start");
     await killServerSession(port);
+    writeFileSync(go, "");
     const r = await pending;
     expect(r).toMatchObject({ stdout: "done\n", exitCode: 0 });
     expect(t.connects).toBe(2);
@@ -96,19 +110,20 @@ describe("after the server-side session is killed", () => {
   it("does not rerun an in-flight command that is not idempotent: its outcome is unknown", async () => {
     const t = loopbackTransport(sshd);
     const file = `${base}/sbatch-like.txt`;
+    const go = `${base}/sbatch-like.go`;
     const port = await clientPortOf(t);
     // Handled at once: the rejection may come while killServerSession still runs.
     const pending = t
-      .run(["sh", "-c", `echo submitted >> ${file}; sleep 1`])
+      .run(["sh", "-c", `echo submitted >> ${file}; ${waitFor(go)}`])
       .catch((e: unknown) => e);
-    await sleep(500);
+    await until(() => lines(file).length === 1, "the command to start");
     await killServerSession(port);
     const err = await pending;
+    writeFileSync(go, "");
     expect(err).toBeInstanceOf(ClusterError);
     expect((err as ClusterError).code).toBe("TRANSPORT_ERROR");
     expect((err as ClusterError).message).toMatch(/outcome is\s+unknown/);
     expect((err as ClusterError).message).toContain("squeue/sacct");
-    await sleep(1000);
     expect(lines(file)).toEqual(["submitted"]);
     // The transport itself recovers for the next command.
     expect((await t.run(["echo", "next"])).stdout).toBe("next\n");
@@ -118,7 +133,14 @@ describe("after the server-side session is killed", () => {
 
 describe("when the connection hangs (no FIN, no answers)", () => {
   it("notices by keepalive and retries the waiting operation on a new connection", async () => {
-    const t = loopbackTransport(sshd, { keepaliveIntervalMs: 300, keepaliveCountMax: 2 });
+    const log: LogLine[] = [];
+    // No answer deadline within the test's time: only keepalive can notice.
+    const t = loopbackTransport(sshd, {
+      keepaliveIntervalMs: 300,
+      keepaliveCountMax: 2,
+      answerTimeoutMs: 3_600_000,
+      logger: capturingLogger(log),
+    });
     await t.writeFile(`${base}/hang.txt`, "still here");
     const port = await clientPortOf(t);
     const out = execFileSync("ss", [
@@ -131,10 +153,10 @@ describe("when the connection hangs (no FIN, no answers)", () => {
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, "SIGSTOP"); // the server side stops answering
     try {
-      const started = Date.now();
       expect(await t.readFile(`${base}/hang.txt`)).toBe("still here");
       expect(t.connects).toBe(2);
-      expect(Date.now() - started).toBeLessThan(5000);
+      const dropped = log.find((l) => l.message === "ssh: connection dropped");
+      expect(dropped?.fields.err).toMatch(/Keepalive timeout/);
     } finally {
       for (const pid of pids) process.kill(pid, "SIGKILL");
     }
@@ -161,7 +183,8 @@ describe("when the whole server goes away", () => {
     await t.writeFile(`${base}/restart.txt`, "before");
     await stopLoopbackSshd(own);
     const pending = t.readFile(`${base}/restart.txt`);
-    await sleep(1500);
+    const reconnecting = (): number => log.filter((l) => l.message === "ssh: reconnecting").length;
+    await until(() => reconnecting() >= 2, "two reconnection attempts");
     await ensureLoopbackSshd(own);
     expect(await pending).toBe("before");
     const waits = log
