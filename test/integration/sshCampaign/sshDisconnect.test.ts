@@ -21,7 +21,11 @@ import {
 } from "./sshCampaignKit.js";
 
 // This file's own sshd: cutting all of its sessions cuts only the campaigns of this file.
-const OWN = { port: 2232, dir: "/tmp/slurmopt-sshd-sshcuts" };
+// SLURMOPT_SSHCUT_PORT / _DIR move it, to repeat this file beside another run of the suite.
+const OWN = {
+  port: Number(process.env.SLURMOPT_SSHCUT_PORT ?? 2232),
+  dir: process.env.SLURMOPT_SSHCUT_DIR ?? "/tmp/slurmopt-sshd-sshcuts",
+};
 const SCRIPT = join(import.meta.dirname, "..", "..", "..", "scripts", "sshd-loopback.sh");
 const file = useOwnSshd(OWN);
 
@@ -48,6 +52,7 @@ describe("a campaign whose SSH connection is cut", () => {
       if (done === null && (await cutSessions(OWN)) > 0) cuts++;
     }
     const r = await cli;
+    console.log(`sshDisconnect: cut seed ${seed}, ${cuts} cuts`);
     expect(r.code, `seed ${seed}, ${cuts} cuts\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/24 completed, 0 failed/);
     expect(cuts, `seed ${seed}`).toBeGreaterThanOrEqual(4);
