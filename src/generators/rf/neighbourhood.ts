@@ -8,6 +8,7 @@
  * - an unordered choice: every other choice (at most 32, drawn at random when there are more).
  * Vectors are unit-cube encodings; every neighbour is the encoding of a valid value.
  */
+import type { Parameter } from "../../space/parameters.js";
 import { SearchSpace } from "../../space/searchSpace.js";
 import type { Rng } from "../rng.js";
 import { levelOf } from "./regressionTree.js";
@@ -34,8 +35,9 @@ export function buildNeighbourhood(space: SearchSpace): Neighbourhood {
     if (d.kind.type === "continuous") return { type: "continuous" };
     if (d.kind.type === "categorical")
       return { type: "levels", levels: d.kind.levels, ordered: d.kind.ordered };
-    // An integer's bins may be log-spaced: snap through a space holding just this parameter.
-    const single = new SearchSpace([d.parameter]);
+    // An integer's bins may be log-spaced: snap through a space holding just this parameter
+    // (without its active_if condition, which names other parameters).
+    const single = new SearchSpace([withoutCondition(d.parameter)]);
     return {
       type: "integer",
       levels: d.kind.levels,
@@ -109,4 +111,12 @@ export function buildNeighbourhood(space: SearchSpace): Neighbourhood {
       return rng.shuffle(out);
     },
   };
+}
+
+function withoutCondition(p: Parameter): Parameter {
+  if (p.activeIf === undefined) return p;
+  const flat: Record<string, unknown> = { ...p };
+  delete flat.activeIf;
+  delete flat.inactiveValue;
+  return flat as unknown as Parameter;
 }

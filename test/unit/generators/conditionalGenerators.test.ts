@@ -3,6 +3,7 @@ import type { GeneratorInput, Observation } from "../../../src/generators/genera
 import { proposeGp } from "../../../src/generators/gp/gpPropose.js";
 import { proposeGrid } from "../../../src/generators/gridGenerator.js";
 import { proposeRandom } from "../../../src/generators/randomGenerator.js";
+import { proposeRandomForest } from "../../../src/generators/rf/rfPropose.js";
 import { proposeSobol } from "../../../src/generators/sobolGenerator.js";
 import { proposeTpe } from "../../../src/generators/tpe/tpePropose.js";
 import { ConstraintSet } from "../../../src/space/constraints.js";
@@ -91,6 +92,12 @@ describe("generators on a conditional space never propose an inactive parameter 
 
   it("TPE models each parameter on the trials where it was active", () => {
     const pts = proposeTpe(input(TREE, history(30)), 8);
+    expectValid(TREE, pts);
+  });
+
+  it("the random forest (inactive coordinates as NaN, which every split sends the same way)", () => {
+    const pts = proposeRandomForest(input(TREE, history(20)), 4);
+    expect(pts).toHaveLength(4);
     expectValid(TREE, pts);
   });
 
