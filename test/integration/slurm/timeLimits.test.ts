@@ -87,7 +87,8 @@ while :; do sleep 1; done`,
       expect(readFileSync(join(a.dir, "exit-status"), "utf8")).toMatch(
         // At the limit Slurm signals every process of the job, so the program may die of TERM
         // before the batch shell's trap records that it forwarded one: signal= is optional.
-        /^exit=\d+ start=\d+ end=\d+ host=\S+( signal=TERM)?\n$/,
+        // killed=N is the wait status's signal, written where perl runs the program (a93638e).
+        /^exit=\d+ start=\d+ end=\d+ host=\S+( signal=TERM)?( killed=\d+)?\n$/,
       );
       expect(r.endTime - r.startTime!).toBeGreaterThanOrEqual(59_000);
     },
