@@ -46,11 +46,6 @@ export class ConditionalStructure {
     return this.conditions.size === 0;
   }
 
-  /** The condition text of a parameter, or undefined when it is always active. */
-  parentsOf(name: string): readonly string[] {
-    return this.conditions.get(name)?.parents ?? [];
-  }
-
   /**
    * The names of the parameters active at `values` (values of inactive parameters, if given,
    * are ignored: activity follows from the parents alone).
