@@ -466,6 +466,16 @@ start_slurm_daemon() {
 ctld_up() { timeout 10 scontrol ping | grep -q 'is UP'; }
 node_state() { timeout 10 sinfo -h -N -n "$HOST" -o '%T' | head -n 1; }
 
+sacct_mode_is() {
+  local out
+  out=$(sacct -n -X -j 1 2>&1)
+  if [[ $1 == yes ]]; then
+    [[ $out != *"disabled"* && $out != *"Connection refused"* && $out != *"slurmdbd"* ]]
+  else
+    [[ $out == *"accounting storage is disabled"* ]]
+  fi
+}
+
 wait_node_usable() {
   local i state resumed=no
   for ((i = 0; i < WAIT_S * 2; i++)); do
@@ -542,6 +552,10 @@ cmd_up() {
     stop_ours slurmdbd slurmdbd
     stop_mariadb
   fi
+  # Return only once the clients see the mode asked for: sacct either answers from slurmdbd or
+  # says accounting is disabled (a test that switches modes runs sacct right after this).
+  wait_for "the $( [[ $accounting == yes ]] && echo accounting || echo no-accounting ) mode in sacct" \
+    "$LOG_DIR/slurmctld.log" sacct_mode_is "$accounting"
   log "cluster up (accounting: $accounting); partitions: $(sinfo -h -o '%P' | tr '\n' ' ')"
 }
 
