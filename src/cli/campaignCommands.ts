@@ -13,6 +13,7 @@ import { setCampaignState, updateCampaignSpec } from "../store/campaignRows.js";
 import type { CampaignRow } from "../store/rowTypes.js";
 import { countTrialsByState } from "../store/trialRows.js";
 import { driveInForeground } from "./driveInForeground.js";
+import { askDaemonAbout, handToDaemon, summaryLine } from "./daemonCampaignCommands.js";
 
 export interface ResumeOptions {
   spec?: string | undefined;
@@ -22,7 +23,12 @@ export interface ResumeOptions {
   cancelOnExit: boolean;
   /** Write report.html when the run ends (default true). */
   report?: boolean;
+  /** Hand the campaign to the daemon instead of driving it here. */
+  detach?: boolean;
 }
+
+/** What the daemon reports for a campaign it is driving right now. */
+const LIVE_IN_DAEMON = new Set(["driving", "paused", "window-closed", "stopping"]);
 
 /**
  * `slurmopt resume <dir>` (OmniOpt2: --continue_previous_job <dir>): reconciles with the
@@ -34,6 +40,27 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
   positiveWholeNumber("--max_eval", options.maxEval);
   positiveWholeNumber("--parallelism", options.parallelism);
   const dir = resolveCampaignFolder(dirArg);
+  const driven = await askDaemonAbout(dir, "campaign");
+  if (driven !== null && LIVE_IN_DAEMON.has(driven.daemonState))
+    throw new StateError(
+      "CAMPAIGN_LOCKED",
+      `the slurmopt daemon drives ${dir} (${driven.daemonState}); "slurmopt follow ${dirArg}" shows it, "slurmopt stop ${dirArg}" takes it from the daemon`,
+    );
+  if (options.detach === true) {
+    if (
+      options.spec !== undefined ||
+      options.maxEval !== undefined ||
+      options.parallelism !== undefined
+    )
+      throw new StateError(
+        "RESUME_INCOMPATIBLE",
+        "resume --detach hands the campaign to the daemon as it is stored; apply --spec/--max_eval/--parallelism with a foreground resume first",
+      );
+    const s = await handToDaemon(dir);
+    process.stdout.write(`${dir}\n`);
+    process.stderr.write(`slurmopt: the daemon drives it (${summaryLine(s)})\n`);
+    return EXIT.ok;
+  }
   const open = openCampaignRecord(dir);
   if (options.parallelism === undefined && !(open.campaign.parallelism >= 1)) {
     open.db.close();
@@ -118,6 +145,14 @@ export async function controlCommand(
   waitSeconds: number,
 ): Promise<number> {
   const dir = resolveCampaignFolder(dirArg);
+  // A campaign the daemon drives is stopped by the daemon (it answers once it let go).
+  const viaDaemon = await askDaemonAbout(dir, request, waitSeconds * 1000);
+  if (viaDaemon !== null) {
+    process.stdout.write(
+      `${request === "stop" ? "stopped" : "cancelled"} by the daemon (${summaryLine(viaDaemon)})\n`,
+    );
+    return EXIT.ok;
+  }
   if (!isCampaignLocked(dir)) {
     // --in-slurm: a continuation waiting in the queue must not take the campaign up again.
     const queued = await cancelQueuedControllerJob(dir);

@@ -27,7 +27,9 @@ const controlOptions = <T>(y: Argv<T>) =>
       describe: "Seconds to wait for the controller",
     });
 
-async function main(argv: string[]): Promise<number> {
+async function main(given: string[]): Promise<number> {
+  // `slurmopt submit spec.yaml ...` is `slurmopt run spec.yaml ... --detach`.
+  const argv = given[0] === "submit" ? ["run", ...given.slice(1), "--detach"] : given;
   const command = argv[0];
   const grouped = command === "run" ? extractGroupedFlags(argv.slice(1)) : null;
   let exitCode = 0;
@@ -72,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
             report: f["no-report"] !== true,
             inSlurm: f["in-slurm"] === true ? controllerSettings(f) : null,
             follow: f.follow === true,
+            detach: f.detach === true,
           },
         );
       },
@@ -103,11 +106,16 @@ async function main(argv: string[]): Promise<number> {
           .option("no-report", {
             type: "boolean",
             describe: "Do not write report.html into the campaign folder when the run ends",
+          })
+          .option("detach", {
+            type: "boolean",
+            describe: "Hand the campaign to the slurmopt daemon instead of driving it here",
           }),
       async (a) => {
         const { resumeCommand } = await import("./campaignCommands.js");
         exitCode = await resumeCommand(a.dir, {
           report: a["no-report"] !== true,
+          detach: a.detach === true,
           spec: a.spec,
           maxEval: a.max_eval,
           parallelism: a.parallelism,
@@ -238,9 +246,108 @@ async function main(argv: string[]): Promise<number> {
         });
       },
     )
+    .command(
+      "submit [spec]",
+      "Validate as run does, create the campaign folder, hand it to the daemon and return (= run --detach)",
+      () => undefined,
+      () => undefined,
+    )
+    .command(
+      "daemon <action>",
+      "The login-node daemon: start (detached) | start --foreground | stop | status",
+      (y) =>
+        y
+          .positional("action", {
+            choices: ["start", "stop", "status"] as const,
+            demandOption: true,
+            describe: "What to do",
+          })
+          .option("foreground", {
+            type: "boolean",
+            describe:
+              "start: run in this process (systemd); default: detach and return once it answers",
+          })
+          .option("json", { type: "boolean", describe: "status: machine-readable output" })
+          .option("wait", {
+            type: "number",
+            default: 120,
+            describe: "stop: seconds to wait for it",
+          }),
+      async (a) => {
+        const { daemonStartCommand, daemonStatusCommand, daemonStopCommand } =
+          await import("./daemonCommands.js");
+        if (a.action === "start") exitCode = await daemonStartCommand(a.foreground === true);
+        else if (a.action === "stop") exitCode = await daemonStopCommand(a.wait);
+        else exitCode = await daemonStatusCommand(a.json === true);
+      },
+    )
+    .command(
+      "list",
+      "Every campaign the daemon drives: name, state, done/running/queued, best, folder, last error",
+      (y) => y.option("json", { type: "boolean", describe: "Machine-readable output" }),
+      async (a) => {
+        const { listCommand } = await import("./daemonCampaignCommands.js");
+        exitCode = await listCommand(a.json === true);
+      },
+    )
+    .command(
+      "adopt <dir>",
+      "Hand an existing campaign folder to the daemon (it resumes it there)",
+      (y) =>
+        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
+      async (a) => {
+        const { adoptCommand } = await import("./daemonCampaignCommands.js");
+        exitCode = await adoptCommand(a.dir);
+      },
+    )
+    .command(
+      "pause <dir>",
+      "The daemon submits nothing new for this campaign (running trials go on)",
+      (y) =>
+        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
+      async (a) => {
+        const { pauseCommand } = await import("./daemonCampaignCommands.js");
+        exitCode = await pauseCommand(a.dir, true);
+      },
+    )
+    .command(
+      "continue <dir>",
+      "The daemon submits again for a paused campaign",
+      (y) =>
+        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
+      async (a) => {
+        const { pauseCommand } = await import("./daemonCampaignCommands.js");
+        exitCode = await pauseCommand(a.dir, false);
+      },
+    )
+    .command(
+      "follow <dir>",
+      "A live progress line of a campaign the daemon drives, until it ends",
+      (y) =>
+        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
+      async (a) => {
+        const { followCommand } = await import("./daemonCampaignCommands.js");
+        exitCode = await followCommand(a.dir);
+      },
+    )
+    .command(
+      "logs [dir]",
+      "The daemon's log, or a campaign's slurmopt.log",
+      (y) =>
+        y
+          .positional("dir", {
+            type: "string",
+            describe: "Campaign folder (default: the daemon's log)",
+          })
+          .option("follow", { type: "boolean", describe: "Keep printing what is added" }),
+      async (a) => {
+        const { logsCommand } = await import("./daemonCampaignCommands.js");
+        exitCode = await logsCommand(a.dir, a.follow === true);
+      },
+    )
     .demandCommand(
       1,
-      "Name a command: run, resume, stop, cancel, status, export, report, best or serve (see --help)",
+      "Name a command: run, submit, resume, stop, cancel, status, export, report, best, serve, daemon, list, adopt, pause, continue, follow or logs (see --help)",
     )
     .strict()
     .recommendCommands()

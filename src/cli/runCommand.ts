@@ -8,6 +8,7 @@ import { printSlurmDryRun } from "./dryRunScripts.js";
 import { followCampaign } from "../controllerJob/followCampaign.js";
 import type { ControllerJobSettings } from "../controllerJob/renderControllerScript.js";
 import { submitControllerJob } from "../controllerJob/submitControllerJob.js";
+import { handToDaemon } from "./daemonCampaignCommands.js";
 
 export interface RunCommandOptions {
   dryRun: boolean;
@@ -18,6 +19,8 @@ export interface RunCommandOptions {
   /** Run the controller as a Slurm job (with its settings) instead of in this process. */
   inSlurm: ControllerJobSettings | null;
   follow: boolean;
+  /** Hand the campaign to the daemon and return (run --detach, submit). */
+  detach?: boolean;
 }
 
 /** `slurmopt run`: validate, create runs/<name>/<N>/, drive the campaign in the foreground. */
@@ -36,6 +39,11 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
       "FLAG_INVALID",
       "--in-slurm runs the controller as a Slurm job, so its trials must be Slurm jobs too: use --executor slurm (or auto with sbatch on PATH), not local",
     );
+  if (options.detach === true && options.inSlurm)
+    throw new InputError(
+      "FLAG_INVALID",
+      "--detach hands the campaign to the slurmopt daemon and --in-slurm runs its controller as a Slurm job: choose one",
+    );
   if (options.inSlurm && campaign.ssh)
     throw new InputError(
       "FLAG_INVALID",
@@ -48,6 +56,15 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     `slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`,
   );
   if (options.inSlurm) return startControllerJob(open, campaign, options.inSlurm, options.follow);
+  if (options.detach === true) {
+    open.db.close();
+    const s = await handToDaemon(open.dir);
+    process.stdout.write(`${open.dir}\n`);
+    process.stderr.write(
+      `slurmopt: the daemon drives it; "slurmopt follow ${open.dir}" shows its progress\n`,
+    );
+    return s.state === "FAILED" ? EXIT.failure : EXIT.ok;
+  }
   return driveInForeground(open, {
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,

@@ -247,6 +247,12 @@ export const RUN_OPTIONS = {
     describe: "On SIGINT/SIGTERM, cancel running trials instead of leaving them running",
     group: "Run:",
   },
+  detach: {
+    type: "boolean",
+    describe:
+      "Hand the campaign to the slurmopt daemon (started if none runs), print its folder and return (slurmopt submit does the same)",
+    group: "Run:",
+  },
   "in-slurm": {
     type: "boolean",
     describe:

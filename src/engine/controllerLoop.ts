@@ -12,6 +12,11 @@ export interface LoopOptions {
   onCycle?: () => void;
   /** Keep running when every runner has finished (daemon); the foreground run exits. */
   keepAlive?: boolean;
+  /**
+   * A running campaign held by the daemon (paused, or outside its submit window) is not
+   * refilled: nothing new is proposed or submitted; its running attempts are still collected.
+   */
+  held?: (uid: string) => boolean;
 }
 
 /**
@@ -37,6 +42,15 @@ export class ControllerLoop {
       executor.wakeups?.on("wake", () => this.delay.wake());
     }
     this.delay.wake();
+  }
+
+  /** Stops driving a runner (the daemon lets go of a finished campaign). */
+  remove(uid: string): void {
+    const executor = this.executorOf.get(uid);
+    this.runners.delete(uid);
+    this.executorOf.delete(uid);
+    if (executor && ![...this.executorOf.values()].includes(executor))
+      this.executors.delete(executor);
   }
 
   wake(): void {
@@ -95,6 +109,7 @@ export class ControllerLoop {
       }
     }
     for (const runner of this.runners.values()) {
+      if (runner.state === "running" && this.options.held?.(runner.uid) === true) continue;
       try {
         runner.fill();
       } catch (e) {

@@ -22,7 +22,11 @@ export type ErrorCode =
   | "SSH_AUTH"
   | "GENERATOR_ERROR"
   | "EXTERNAL_GENERATOR_ERROR"
-  | "TOO_MANY_FAILURES";
+  | "TOO_MANY_FAILURES"
+  /** No daemon answers on the socket (none runs, or it is not reachable). */
+  | "DAEMON_UNAVAILABLE"
+  /** The daemon answered with an error, or another daemon already runs. */
+  | "DAEMON_ERROR";
 
 export class SlurmoptError extends Error {
   readonly code: ErrorCode;

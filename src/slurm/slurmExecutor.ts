@@ -85,6 +85,11 @@ export class SlurmExecutor implements Executor {
     return this.schedule.currentIntervalMs;
   }
 
+  /** Poll cycles that asked Slurm (each one squeue for every attempt watched). */
+  get pollCycles(): number {
+    return this.cycles;
+  }
+
   /** Attempts submitted and not yet reported finished. */
   get activeCount(): number {
     return this.tracked.size;
