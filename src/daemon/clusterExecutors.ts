@@ -41,6 +41,8 @@ interface Cluster {
  */
 export class ClusterExecutors {
   private readonly clusters = new Map<string, Cluster>();
+  /** Poll cycles of executors closed since the daemon started, by cluster (status counts them). */
+  private readonly pastCycles = new Map<string, number>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -91,12 +93,17 @@ export class ClusterExecutors {
   }
 
   summaries(): ClusterSummary[] {
-    return [...this.clusters.values()].map((c) => ({
-      key: c.key,
-      campaigns: c.campaigns.size,
-      pollCycles: c.executor instanceof SlurmExecutor ? c.executor.pollCycles : 0,
-      pollIntervalMs: c.executor instanceof SlurmExecutor ? c.executor.pollIntervalMs : null,
-    }));
+    const keys = new Set([...this.pastCycles.keys(), ...this.clusters.keys()]);
+    return [...keys].map((key) => {
+      const c = this.clusters.get(key);
+      const slurm = c?.executor instanceof SlurmExecutor ? c.executor : null;
+      return {
+        key,
+        campaigns: c?.campaigns.size ?? 0,
+        pollCycles: (this.pastCycles.get(key) ?? 0) + (slurm?.pollCycles ?? 0),
+        pollIntervalMs: slurm?.pollIntervalMs ?? null,
+      };
+    });
   }
 
   async closeAll(): Promise<void> {
@@ -106,6 +113,8 @@ export class ClusterExecutors {
   }
 
   private async closeCluster(c: Cluster): Promise<void> {
+    if (c.executor instanceof SlurmExecutor)
+      this.pastCycles.set(c.key, (this.pastCycles.get(c.key) ?? 0) + c.executor.pollCycles);
     try {
       await c.executor.close();
       await c.transport?.close();

@@ -47,6 +47,8 @@ export class Daemon {
   private looping: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private stopHousekeeping: (() => void) | null = null;
+  /** Loop cycles so far (tests wait for cycles, not for wall time). */
+  cycles = 0;
 
   constructor(private readonly o: DaemonOptions) {
     this.registry = new Registry(o.paths.registry);
@@ -118,6 +120,7 @@ export class Daemon {
       socket: this.o.paths.socket,
       stateDir: this.o.paths.stateDir,
       campaigns: this.driven.size,
+      loopCycles: this.cycles,
       clusters: this.clusters.summaries(),
     };
   }
@@ -249,6 +252,7 @@ export class Daemon {
 
   /** Once per loop cycle: stop and cancel requests through the folder, campaigns that ended. */
   private onCycle(): void {
+    this.cycles++;
     for (const d of this.driven.values()) {
       try {
         if (d.runner.state === "running") d.checkControlRequest();

@@ -73,6 +73,8 @@ export interface DaemonStatus {
   socket: string;
   stateDir: string;
   campaigns: number;
+  /** Cycles of the daemon's one loop (each polls every cluster's executor once). */
+  loopCycles: number;
   clusters: ClusterSummary[];
 }
 
