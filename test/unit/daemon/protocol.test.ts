@@ -16,7 +16,7 @@ describe("daemon protocol", () => {
 
   it("answers text that is not JSON with MALFORMED", () => {
     const r = parseRequest("hello{");
-    expect("error" in r && r.error.ok === false && r.error.error.code).toBe("MALFORMED");
+    expect("error" in r && !r.error.ok && r.error.error.code).toBe("MALFORMED");
   });
 
   it("answers a JSON array or number with MALFORMED", () => {
