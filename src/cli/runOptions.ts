@@ -71,6 +71,19 @@ export const RUN_OPTIONS = {
     describe: 'Constraint such as "x + 2*y <= 10" (repeatable)',
     group: "Campaign:",
   },
+  outcome_constraint: {
+    type: "string",
+    array: true,
+    describe:
+      'Constraint on a metric the program prints, e.g. "MEM_GB <= 40" (repeatable); breaking trials are COMPLETED but infeasible',
+    group: "Campaign:",
+  },
+  tracking_metric: {
+    type: "string",
+    array: true,
+    describe: "Metric the program prints that is stored and shown but not optimized (repeatable)",
+    group: "Campaign:",
+  },
   experiment_constraint: {
     type: "string",
     array: true,
@@ -309,6 +322,8 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
     ...((f.experiment_constraints as string[] | undefined) ?? []).map(decodeMaybeBase64),
   ];
   if (constraints.length > 0) o.constraints = constraints;
+  set("outcome_constraints", f.outcome_constraint);
+  set("tracking_metrics", f.tracking_metric);
   set("max_failed_jobs", f.max_failed_jobs);
   set("max_retries", f.max_retries);
   set("executor", f.force_local_execution === true ? "local" : f.executor);

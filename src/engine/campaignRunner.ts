@@ -328,6 +328,7 @@ export class CampaignRunner {
       space: this.space,
       constraints: this.constraints,
       objectives: campaign.objectives,
+      outcomeConstraints: campaign.outcomeConstraints,
       seed: campaign.seed,
       proposedByNode: choice.proposedByNode,
       campaignDir: this.deps.row.dir,

@@ -10,7 +10,7 @@ import { combineOcc } from "../evaluate/occ.js";
 import { classifyOutcome, parseResults } from "../evaluate/parseResults.js";
 import { buildSmacArgv, classifySmacOutcome, parseSmacOutput } from "../evaluate/smacTarget.js";
 import type { AttemptResult } from "../executor/executor.js";
-import type { Campaign, OccSettings } from "../spec/campaign.js";
+import { metricNames, type Campaign, type OccSettings } from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
 import { formatValue, formatNumber } from "../space/parameters.js";
 import { shellJoin } from "../transport/shellQuote.js";
@@ -27,6 +27,7 @@ import type { TrialOutcomeValues, TrialProgram } from "./trialProgram.js";
  */
 export function createTrialProgram(campaign: Campaign): TrialProgram {
   const names = (campaign.occ?.results ?? campaign.objectives).map((o) => o.name);
+  const metrics = metricNames(campaign).filter((m) => !names.includes(m));
   const combined = campaign.occ ? campaign.objectives[0]!.name : null;
   const finish = (o: TrialOutcomeValues): TrialOutcomeValues =>
     campaign.occ && combined !== null ? withOcc(o, campaign.occ, combined) : o;
@@ -75,7 +76,7 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
         .command;
     },
     outcome(result: AttemptResult): TrialOutcomeValues {
-      const parsed = parseResults(result.stdout, names);
+      const parsed = parseResults(result.stdout, names, metrics);
       const o = classifyOutcome({ ...result, parsed });
       return finish({
         state: o.state,

@@ -1,4 +1,5 @@
 import type { GeneratorInput, Objective } from "../generators/generator.js";
+import type { OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import type { ModelName } from "../spec/campaign.js";
 import type { ConstraintSet } from "../space/constraints.js";
 import type { SearchSpace } from "../space/searchSpace.js";
@@ -24,6 +25,7 @@ export function buildGeneratorInput(args: {
   space: SearchSpace;
   constraints: ConstraintSet;
   objectives: readonly Objective[];
+  outcomeConstraints?: readonly OutcomeConstraint[];
   seed: number;
   proposedByNode: number;
   campaignDir: string;
@@ -33,6 +35,7 @@ export function buildGeneratorInput(args: {
     space: args.space,
     constraints: args.constraints,
     objectives: args.objectives,
+    outcomeConstraints: args.outcomeConstraints ?? [],
     completed: view.completed,
     failed: view.failed,
     pending: view.pending.map((c) => c.point),

@@ -9,6 +9,10 @@
  *   a note; it never fails the trial).
  * - `OO-Info: key: value` becomes the extra column `OO_Info_key` (runs of characters other
  *   than letters, digits and `_` in the key become `_`).
+ * - Metrics (outcome-constraint and tracking metrics) are read like objectives, with their SEMs;
+ *   a missing or unusable metric never fails the trial (a note says so for an unusable one).
+ * - Any other `NAME: value` line (NAME of letters, digits and `_`) is kept as text in the extra
+ *   column `printed_NAME`, so nothing printed is lost (at most 50 such names per trial).
  * - When a line is printed several times, the LAST one counts (programs often print progress
  *   values before the final one); `notes` says so.
  * - Lines end at `\n`, `\r\n` or a lone `\r` (progress bars); ANSI colour codes are removed.
@@ -53,7 +57,7 @@ function patternFor(objectiveNames: readonly string[]): RegExp {
       .join("|");
     const names = alternatives === "" ? "(?!)" : alternatives;
     re = new RegExp(
-      `^[ \\t]*(?:(SEM-)?(${names})[ \\t]*|OO-Info:([^:\\r\\n]*)):[ \\t]*(.*)$`,
+      `^[ \\t]*(?:(SEM-)?(${names})[ \\t]*|OO-Info:([^:\\r\\n]*)|([A-Za-z_][A-Za-z0-9_]*)[ \\t]*):[ \\t]*(.*)$`,
       "gm",
     );
     if (patterns.size >= 32) patterns.clear();
@@ -68,8 +72,15 @@ function firstWord(text: string): string {
   return space < 0 ? t : t.slice(0, space);
 }
 
-/** Parses the result, SEM and OO-Info lines of `stdout` for the given objective names. */
-export function parseResults(stdout: string, objectiveNames: readonly string[]): ParsedResults {
+/** Most undeclared `NAME: value` lines kept per trial (as printed_NAME extras). */
+const MAX_PRINTED = 50;
+
+/** Parses the result, SEM, OO-Info and other `NAME: value` lines of `stdout`. */
+export function parseResults(
+  stdout: string,
+  objectiveNames: readonly string[],
+  metricNames: readonly string[] = [],
+): ParsedResults {
   const text = stripAnsi(stdout);
   const last = new Map<string, { text: string; count: number }>();
   const lastSem = new Map<string, { text: string; count: number }>();
@@ -77,9 +88,17 @@ export function parseResults(stdout: string, objectiveNames: readonly string[]):
   const notes: string[] = [];
   let keylessInfo = 0;
 
-  for (const m of text.matchAll(patternFor(objectiveNames))) {
-    const value = m[4]!;
+  let printedDropped = 0;
+  for (const m of text.matchAll(patternFor([...objectiveNames, ...metricNames]))) {
+    const value = m[5]!;
     const name = m[2];
+    const other = m[4];
+    if (other !== undefined) {
+      const key = `printed_${other}`;
+      if (key in extras || Object.keys(extras).length < MAX_PRINTED) extras[key] = value.trim();
+      else printedDropped++;
+      continue;
+    }
     if (name !== undefined) {
       const into = m[1] !== undefined ? lastSem : last;
       const seen = into.get(name);
@@ -94,6 +113,10 @@ export function parseResults(stdout: string, objectiveNames: readonly string[]):
     else extras[`OO_Info_${key}`] = value.trim();
   }
   if (keylessInfo > 0) notes.push(`${keylessInfo} OO-Info line(s) without a key were ignored`);
+  if (printedDropped > 0)
+    notes.push(
+      `${printedDropped} NAME: value line(s) past the first ${MAX_PRINTED} names were not kept`,
+    );
 
   const values: Record<string, number> = {};
   const sems: Record<string, number> = {};
@@ -122,6 +145,18 @@ export function parseResults(stdout: string, objectiveNames: readonly string[]):
       if (sem.count > 1)
         notes.push(`SEM-${name} was printed ${sem.count} times; the last line counts`);
     }
+  }
+  for (const name of metricNames) {
+    const seen = last.get(name);
+    if (seen !== undefined) {
+      const v = parseNumberText(firstWord(seen.text));
+      const problem = unusableNumber(v);
+      if (problem === null) values[name] = v!;
+      else notes.push(`metric ${name} ${JSON.stringify(seen.text.trim())} ${problem}; not stored`);
+    }
+    const sem = lastSem.get(name);
+    const s = sem === undefined ? undefined : parseNumberText(firstWord(sem.text));
+    if (s !== undefined && unusableNumber(s) === null && s! >= 0) sems[name] = s!;
   }
   return { values, sems, extras, missing, invalid, notes };
 }

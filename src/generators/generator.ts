@@ -1,3 +1,4 @@
+import type { OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import type { ConstraintSet } from "../space/constraints.js";
 import type { Point } from "../space/parameters.js";
 import type { SearchSpace } from "../space/searchSpace.js";
@@ -18,6 +19,8 @@ export interface GeneratorInput {
   readonly space: SearchSpace;
   readonly constraints: ConstraintSet;
   readonly objectives: readonly Objective[];
+  /** Constraints on printed metrics (their values are in each observation's values). */
+  readonly outcomeConstraints?: readonly OutcomeConstraint[];
   /** Trials with data (COMPLETED), in trial order. */
   readonly completed: readonly Observation[];
   /** Trials that failed (crashed, timed out, out of memory): regions to keep away from. */

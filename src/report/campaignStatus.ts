@@ -8,17 +8,23 @@ import {
   bestCompletedTrial,
   completedResults,
   countByNodeAndState,
+  countInfeasible,
   generationTimes,
   lastFailedTrials,
 } from "../store/trialAggregates.js";
 import { countTrialsByState, getTrial } from "../store/trialRows.js";
 import { paretoFront } from "./paretoFront.js";
+import { isFeasible, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 
 export interface TrialSummary {
   trial_index: number;
   state: TrialState;
   parameters: Record<string, string | number>;
   results: Record<string, number>;
+  /** Standard errors of results (SEM-NAME lines), when given. */
+  sems: Record<string, number>;
+  /** false: COMPLETED but breaking an outcome constraint (null: not completed). */
+  feasible: boolean | null;
   reason: string | null;
 }
 
@@ -30,6 +36,8 @@ export interface CampaignStatus {
   stop_reason: string | null;
   max_eval: number;
   counts: Record<TrialState, number>;
+  /** COMPLETED trials that break an outcome constraint (they never count as best). */
+  infeasible: number;
   /** Single objective: the best completed trial. Several: the Pareto-optimal trials. */
   best: TrialSummary[];
   recent_failures: TrialSummary[];
@@ -41,13 +49,15 @@ export interface CampaignStatus {
 
 export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): CampaignStatus {
   const row = getCampaignById(db, stale.id) ?? stale;
+  const oc = campaign.outcomeConstraints;
   let best: TrialRow[] = [];
   if (campaign.objectives.length === 1) {
     const o = campaign.objectives[0]!;
-    const b = bestCompletedTrial(db, row.id, o.name, o.goal);
+    // Best and Pareto sets count feasible trials only.
+    const b = bestCompletedTrial(db, row.id, o.name, o.goal, oc);
     if (b) best = [b];
   } else {
-    const completed = completedResults(db, row.id);
+    const completed = completedResults(db, row.id, oc);
     const values = completed.map((t) => JSON.parse(t.results_json) as Record<string, number>);
     best = paretoFront(values, campaign.objectives)
       .map((i) => getTrial(db, completed[i]!.id))
@@ -69,8 +79,9 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
     stop_reason: row.stop_reason,
     max_eval: campaign.maxEval,
     counts,
-    best: best.map(summary),
-    recent_failures: lastFailedTrials(db, row.id, 5).map(summary),
+    infeasible: countInfeasible(db, row.id, oc),
+    best: best.map((t) => summary(t, oc)),
+    recent_failures: lastFailedTrials(db, row.id, 5).map((t) => summary(t, oc)),
     generation_ms: {
       mean: n > 0 ? sum / n : null,
       last: gen.last,
@@ -109,12 +120,15 @@ function waitingFor(
   return planFromCounts(campaign.strategy, nodes, free, campaign.objectives.length === 1).waiting;
 }
 
-function summary(t: TrialRow): TrialSummary {
+function summary(t: TrialRow, oc: readonly OutcomeConstraint[]): TrialSummary {
+  const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
   return {
     trial_index: t.trial_index,
     state: t.state,
     parameters: JSON.parse(t.params_json) as Record<string, string | number>,
-    results: t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {},
+    results,
+    sems: t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {},
+    feasible: t.state === "COMPLETED" ? isFeasible(results, oc) : null,
     reason: t.reason,
   };
 }
@@ -127,10 +141,13 @@ export function formatStatus(s: CampaignStatus): string {
     `state: ${s.state}${s.stop_reason ? ` (${s.stop_reason})` : ""}`,
     ...(s.waiting ? [`waiting: ${s.waiting}`] : []),
     `trials: ${done}/${s.max_eval} finished: ${c.COMPLETED} completed, ${c.FAILED} failed, ${c.TIMEOUT} timed out, ${c.CANCELLED} cancelled; ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued`,
+    ...(s.infeasible > 0
+      ? [`infeasible: ${s.infeasible} completed trial(s) break an outcome constraint (never best)`]
+      : []),
   ];
   const fmt = (t: TrialSummary): string =>
     `  #${t.trial_index} ${Object.entries(t.results)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${v}${t.sems[k] === undefined ? "" : ` ±${t.sems[k]}`}`)
       .join(" ")}  at ${Object.entries(t.parameters)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")}`;

@@ -1,4 +1,5 @@
-import type { Campaign } from "../spec/campaign.js";
+import { isFeasible, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
+import { metricNames, type Campaign } from "../spec/campaign.js";
 import type { TrialRow } from "../store/rowTypes.js";
 import { formatValue, type ParamValue } from "../space/parameters.js";
 
@@ -7,18 +8,21 @@ import { formatValue, type ParamValue } from "../space/parameters.js";
  * Columns follow OmniOpt2 where it has a name for them: trial_index, arm_name, submit_time,
  * queue_time, start_time, end_time, run_time, program_string, exit_code, signal, hostname,
  * trial_status, generation_node; then slurmopt's generator, generation_ms and reason; then
- * OO_Info_* columns; then one column per objective (with OCC: each result, then OCC); then one
- * per parameter.
+ * OO_Info_* and printed_* columns; then one column per objective (with OCC: each result, then
+ * OCC), one per metric (outcome-constraint and tracking metrics), `feasible` (true/false, when
+ * the campaign has outcome constraints), `SEM-NAME` for each objective or metric that has a
+ * standard error in some trial; then one per parameter.
  * Times are Unix epoch seconds (integers); queue_time and run_time are seconds.
  */
 export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): string[][] {
   const extraKeys = new Set<string>();
+  const semKeys = new Set<string>();
   for (const t of trials) {
-    if (!t.extras_json) continue;
-    for (const k of Object.keys(JSON.parse(t.extras_json) as Record<string, string>))
-      extraKeys.add(k);
+    if (t.extras_json)
+      for (const k of Object.keys(JSON.parse(t.extras_json) as object)) extraKeys.add(k);
+    if (t.sems_json) for (const k of Object.keys(JSON.parse(t.sems_json) as object)) semKeys.add(k);
   }
-  const columns = resultsColumns(campaign, extraKeys);
+  const columns = resultsColumns(campaign, extraKeys, semKeys);
   return [columns.header, ...trials.map((t) => resultsRow(columns, t))];
 }
 
@@ -50,22 +54,45 @@ export interface ResultsColumns {
   readonly header: string[];
   readonly extras: readonly string[];
   readonly resultNames: readonly string[];
+  readonly semNames: readonly string[];
+  readonly outcomeConstraints: readonly OutcomeConstraint[];
   readonly parameterNames: readonly string[];
 }
 
-export function resultsColumns(campaign: Campaign, extraKeys: Iterable<string>): ResultsColumns {
+export function resultsColumns(
+  campaign: Campaign,
+  extraKeys: Iterable<string>,
+  semKeys: Iterable<string> = [],
+): ResultsColumns {
   const extras = [...extraKeys].sort();
   // With OCC the stored values hold each printed result and their combination (the objective).
-  const resultNames = [...(campaign.occ?.results ?? []), ...campaign.objectives].map((o) => o.name);
+  const objectiveNames = [...(campaign.occ?.results ?? []), ...campaign.objectives].map(
+    (o) => o.name,
+  );
+  const resultNames = [
+    ...objectiveNames,
+    ...metricNames(campaign).filter((m) => !objectiveNames.includes(m)),
+  ];
+  const withSem = new Set(semKeys);
+  const semNames = resultNames.filter((n) => withSem.has(n));
+  const outcomeConstraints = campaign.outcomeConstraints;
   const parameterNames = campaign.parameters.map((p) => p.name);
-  const header = [...RESULTS_FIXED_COLUMNS, ...extras, ...resultNames, ...parameterNames];
-  return { header, extras, resultNames, parameterNames };
+  const header = [
+    ...RESULTS_FIXED_COLUMNS,
+    ...extras,
+    ...resultNames,
+    ...(outcomeConstraints.length > 0 ? ["feasible"] : []),
+    ...semNames.map((n) => `SEM-${n}`),
+    ...parameterNames,
+  ];
+  return { header, extras, resultNames, semNames, outcomeConstraints, parameterNames };
 }
 
 /** One trial's row of results.csv. */
 export function resultsRow(c: ResultsColumns, t: TrialRow): string[] {
   const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
   const extra = t.extras_json ? (JSON.parse(t.extras_json) as Record<string, string>) : {};
+  const sems = t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {};
   const params = JSON.parse(t.params_json) as Record<string, ParamValue>;
   return [
     String(t.trial_index),
@@ -86,6 +113,10 @@ export function resultsRow(c: ResultsColumns, t: TrialRow): string[] {
     t.reason ?? "",
     ...c.extras.map((k) => extra[k] ?? ""),
     ...c.resultNames.map((name) => (results[name] === undefined ? "" : String(results[name]))),
+    ...(c.outcomeConstraints.length === 0
+      ? []
+      : [t.state === "COMPLETED" ? String(isFeasible(results, c.outcomeConstraints)) : ""]),
+    ...c.semNames.map((n) => (sems[n] === undefined ? "" : String(sems[n]))),
     ...c.parameterNames.map((name) =>
       params[name] === undefined ? "" : formatValue(params[name]),
     ),

@@ -4,7 +4,7 @@ import { stringify } from "csv-stringify/sync";
 import { faultPoint } from "../engine/faultPoints.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
-import { iterateTrials, trialExtraKeys } from "../store/trialScans.js";
+import { iterateTrials, trialExtraKeys, trialSemKeys } from "../store/trialScans.js";
 import { resultsColumns, resultsRow } from "./resultsTable.js";
 
 export const RESULTS_CSV = "results.csv";
@@ -23,7 +23,11 @@ export function writeResultsCsv(
   dir: string,
 ): string {
   const path = join(dir, RESULTS_CSV);
-  const columns = resultsColumns(campaign, trialExtraKeys(db, campaignId));
+  const columns = resultsColumns(
+    campaign,
+    trialExtraKeys(db, campaignId),
+    trialSemKeys(db, campaignId),
+  );
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {

@@ -10,6 +10,7 @@ import { SearchSpace } from "../space/searchSpace.js";
 import { buildParameters, normalizeParameterList, type Warnings } from "./buildParameters.js";
 import type { Campaign, OccSettings, SlurmSettings } from "./campaign.js";
 import { buildStrategy } from "./buildStrategy.js";
+import { parseOutcomeConstraint, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import { OCC_OBJECTIVE } from "./campaign.js";
 import { decodeMaybeBase64 } from "./decodeMaybeBase64.js";
 import { parseDuration } from "./duration.js";
@@ -140,6 +141,10 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     options.warnings.warn(
       `"n_estimators_randomforest" (--n_estimators_randomforest) has no effect without a RANDOMFOREST node; use --model RANDOMFOREST or a strategy such as "SOBOL=10,RANDOMFOREST"`,
     );
+  const { outcomeConstraints, trackingMetrics } = buildMetrics(raw, [
+    ...results.map((r) => r.name),
+    ...objectives.map((o) => o.name),
+  ]);
   const usesExternal = strategy.some((n) => n.model === "external");
   if (usesExternal && !raw.external_generator)
     throw new InputError(
@@ -167,6 +172,8 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     constraints,
     ...(forbidden.length > 0 ? { forbidden } : {}),
     objectives,
+    outcomeConstraints,
+    trackingMetrics,
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",
     smacInstance: raw.smac_instance ?? null,
@@ -275,6 +282,32 @@ function externalCommand(text: string): string {
       `field "external_generator.command" (--external_generator) is empty; give the program to call, e.g. "python3 my_generator.py"`,
     );
   return command;
+}
+
+/** Outcome constraints and tracking metrics: metrics other than the objectives, each named once. */
+function buildMetrics(
+  raw: RawSpec,
+  objectiveNames: readonly string[],
+): { outcomeConstraints: OutcomeConstraint[]; trackingMetrics: string[] } {
+  const outcomeConstraints = (raw.outcome_constraints ?? []).map((t, i) =>
+    parseOutcomeConstraint(t, `field "outcome_constraints[${i}]" (--outcome_constraint)`),
+  );
+  for (const c of outcomeConstraints)
+    if (objectiveNames.includes(c.metric))
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "outcome_constraints": "${c.text}" constrains the objective ${c.metric}; constrain another metric the program prints (as in Ax), or use an objective threshold`,
+      );
+  const trackingMetrics = raw.tracking_metrics ?? [];
+  for (const m of trackingMetrics)
+    if (objectiveNames.includes(m))
+      throw new InputError(
+        "SPEC_INVALID",
+        `field "tracking_metrics": ${m} is an objective already (objectives are stored and shown anyway); remove it`,
+      );
+  if (new Set(trackingMetrics).size !== trackingMetrics.length)
+    throw new InputError("SPEC_INVALID", `field "tracking_metrics" names a metric twice`);
+  return { outcomeConstraints, trackingMetrics };
 }
 
 function seconds(v: string | number | undefined, field: string, fallback: number): number {

@@ -1,3 +1,4 @@
+import type { OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import type { Objective } from "../generators/generator.js";
 import type { Parameter } from "../space/parameters.js";
 
@@ -113,6 +114,12 @@ export interface OccSettings {
 /** The name of the combined objective of an OCC campaign. */
 export const OCC_OBJECTIVE = "OCC";
 
+/** Metrics the program prints besides the objectives (constraint metrics, then tracking ones). */
+export function metricNames(c: Pick<Campaign, "outcomeConstraints" | "trackingMetrics">): string[] {
+  const names = [...c.outcomeConstraints.map((o) => o.metric), ...c.trackingMetrics];
+  return names.filter((n, i) => names.indexOf(n) === i);
+}
+
 /** A validated campaign: everything downstream works from this, never from raw input. */
 export interface Campaign {
   readonly name: string;
@@ -123,6 +130,10 @@ export interface Campaign {
   /** Forbidden clauses (conditional spaces); absent in campaigns stored before they existed. */
   readonly forbidden?: readonly string[];
   readonly objectives: readonly Objective[];
+  /** Constraints on metrics the program prints; a trial breaking one is COMPLETED but infeasible. */
+  readonly outcomeConstraints: readonly OutcomeConstraint[];
+  /** Metrics the program prints that are stored and shown but not optimized. */
+  readonly trackingMetrics: readonly string[];
   readonly program: string;
   readonly programStyle: "omniopt" | "smac";
   readonly smacInstance: string | null;

@@ -154,6 +154,10 @@ export const specSchema = z.strictObject({
   configspace: z.string().optional(),
   constraints: z.array(z.string()).optional(),
   forbidden: z.array(z.string()).optional(),
+  outcome_constraints: z.array(z.string()).optional(),
+  tracking_metrics: z
+    .array(z.string().regex(/^[A-Za-z0-9_]+$/, "metric names use letters, digits and _ only"))
+    .optional(),
   objectives: z
     .union([
       z.array(objectiveSchema).min(1),

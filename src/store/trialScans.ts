@@ -13,6 +13,17 @@ export function iterateTrials(db: Db, campaignId: number): IterableIterator<Tria
   ) as IterableIterator<TrialRow>;
 }
 
+/** The names with a standard error in some trial (SEM-NAME columns), found by SQLite alone. */
+export function trialSemKeys(db: Db, campaignId: number): string[] {
+  return (
+    sql(
+      db,
+      `SELECT DISTINCT j.key AS key FROM trials t, json_each(t.sems_json) j
+         WHERE t.campaign_id = ? AND t.sems_json IS NOT NULL`,
+    ).all(campaignId) as { key: string }[]
+  ).map((r) => r.key);
+}
+
 /** The distinct keys of the trials' extras (OO_Info_* values), found by SQLite alone. */
 export function trialExtraKeys(db: Db, campaignId: number): string[] {
   return (

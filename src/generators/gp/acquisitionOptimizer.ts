@@ -1,5 +1,6 @@
 /**
- * Maximizes log expected improvement over the valid points of the search space:
+ * Maximizes log expected improvement (times the probability of feasibility under outcome
+ * constraints, gp/feasibility.ts) over the valid points of the search space:
  * 1. a space-filling sweep plus perturbations of the best observed points, each snapped to a
  *    valid point (integers and choices at their bin centres) and checked against the
  *    constraints, is scored;
@@ -14,7 +15,8 @@ import type { SearchSpace } from "../../space/searchSpace.js";
 import type { Rng } from "../rng.js";
 import { minimizeBounded } from "./boundedLbfgs.js";
 import type { GpModel } from "./gpModel.js";
-import { logEiValue, logEiWithGrad } from "./logEi.js";
+import type { FeasibilityModel } from "./feasibility.js";
+import { constrainedLogEi, constrainedLogEiWithGrad } from "./feasibility.js";
 
 export interface AcquisitionOptions {
   readonly rawSamples: number;
@@ -30,7 +32,10 @@ export const DEFAULT_ACQUISITION: AcquisitionOptions = {
 
 export interface AcquisitionProblem {
   readonly model: GpModel;
+  /** The EI incumbent (the best feasible value); Infinity: none feasible yet. */
   readonly best: number;
+  /** Outcome-constraint models: their log probability of feasibility joins log EI. */
+  readonly feasibility?: readonly FeasibilityModel[];
   readonly space: SearchSpace;
   readonly constraints: ConstraintSet;
   /** Unit-cube rows of the best observed points (centres for local perturbations). */
@@ -91,7 +96,7 @@ function discreteSearch(p: AcquisitionProblem, start: Scored): Scored {
         u[dd.index] = (l + 0.5) / dd.levels;
         const s = snapValid(p, u);
         if (!s || !p.constraints.unitCubeFeasible(s, 1e-9)) continue;
-        const v = logEiValue(p.model, s, p.best);
+        const v = constrainedLogEi(p.model, s, p.best, p.feasibility ?? []);
         if (v > cur.value + 1e-12) {
           cur = { u: s, value: v };
           improved = true;
@@ -142,7 +147,7 @@ export function optimizeAcquisition(
     if (!p.constraints.unitCubeFeasible(raw, 1e-9)) continue;
     const s = snapValid(p, raw);
     if (!s) continue;
-    scored.push({ u: s, value: logEiValue(p.model, s, p.best) });
+    scored.push({ u: s, value: constrainedLogEi(p.model, s, p.best, p.feasibility ?? []) });
   }
   if (scored.length === 0) return null;
   scored.sort((a, b) => b.value - a.value);
@@ -172,7 +177,7 @@ export function optimizeAcquisition(
     const r = minimizeBounded(
       {
         evaluate: (u) => {
-          const e = logEiWithGrad(p.model, withInactive(u), p.best);
+          const e = constrainedLogEiWithGrad(p.model, withInactive(u), p.best, p.feasibility ?? []);
           for (let k = 0; k < d; k++) e.grad[k] = inactive[k] ? 0 : -e.grad[k]!;
           return { value: -e.value, grad: e.grad };
         },
@@ -186,7 +191,7 @@ export function optimizeAcquisition(
     const snapped = snapValid(p, withInactive(r.x));
     let cand = st;
     if (snapped && isValid(p, snapped)) {
-      const v = logEiValue(p.model, snapped, p.best);
+      const v = constrainedLogEi(p.model, snapped, p.best, p.feasibility ?? []);
       if (v > st.value) cand = { u: snapped, value: v };
     }
     results.push(discreteSearch(p, cand));

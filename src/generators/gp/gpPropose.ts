@@ -19,6 +19,8 @@ import { DEFAULT_MAX_MODEL_POINTS, selectRows, subsetForModel } from "./modelSub
 import { prepareData } from "./trainingData.js";
 import { randomValidPoint } from "./validPoints.js";
 import { sweepPoints } from "./sweep.js";
+import type { FeasibilityModel } from "./feasibility.js";
+import { feasibleBest, fitFeasibilityModels } from "./feasibility.js";
 import { triedKeys } from "../triedKeys.js";
 
 export interface GpOptions {
@@ -121,6 +123,9 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
   const minCompleted = Math.max(2, opts.minCompleted ?? 2);
   const multi = input.objectives.length > 1;
   let state: { model: GpModel | null; best: number; incumbents: Float64Array[] } | null = null;
+  // Outcome constraints: one GP per constraint metric (fitted once per proposal).
+  const outcomeConstraints = input.outcomeConstraints ?? [];
+  let feasibility: FeasibilityModel[] | null = null;
   for (let i = 0; i < count; i++) {
     const chosen = out.map((p) => space.encode(p));
     if (input.completed.length < minCompleted) {
@@ -137,7 +142,9 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
           model = withObservation(model, p, predict(model, p).mean);
         }
       }
-      state = { model, best: built.data.best, incumbents: built.data.incumbents };
+      feasibility ??= fitFeasibilityModels(input);
+      const best = feasibleBest(input, built.data, outcomeConstraints);
+      state = { model, best, incumbents: built.data.incumbents };
     }
     const model: GpModel | null = state.model;
     const found = model
@@ -145,6 +152,7 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
           {
             model,
             best: state.best,
+            feasibility: feasibility ?? [],
             space,
             constraints,
             incumbents: state.incumbents,

@@ -2,6 +2,7 @@
  * The messages between the GP generator and its worker thread: plain, structured-clonable
  * data (the search space and constraints travel as their definitions and are rebuilt there).
  */
+import type { OutcomeConstraint } from "../../evaluate/outcomeConstraints.js";
 import type { GeneratorInput, Objective, Observation } from "../generator.js";
 import type { Parameter, Point } from "../../space/parameters.js";
 import { ConstraintSet } from "../../space/constraints.js";
@@ -14,6 +15,7 @@ export interface GpRequest {
   readonly constraints: readonly string[];
   readonly forbidden: readonly string[];
   readonly objectives: readonly Objective[];
+  readonly outcomeConstraints: readonly OutcomeConstraint[];
   readonly completed: readonly Observation[];
   readonly failed: readonly Point[];
   readonly pending: readonly Point[];
@@ -45,6 +47,7 @@ export function toRequest(
     constraints: input.constraints.all.map((c) => c.text),
     forbidden: input.constraints.forbidden.map((f) => f.text),
     objectives: input.objectives,
+    outcomeConstraints: input.outcomeConstraints ?? [],
     completed: input.completed,
     failed: input.failed,
     pending: input.pending,
@@ -62,6 +65,7 @@ export function fromRequest(r: GpRequest): GeneratorInput {
     space,
     constraints: new ConstraintSet(r.constraints, space, r.forbidden),
     objectives: r.objectives,
+    outcomeConstraints: r.outcomeConstraints,
     completed: r.completed,
     failed: r.failed,
     pending: r.pending,

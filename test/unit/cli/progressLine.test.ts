@@ -19,6 +19,7 @@ function status(waiting: string | null): CampaignStatus {
       TIMEOUT: 0,
       CANCELLED: 0,
     },
+    infeasible: 0,
     best: [],
     recent_failures: [],
     generation_ms: { mean: null, last: null, by_node: {} },
