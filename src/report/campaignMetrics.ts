@@ -91,6 +91,8 @@ function stringList(v: unknown): string[] {
     if (typeof x === "string") return [x];
     if (x !== null && typeof x === "object") {
       const r = x as Record<string, unknown>;
+      // Campaign.outcomeConstraints holds parsed constraints with the text as written.
+      if (typeof r.metric === "string" && typeof r.text === "string") return [r.text];
       // The campaign's outcome constraints: { metric, op, bound } (or { name, op, bound }).
       const metric = typeof r.metric === "string" ? r.metric : r.name;
       if (typeof metric === "string" && typeof r.op === "string" && typeof r.bound === "number")
