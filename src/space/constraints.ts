@@ -69,6 +69,7 @@ export class ConstraintSet {
             `constraint "${text}": "${name}" is conditional (active_if "${p.activeIf}"), and a constraint must hold at every point; write a forbidden clause instead (forbidden: ["${name} > 3 and ..."])`,
           );
       }
+      refuseContinuousEquality(c, space);
       all.push(c);
       const lin = toLinear(c, space);
       if (lin) linear.push(lin);
@@ -122,6 +123,26 @@ export class ConstraintSet {
   get spaceSize(): number {
     return this.space.parameters.length;
   }
+}
+
+/**
+ * `==` on a float range parameter holds on a set of measure zero: no sampler or optimizer
+ * lands on it, and the campaign would fail later with "looks infeasible". Refused up front
+ * with the substitution that does work (Ax refuses equality constraints too). `==` on integer
+ * parameters only stays allowed (it can be met).
+ */
+function refuseContinuousEquality(c: ParsedConstraint, space: SearchSpace): void {
+  if (c.op !== "==") return;
+  const floats = [...new Set([...variablesOf(c.left), ...variablesOf(c.right)])].filter((n) => {
+    const p = space.parameter(n);
+    return p?.kind === "range" && p.valueType === "float";
+  });
+  if (floats.length === 0) return;
+  const last = floats[floats.length - 1]!;
+  throw new InputError(
+    "CONSTRAINT_INVALID",
+    `constraint "${c.text}": "==" on the continuous parameter${floats.length > 1 ? "s" : ""} ${floats.map((f) => `"${f}"`).join(", ")} holds only on a set no sampler can hit; substitute a variable instead: remove "${last}" from the parameters and compute it in the program from the others (solve "${c.text}" for ${last}), or make it a fixed parameter`,
+  );
 }
 
 /** A forbidden clause applies where it holds; comparisons of inactive (absent) parameters are false. */

@@ -1,6 +1,6 @@
 import { InputError } from "../errors/errors.js";
-import type { Parameter } from "../space/parameters.js";
-import { PARAMETER_NAME, valueTypeOf } from "../space/parameters.js";
+import type { ParamValue, Parameter } from "../space/parameters.js";
+import { PARAMETER_NAME, formatNumber, valueTypeOf } from "../space/parameters.js";
 import type { RawParameter } from "./specSchema.js";
 import { parameterSchema } from "./specSchema.js";
 import { formatZodIssues } from "./zodMessages.js";
@@ -50,7 +50,7 @@ export function buildParameters(raw: readonly RawParameter[], warnings: Warnings
       );
     if (p.type === "range") return { ...buildRange(p, where, warnings), ...conditional };
     if (p.type === "choice") {
-      const values = [...p.values];
+      const values = choiceValues(p.values, p.value_type, where);
       if (new Set(values.map(String)).size !== values.length)
         throw new InputError(
           "SPEC_INVALID",
@@ -61,17 +61,57 @@ export function buildParameters(raw: readonly RawParameter[], warnings: Warnings
         name: p.name,
         values,
         ordered: p.is_ordered ?? false,
-        valueType: valueTypeOf(values),
+        valueType:
+          p.value_type === "float" ? "float" : p.value_type === "int" ? "int" : valueTypeOf(values),
         ...conditional,
       };
     }
+    const value = typeof p.value === "boolean" ? String(p.value) : p.value;
     return {
       kind: "fixed",
       name: p.name,
-      value: p.value,
-      valueType: valueTypeOf([p.value]),
+      value,
+      valueType: valueTypeOf([value]),
       ...conditional,
     };
+  });
+}
+
+/**
+ * A choice's values as the program gets them, read as Ax's value_type: "bool" (booleans, or
+ * the words true / false) and booleans without a value_type become the strings "true" and
+ * "false"; "str" turns numbers into their text; "int" and "float" need numbers (and "int"
+ * whole ones).
+ */
+function choiceValues(
+  raw: readonly (string | number | boolean)[],
+  valueType: "int" | "float" | "str" | "bool" | undefined,
+  where: string,
+): ParamValue[] {
+  const refuse = (v: string | number | boolean, want: string): never => {
+    throw new InputError(
+      "SPEC_INVALID",
+      `${where}: value ${JSON.stringify(v)} is not ${want} (value_type ${valueType}); fix the value or the value_type`,
+    );
+  };
+  return raw.map((v): ParamValue => {
+    switch (valueType) {
+      case "bool":
+        if (typeof v === "boolean") return String(v);
+        if (v === "true" || v === "false") return v;
+        return refuse(v, "true or false");
+      case "str":
+        return typeof v === "number" ? formatNumber(v) : String(v);
+      case "int":
+        if (typeof v !== "number" || !Number.isSafeInteger(v)) return refuse(v, "a whole number");
+        return v;
+      case "float":
+        if (typeof v !== "number") return refuse(v, "a number");
+        return v;
+      case undefined:
+        if (typeof v === "boolean") return String(v);
+        return v;
+    }
   });
 }
 

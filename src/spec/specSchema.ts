@@ -6,6 +6,8 @@ import { z } from "zod";
  */
 
 const scalar = z.union([z.string(), z.number()]);
+/** A choice or fixed value: booleans are Ax's bool parameters (passed as true / false). */
+const choiceValue = z.union([z.string(), z.number(), z.boolean()]);
 
 /** Keys every parameter may have in a conditional space (docs/conditional-spaces.md). */
 const conditionalKeys = {
@@ -25,7 +27,9 @@ export const rangeParameterSchema = z.strictObject({
 export const choiceParameterSchema = z.strictObject({
   name: z.string(),
   type: z.literal("choice"),
-  values: z.array(scalar).min(1),
+  values: z.array(choiceValue).min(1),
+  /** Ax's value_type of a choice: the values are read as this type (default: from the values). */
+  value_type: z.enum(["int", "float", "str", "bool"]).optional(),
   is_ordered: z.boolean().optional(),
   ...conditionalKeys,
 });
@@ -33,7 +37,7 @@ export const choiceParameterSchema = z.strictObject({
 export const fixedParameterSchema = z.strictObject({
   name: z.string(),
   type: z.literal("fixed"),
-  value: scalar,
+  value: choiceValue,
   ...conditionalKeys,
 });
 

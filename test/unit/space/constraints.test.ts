@@ -94,7 +94,7 @@ describe("ConstraintSet: linear forms", () => {
   it("gives generators no row for == / != / non-linear / constant-only constraints, but checks them", () => {
     const s = set(
       ["a*b != 4", "a == b", "c >= 1", "a / b <= 2"],
-      [{ ...x, name: "a" }, { ...x, name: "b", low: 1 }, c3],
+      [{ ...n, name: "a" }, { ...n, name: "b", low: 1 }, c3],
     );
     expect(s.linear).toEqual([]);
     expect(s.unitCube).toEqual([]);
@@ -113,9 +113,23 @@ describe("ConstraintSet: linear forms", () => {
   });
 
   it("allows a relative tolerance at the boundary (0.1 + 0.2 <= 0.3 holds)", () => {
-    const s = set(["x + y <= 0.3", "x + y >= 0.3", "x + y == 0.3"], [x, y]);
-    expect(s.violations({ x: 0.1, y: 0.2 })).toEqual([]);
-    expect(s.violations({ x: 0.1, y: 0.2001 })).toEqual(["x + y <= 0.3", "x + y == 0.3"]);
+    const s = set(["x + y <= 0.3", "x + y >= 0.3", "0.1 * n + 0.2 * m == 0.3"], [x, y, n, m]);
+    expect(s.violations({ x: 0.1, y: 0.2, n: 1, m: 1 })).toEqual([]);
+    expect(s.violations({ x: 0.1, y: 0.2001, n: 1, m: 2 })).toEqual([
+      "x + y <= 0.3",
+      "0.1 * n + 0.2 * m == 0.3",
+    ]);
+  });
+
+  it("refuses == on a continuous parameter, saying to substitute a variable", () => {
+    const e = constraintError(["x + y == 1"], [x, y]);
+    expect(e.message).toContain('"==" on the continuous parameters "x", "y"');
+    expect(e.message).toContain('remove "y" from the parameters and compute it in the program');
+    expect(constraintError(["2 * x == n"], [x, n]).message).toContain(
+      'continuous parameter "x" holds',
+    );
+    // integers alone can meet an equality
+    expect(set(["n == m + 1"], [n, m]).isSatisfied({ n: 3, m: 2 })).toBe(true);
   });
 });
 

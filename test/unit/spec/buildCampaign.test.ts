@@ -290,6 +290,42 @@ describe("buildCampaign: refused specs name the field and the fix", () => {
     ).toMatch(/choice values repeat; list each value once/);
   });
 
+  it("reads boolean choices and Ax's value_type on choices", () => {
+    const { campaign } = build({
+      ...base,
+      parameters: [
+        ...base.parameters,
+        { name: "flag", type: "choice", values: [true, false] },
+        { name: "on", type: "choice", values: ["true", "false"], value_type: "bool" },
+        { name: "width", type: "choice", values: [1, 2, 4], value_type: "str" },
+        { name: "rate", type: "choice", values: [1, 2], value_type: "float" },
+        { name: "keep", type: "fixed", value: true },
+      ],
+      program: "run %(x) %(y) %(flag) %(on) %(width) %(rate) %(keep)",
+    });
+    const byName = new Map(campaign.parameters.map((p) => [p.name, p]));
+    expect(byName.get("flag")).toMatchObject({ values: ["true", "false"], valueType: "string" });
+    expect(byName.get("on")).toMatchObject({ values: ["true", "false"] });
+    expect(byName.get("width")).toMatchObject({ values: ["1", "2", "4"], valueType: "string" });
+    expect(byName.get("rate")).toMatchObject({ values: [1, 2], valueType: "float" });
+    expect(byName.get("keep")).toMatchObject({ value: "true" });
+  });
+
+  it("refuses choice values that are not of their value_type, and true twice", () => {
+    const choice = (values: unknown[], value_type?: string): string =>
+      refusal({
+        ...base,
+        parameters: [{ name: "x", type: "choice", values, ...(value_type ? { value_type } : {}) }],
+        program: "run %(x)",
+      });
+    expect(choice(["yes", "no"], "bool")).toMatch(
+      /parameters\[0\] "x": value "yes" is not true or false \(value_type bool\)/,
+    );
+    expect(choice([1, 2.5], "int")).toMatch(/value 2.5 is not a whole number/);
+    expect(choice(["a", 2], "float")).toMatch(/value "a" is not a number/);
+    expect(choice([true, "true"])).toMatch(/choice values repeat/);
+  });
+
   it("refuses bad objective names, bad goals and repeated objectives", () => {
     expect(refusal({ ...base, objectives: [{ name: "MY-RESULT", goal: "min" }] })).toMatch(
       /^field "objectives\[0\]\.name": objective names use letters, digits and _ only/,
@@ -333,6 +369,12 @@ describe("buildCampaign: refused specs name the field and the fix", () => {
         constraints: ["x >= c"],
       }),
     ).toMatch(/constraint "x >= c": "c" is a choice parameter/);
+  });
+
+  it("refuses == on continuous parameters with the substitution to make", () => {
+    expect(refusal({ ...base, constraints: ["x + y == 1"] })).toMatch(
+      /constraint "x \+ y == 1": "==" on the continuous parameters "x", "y" holds only on a set no sampler can hit; substitute a variable instead: remove "y" from the parameters/,
+    );
   });
 });
 
