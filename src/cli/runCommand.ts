@@ -49,6 +49,10 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
       "FLAG_INVALID",
       "--in-slurm submits the controller job with this machine's sbatch, but the spec drives a cluster over ssh: run slurmopt on the cluster's login node with --in-slurm (and without the ssh section), or drop --in-slurm to drive it from here",
     );
+  if (campaign.schedule !== undefined && options.detach !== true)
+    process.stderr.write(
+      `warning: the spec's "schedule:" is followed only when the daemon drives the campaign (slurmopt submit, or run --detach); this run submits without it\n`,
+    );
   // Partition, time limit, memory (and the SSH side): refused before runs/<name>/<N> exists.
   if (onSlurm) await checkCluster(campaign);
   const open = createCampaignRecord(campaign);

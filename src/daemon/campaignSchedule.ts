@@ -1,6 +1,6 @@
 import type { CronDriver } from "./cronDriver.js";
 import { systemTimeZone } from "./cronDriver.js";
-import type { ScheduleSettings } from "./scheduleSettings.js";
+import type { ScheduleSettings } from "../spec/scheduleSchema.js";
 
 export interface ScheduleHandlers {
   /** The submit window opened (true) or closed (false). */

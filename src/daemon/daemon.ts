@@ -13,7 +13,7 @@ import type { DaemonConfig } from "./daemonConfig.js";
 import { DrivenCampaign } from "./drivenCampaign.js";
 import type { CampaignSummary, DaemonStatus, Request } from "./protocol.js";
 import { Registry, type RegistryRow } from "./registry.js";
-import { mergeSchedules, scheduleSchema, toScheduleSettings } from "./scheduleSettings.js";
+import { mergeSchedules } from "./scheduleSettings.js";
 import type { DaemonPaths } from "./statePaths.js";
 
 export interface DaemonOptions {
@@ -166,7 +166,7 @@ export class Daemon {
     await this.ending.get(dir);
     const probe = openCampaignRecord(dir, true);
     const { uid, name } = probe.row;
-    const ownSchedule = scheduleOf(probe);
+    const ownSchedule = probe.campaign.schedule ?? null;
     probe.db.close();
     const before = this.registry.get(dir);
     this.registry.upsert({ dir, uid, name });
@@ -235,7 +235,7 @@ export class Daemon {
 
   private summaryOf(row: RegistryRow): CampaignSummary {
     const d = this.driven.get(row.dir);
-    if (d) return d.summary(row.last_error);
+    if (d && !d.closing) return d.summary(row.last_error);
     const state =
       row.wanted === "done" ? "finished" : row.wanted === "stopped" ? "stopped" : "waiting";
     if (row.missing !== null) return missingSummary(row, row.missing);
@@ -353,12 +353,4 @@ function missingSummary(row: RegistryRow, reason: string): CampaignSummary {
     best: null,
     lastError: reason,
   };
-}
-
-/** The spec's own `schedule:` section (kept in the stored campaign), if any. */
-function scheduleOf(open: OpenCampaign): ReturnType<typeof toScheduleSettings> | null {
-  const raw = (open.campaign as { schedule?: unknown }).schedule;
-  if (raw === undefined || raw === null) return null;
-  const parsed = scheduleSchema.safeParse(raw);
-  return parsed.success ? toScheduleSettings(parsed.data) : null;
 }

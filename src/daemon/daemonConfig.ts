@@ -9,7 +9,7 @@ import {
   scheduleSchema,
   toScheduleSettings,
   type ScheduleSettings,
-} from "./scheduleSettings.js";
+} from "../spec/scheduleSchema.js";
 
 /** The daemon's settings: $SLURMOPT_HOME/daemon.yaml over these defaults. */
 export interface DaemonConfig {

@@ -8,6 +8,7 @@ import { takeControlRequest } from "../engine/controlRequests.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
 import { errorMessage } from "../errors/errors.js";
 import { generatorFactory } from "../generators/generatorRegistry.js";
+import { writeReport } from "../report/writeReport.js";
 import { ResultsCsvRefresher, writeResultsCsv } from "../report/writeResultsCsv.js";
 import { setCampaignState } from "../store/campaignRows.js";
 import { CampaignSchedule } from "./campaignSchedule.js";
@@ -16,7 +17,7 @@ import type { ClusterExecutors } from "./clusterExecutors.js";
 import type { CronDriver } from "./cronDriver.js";
 import type { CampaignSummary } from "./protocol.js";
 import { rotatingLogger, type RotatingLogger } from "./rotatingLog.js";
-import type { ScheduleSettings } from "./scheduleSettings.js";
+import type { ScheduleSettings } from "../spec/scheduleSchema.js";
 
 export interface DrivenDeps {
   loop: ControllerLoop;
@@ -121,6 +122,11 @@ export class DrivenCampaign {
     }
   }
 
+  /** close() was called: its store may already be closed (read the folder instead). */
+  get closing(): boolean {
+    return this.closed !== null;
+  }
+
   /** Nothing new is proposed or submitted: paused, or outside the submit window. */
   get held(): boolean {
     return this.paused || this.schedule?.windowOpen === false;
@@ -157,12 +163,16 @@ export class DrivenCampaign {
     this.deps.loop.wake();
   }
 
-  /** report_every: results.csv (and the report) rebuilt from the store now. */
+  /** report_every and the campaign's end: results.csv and report.html rebuilt from the store. */
   refreshReport(): void {
     try {
       this.csv.flush();
+      writeReport(this.open);
     } catch (e) {
-      this.deps.logger.warn({ err: e, dir: this.dir }, `report refresh failed: ${errorMessage(e)}`);
+      this.deps.logger.warn(
+        { err: e, dir: this.dir },
+        `results.csv or report.html not written: ${errorMessage(e)}; write them with "slurmopt report ${this.dir}"`,
+      );
     }
   }
 

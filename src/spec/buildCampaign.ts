@@ -18,6 +18,7 @@ import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
 import { buildSshSettings } from "./buildSshSettings.js";
 import { importConfigSpace } from "./configSpaceImport.js";
+import { toScheduleSettings } from "./scheduleSchema.js";
 import { formatZodIssues } from "./zodMessages.js";
 
 export const CAMPAIGN_NAME = /^[A-Za-z0-9._-]+$/;
@@ -204,6 +205,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
       : null,
     slurm: buildSlurm(raw, workerTimeoutSeconds),
     ssh: raw.ssh ? buildSshSettings(raw.ssh, options.cwd) : null,
+    ...(raw.schedule ? { schedule: toScheduleSettings(raw.schedule) } : {}),
   };
 }
 

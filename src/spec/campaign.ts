@@ -1,6 +1,7 @@
 import type { OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import type { Objective } from "../generators/generator.js";
 import type { Parameter } from "../space/parameters.js";
+import type { ScheduleSettings } from "./scheduleSchema.js";
 
 /**
  * One node of a generation strategy, with Ax's transition criteria (docs/strategies.md). A node
@@ -154,4 +155,9 @@ export interface Campaign {
   readonly externalGenerator: ExternalGeneratorSettings | null;
   readonly slurm: SlurmSettings;
   readonly ssh: SshSettings | null;
+  /**
+   * The spec's `schedule:` (followed when the daemon drives the campaign); absent when the spec
+   * has none, and in campaigns stored before it existed.
+   */
+  readonly schedule?: ScheduleSettings;
 }

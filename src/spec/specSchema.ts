@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scheduleSchema } from "./scheduleSchema.js";
 
 /**
  * The campaign spec as written in YAML / JSON (and produced from command-line flags).
@@ -195,6 +196,8 @@ export const specSchema = z.strictObject({
   external_generator: externalGeneratorSchema.optional(),
   slurm: slurmSchema.optional(),
   ssh: sshSchema.optional(),
+  /** Followed when the daemon drives the campaign (submit window, pause/continue, reports). */
+  schedule: scheduleSchema.optional(),
 });
 
 export type RawSpec = z.infer<typeof specSchema>;

@@ -4,7 +4,7 @@ import {
   NO_SCHEDULES,
   scheduleSchema,
   toScheduleSettings,
-} from "../../../src/daemon/scheduleSettings.js";
+} from "../../../src/spec/scheduleSchema.js";
 import { ManualCronDriver } from "../../helpers/manualCron.js";
 
 const drivers: ManualCronDriver[] = [];

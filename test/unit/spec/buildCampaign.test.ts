@@ -84,6 +84,38 @@ describe("buildCampaign: a valid spec", () => {
     expect(build({ ...fixed, max_eval: 1 }).warnings).toEqual([]);
   });
 
+  it("keeps the schedule: section the daemon follows, and leaves it out when there is none", () => {
+    const { campaign } = build({
+      ...base,
+      schedule: {
+        timezone: "Europe/Berlin",
+        submit_window: { open: "0 20 * * 1-5", close: ["0 7 * * 1-5"] },
+        report_every: "0 6 * * *",
+      },
+    });
+    expect(campaign.schedule).toEqual({
+      timezone: "Europe/Berlin",
+      submitWindow: { open: ["0 20 * * 1-5"], close: ["0 7 * * 1-5"] },
+      pauseAt: [],
+      continueAt: [],
+      reportEvery: ["0 6 * * *"],
+    });
+    expect("schedule" in build(base).campaign).toBe(false);
+  });
+
+  it("refuses a schedule with a bad cron expression, time zone or key, naming it", () => {
+    expect(refusal({ ...base, schedule: { pause_at: "at noon" } })).toMatch(
+      /schedule\.pause_at.*cron expression of five fields/,
+    );
+    expect(refusal({ ...base, schedule: { timezone: "Mars/Olympus" } })).toMatch(
+      /schedule\.timezone.*IANA time zone/,
+    );
+    expect(refusal({ ...base, schedule: { submit_window: { open: "0 20 * * *" } } })).toMatch(
+      /schedule\.submit_window\.close/,
+    );
+    expect(refusal({ ...base, schedule: { every: "0 * * * *" } })).toMatch(/every/);
+  });
+
   it("draws a seed when none is given", () => {
     const { campaign } = build(base);
     expect(Number.isInteger(campaign.seed)).toBe(true);
