@@ -4,6 +4,8 @@ import { runningDaemonPid, startDetachedDaemon } from "../daemon/detachDaemon.js
 import type { DaemonStatus } from "../daemon/protocol.js";
 import { daemonSocket, requestDaemon } from "../daemon/socketClient.js";
 import { daemonPaths } from "../daemon/statePaths.js";
+import { isLoopback } from "../dashboard/dashboardServer.js";
+import { sshTunnelHint } from "../dashboard/sshTunnelHint.js";
 import { EXIT, StateError } from "../errors/errors.js";
 import { isSameProcessRunning } from "../executor/processStartTime.js";
 
@@ -73,9 +75,18 @@ export async function daemonStatusCommand(json: boolean): Promise<number> {
       (c) =>
         `cluster ${c.key}: ${c.campaigns} campaign(s), ${c.pollCycles} poll cycle(s)${c.pollIntervalMs !== null ? `, polling every ${Math.round(c.pollIntervalMs / 100) / 10} s` : ""}`,
     ),
+    ...dashboardLines(s.dashboard),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   return EXIT.ok;
+}
+
+function dashboardLines(d: DaemonStatus["dashboard"]): string[] {
+  if (d === null) return ["dashboard: not served (daemon.yaml: dashboard: false, or see the log)"];
+  const hint = isLoopback(d.host)
+    ? sshTunnelHint(d.port, new URL(d.url).searchParams.get("token") ?? "")
+    : [];
+  return [`dashboard (read-only): ${d.url}`, ...hint];
 }
 
 function formatUptime(s: number): string {

@@ -5,6 +5,7 @@ import { DB_FILE, resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { openCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
 import { ControllerLoop } from "../engine/controllerLoop.js";
 import { errorMessage, StateError } from "../errors/errors.js";
+import { isLoopback, serveDashboard, type DashboardHandle } from "../dashboard/dashboardServer.js";
 import { campaignSummary } from "./campaignSummary.js";
 import { ClusterExecutors } from "./clusterExecutors.js";
 import type { CronDriver } from "./cronDriver.js";
@@ -47,6 +48,7 @@ export class Daemon {
   private looping: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private stopHousekeeping: (() => void) | null = null;
+  private dashboard: DashboardHandle | null = null;
   /** Loop cycles so far (tests wait for cycles, not for wall time). */
   cycles = 0;
 
@@ -71,6 +73,7 @@ export class Daemon {
     this.stopHousekeeping = this.o.cron.every(this.o.config.housekeeping, tz, () =>
       this.housekeeping(),
     );
+    await this.serveDashboard();
     for (const row of this.registry.all()) {
       if (row.wanted !== "drive") continue;
       try {
@@ -81,6 +84,38 @@ export class Daemon {
           `could not take up ${row.dir}: ${errorMessage(e)}`,
         );
       }
+    }
+  }
+
+  /**
+   * The live dashboard of every campaign in the registry (those whose folder can be read), on
+   * loopback with an access token. One that cannot listen is logged; the daemon goes on.
+   */
+  private async serveDashboard(): Promise<void> {
+    const settings = this.o.config.dashboard;
+    if (settings === null) return;
+    if (!isLoopback(settings.host))
+      this.o.logger.warn(
+        `the dashboard listens on ${settings.host}, not only on loopback: anyone who reaches the port and learns the token can read the campaigns`,
+      );
+    try {
+      this.dashboard = await serveDashboard({
+        folders: () =>
+          this.registry
+            .all()
+            .filter((r) => r.missing === null)
+            .map((r) => r.dir),
+        host: settings.host,
+        port: settings.port,
+        allowNonLoopback: settings.allowRemote,
+        onError: (m, e) => this.o.logger.warn({ err: e }, `dashboard: ${m}`),
+      });
+      this.o.logger.info(
+        { port: this.dashboard.port, host: this.dashboard.host },
+        `dashboard on ${this.dashboard.host}:${this.dashboard.port} ("slurmopt daemon status" shows its URL)`,
+      );
+    } catch (e) {
+      this.o.logger.error({ err: e }, `the dashboard is not served: ${errorMessage(e)}`);
     }
   }
 
@@ -122,6 +157,10 @@ export class Daemon {
       campaigns: this.driven.size,
       loopCycles: this.cycles,
       clusters: this.clusters.summaries(),
+      dashboard:
+        this.dashboard === null
+          ? null
+          : { url: this.dashboard.url, host: this.dashboard.host, port: this.dashboard.port },
     };
   }
 
@@ -332,6 +371,7 @@ export class Daemon {
       for (const d of this.driven.values()) await d.close();
       await Promise.allSettled([...this.ending.values()]);
       await this.clusters.closeAll();
+      await this.dashboard?.close();
       this.registry.close();
     })();
     return this.stopping;

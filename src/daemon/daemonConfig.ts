@@ -19,12 +19,23 @@ export interface DaemonConfig {
   housekeeping: string;
   /** Longest sleep of the loop between cycles (the executors poll Slurm at their own pace). */
   idleMs: number;
+  /** The live dashboard of every campaign the daemon knows; null: not served. */
+  dashboard: DashboardSettings | null;
+}
+
+export interface DashboardSettings {
+  host: string;
+  /** 0: a free port. */
+  port: number;
+  /** Listen on an address other than loopback (warned about in the log). */
+  allowRemote: boolean;
 }
 
 export const DEFAULT_CONFIG: DaemonConfig = {
   schedules: NO_SCHEDULES,
   housekeeping: "*/10 * * * *",
   idleMs: 1000,
+  dashboard: { host: "127.0.0.1", port: 0, allowRemote: false },
 };
 
 const configSchema = z
@@ -37,6 +48,18 @@ const configSchema = z
       })
       .optional(),
     loop_idle_ms: z.number().int().min(50).max(60_000).optional(),
+    dashboard: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            host: z.string().min(1).optional(),
+            port: z.number().int().min(0).max(65_535).optional(),
+            allow_remote: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 
@@ -62,5 +85,13 @@ export function loadDaemonConfig(path: string): DaemonConfig {
     schedules: c.schedule ? toScheduleSettings(c.schedule) : NO_SCHEDULES,
     housekeeping: c.housekeeping ?? DEFAULT_CONFIG.housekeeping,
     idleMs: c.loop_idle_ms ?? DEFAULT_CONFIG.idleMs,
+    dashboard:
+      c.dashboard === false
+        ? null
+        : {
+            host: c.dashboard?.host ?? "127.0.0.1",
+            port: c.dashboard?.port ?? 0,
+            allowRemote: c.dashboard?.allow_remote === true,
+          },
   };
 }

@@ -76,6 +76,8 @@ export interface DaemonStatus {
   /** Cycles of the daemon's one loop (each polls every cluster's executor once). */
   loopCycles: number;
   clusters: ClusterSummary[];
+  /** The live dashboard (its URL carries the access token), or null when it is not served. */
+  dashboard: { url: string; host: string; port: number } | null;
 }
 
 export type Reply =

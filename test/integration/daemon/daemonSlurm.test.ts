@@ -98,6 +98,20 @@ describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
         return perCampaign.filter((set) => ids.some((id) => set.has(id))).length >= 2;
       });
       expect(shared.length, "no squeue call covered two campaigns").toBeGreaterThan(0);
+
+      // The daemon serves the live dashboard of its campaigns on loopback, with its token.
+      expect(s.dashboard).not.toBeNull();
+      const url = new URL(s.dashboard!.url);
+      expect(url.hostname).toBe("127.0.0.1");
+      const shownStatus = await cli(h, ["daemon", "status"]);
+      expect(shownStatus.stdout).toContain(s.dashboard!.url);
+      expect(shownStatus.stdout).toContain(`ssh -N -L ${url.port}:127.0.0.1:${url.port}`);
+      expect((await fetch(`${url.origin}/api/campaigns`)).status).toBe(401);
+      const page = await fetch(s.dashboard!.url);
+      expect(page.status).toBe(200);
+      const api = await fetch(`${url.origin}/api/campaigns?${url.searchParams.toString()}`);
+      const entries = (await api.json()) as { name: string }[];
+      expect(entries.map((e) => e.name).sort()).toEqual(["dthree-a", "dthree-b", "dthree-c"]);
     },
     300_000,
   );
