@@ -1,5 +1,6 @@
 import type { Options } from "yargs";
 import { decodeMaybeBase64 } from "../spec/decodeMaybeBase64.js";
+import { instanceFromFlag } from "../spec/buildSmacRuns.js";
 import { occTypeFromFlag, weightsFromFlag } from "./omniopt2Flags.js";
 
 /**
@@ -42,6 +43,24 @@ export const RUN_OPTIONS = {
   smac_instance: {
     type: "string",
     describe: "With --program_style smac: passed as --instance=I (with --instance_features=)",
+    group: "Campaign:",
+  },
+  smac_instances: {
+    type: "string",
+    array: true,
+    describe: "With --program_style smac: instance NAME or NAME:f1,f2 with features (repeatable)",
+    group: "Campaign:",
+  },
+  instance_order: { type: "string", choices: ["round_robin", "random"], group: "Campaign:" },
+  smac_seeds: {
+    type: "string",
+    choices: ["per_trial", "campaign"],
+    describe: "--seed= per trial (default) or the campaign seed for all",
+    group: "Campaign:",
+  },
+  crash_cost: {
+    type: "number",
+    describe: "Value a FAILED/TIMEOUT trial gives the model (SMAC's crash_cost)",
     group: "Campaign:",
   },
   max_eval: { type: "number", describe: "Number of trials", group: "Campaign:" },
@@ -312,6 +331,11 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   set("program", typeof program === "string" ? decodeMaybeBase64(program) : program);
   set("program_style", f.program_style);
   set("smac_instance", f.smac_instance);
+  const instances = f.smac_instances as string[] | undefined;
+  if (instances !== undefined) o.instances = instances.map(instanceFromFlag);
+  set("instance_order", f.instance_order);
+  set("smac_seeds", f.smac_seeds);
+  set("crash_cost", f.crash_cost);
   set("max_eval", f.max_eval);
   set("parallelism", f.parallelism ?? f.num_parallel_jobs);
   set("seed", f.seed);

@@ -81,6 +81,7 @@ export class CampaignRunner {
       objectives: deps.campaign.objectives,
       nodes: deps.campaign.strategy.length,
       keepHistory: needsHistory(deps.campaign.strategy.map((n) => n.model)),
+      crashCost: deps.campaign.crashCost,
     });
     this.submitter = new AttemptSubmitter({
       db: deps.db,
@@ -368,13 +369,13 @@ export class CampaignRunner {
     insertProposedTrials(
       db,
       this.campaignId,
-      result.points.map((p) => ({
+      result.points.map((p, k) => ({
         paramsJson: JSON.stringify(p.point),
         generator: p.generator,
         generationNode: choice.node.label,
         nodePosition: choice.position,
         generationMs: ms,
-        programString: this.deps.program.describe(p.point),
+        programString: this.deps.program.describe(p.point, first + k),
       })),
       (index) => {
         // Trials proposed together share a job name (one Slurm job array per chunk).

@@ -8,9 +8,15 @@ import {
 } from "../evaluate/commandTemplate.js";
 import { combineOcc } from "../evaluate/occ.js";
 import { classifyOutcome, parseResults } from "../evaluate/parseResults.js";
+import { smacInstanceFor, smacSeedFor } from "../evaluate/smacRunDetails.js";
 import { buildSmacArgv, classifySmacOutcome, parseSmacOutput } from "../evaluate/smacTarget.js";
 import type { AttemptResult } from "../executor/executor.js";
-import { metricNames, type Campaign, type OccSettings } from "../spec/campaign.js";
+import {
+  metricNames,
+  type Campaign,
+  type OccSettings,
+  type SmacRunSettings,
+} from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
 import { formatValue, formatNumber } from "../space/parameters.js";
 import { shellJoin } from "../transport/shellQuote.js";
@@ -20,8 +26,9 @@ import type { TrialOutcomeValues, TrialProgram } from "./trialProgram.js";
  * How a campaign's program runs and how its output becomes an outcome:
  * - program_style omniopt: a command template, results as `NAME: value` lines;
  * - program_style smac: SMAC's target-function-script protocol,
- *   `program --seed=S [--instance=I --instance_features=] --name=value ...` (every trial gets the
- *   campaign seed, as SMAC with deterministic=True does), result line `cost=...; status=...`.
+ *   `program --seed=S [--instance=I --instance_features=f1,f2] --name=value ...` (a seed per
+ *   trial derived from the campaign seed, or the campaign seed for all with `smac_seeds:
+ *   campaign`; instances round-robin or drawn per trial), result line `cost=...; status=...`.
  * With OCC the program prints the results in campaign.occ.results; the stored values hold them
  * and their combination under the campaign's single objective (OCC).
  */
@@ -32,11 +39,16 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
   const finish = (o: TrialOutcomeValues): TrialOutcomeValues =>
     campaign.occ && combined !== null ? withOcc(o, campaign.occ, combined) : o;
   if (campaign.programStyle === "smac") {
-    const argvFor = (point: Point): string[] =>
-      buildSmacArgv(campaign.program, point, {
-        seed: campaign.seed,
-        ...(campaign.smacInstance !== null ? { instance: campaign.smacInstance } : {}),
+    const runs = smacRunSettings(campaign);
+    const argvFor = (point: Point, index: number): string[] => {
+      const instance = smacInstanceFor(runs, campaign.seed, index);
+      return buildSmacArgv(campaign.program, point, {
+        seed: smacSeedFor(runs, campaign.seed, index),
+        ...(instance !== null
+          ? { instance: instance.name, instanceFeatures: instance.features }
+          : {}),
       });
+    };
     return {
       render(point, trial) {
         const env: Record<string, string> = {
@@ -45,9 +57,9 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
           [ATTEMPT_DIR_ENV]: trial.attemptDir,
         };
         for (const [name, v] of Object.entries(point)) env[parameterEnvName(name)] = formatValue(v);
-        return { command: shellJoin(argvFor(point)), env };
+        return { command: shellJoin(argvFor(point, trial.index)), env };
       },
-      describe: (point) => shellJoin(argvFor(point)),
+      describe: (point, index) => shellJoin(argvFor(point, index)),
       outcome(result: AttemptResult): TrialOutcomeValues {
         const smac = parseSmacOutput(result.stdout, names);
         const o = classifySmacOutcome({ ...result, smac });
@@ -86,6 +98,17 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
         reason: o.reason,
       });
     },
+  };
+}
+
+/** The campaign's SMAC run settings; a campaign stored before them used its seed for all trials. */
+function smacRunSettings(campaign: Campaign): SmacRunSettings {
+  if (campaign.smacRuns !== undefined) return campaign.smacRuns;
+  return {
+    seeds: "campaign",
+    instances:
+      campaign.smacInstance !== null ? [{ name: campaign.smacInstance, features: [] }] : [],
+    instanceOrder: "round_robin",
   };
 }
 

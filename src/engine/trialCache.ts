@@ -59,6 +59,11 @@ export interface TrialCacheOptions {
   readonly nodes: number;
   /** Keep completed observations and failed points (false: a history-free strategy). */
   readonly keepHistory: boolean;
+  /**
+   * SMAC's crash_cost: a FAILED or TIMEOUT trial becomes an observation with these values
+   * instead of a failed point (the stored trial is unchanged).
+   */
+  readonly crashCost?: Readonly<Record<string, number>> | undefined;
 }
 
 function emptyCounts(): Record<TrialState, number> {
@@ -214,7 +219,17 @@ export class TrialCache {
       this.pendingList = null;
     }
     if (!this.options.keepHistory) return;
-    if (hasValues) {
+    const crash = this.options.crashCost;
+    if (failed && crash !== undefined) {
+      const values: Record<string, number> = {};
+      const sems: Record<string, number | null> = {};
+      for (const o of this.options.objectives) {
+        values[o.name] = crash[o.name]!;
+        sems[o.name] = null;
+      }
+      insertSorted(this.completedList, { index: s.index, obs: { point, values, sems } });
+      s.history = "completed";
+    } else if (hasValues) {
       const sems =
         row.sems_json === null ? NONE : (JSON.parse(row.sems_json) as Record<string, number>);
       const s2: Record<string, number | null> = {};

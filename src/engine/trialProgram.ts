@@ -7,8 +7,8 @@ export interface TrialProgram {
     point: Point,
     trial: { index: number; id: number; attemptDir: string },
   ): { command: string; env: Record<string, string> };
-  /** The command text stored with the trial (results.csv's program_string). */
-  describe(point: Point): string;
+  /** The command text stored with trial `index` (results.csv's program_string). */
+  describe(point: Point, index: number): string;
   outcome(result: AttemptResult): TrialOutcomeValues;
 }
 

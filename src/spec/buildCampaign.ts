@@ -17,6 +17,7 @@ import { parseDuration } from "./duration.js";
 import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
 import { buildSshSettings } from "./buildSshSettings.js";
+import { buildCrashCost, buildSmacRuns } from "./buildSmacRuns.js";
 import { importConfigSpace } from "./configSpaceImport.js";
 import { toScheduleSettings } from "./scheduleSchema.js";
 import { formatZodIssues } from "./zodMessages.js";
@@ -122,11 +123,6 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
   if ((raw.program_style ?? "omniopt") === "omniopt") {
     const checked = validateCommandTemplate(raw.program, parameters, 'field "program"');
     for (const w of checked.warnings) options.warnings.warn(w);
-    if (raw.smac_instance !== undefined)
-      throw new InputError(
-        "SPEC_INVALID",
-        `field "smac_instance" is passed as --instance= to SMAC-style programs only; set "program_style: smac" (--program_style smac) or remove it`,
-      );
   } else {
     splitProgram(raw.program, 'field "program"');
     validateSmacParameters(
@@ -134,6 +130,8 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
       'field "parameters"',
     );
   }
+  const smacRuns = buildSmacRuns(raw);
+  const crashCost = buildCrashCost(raw.crash_cost, objectives);
   const { strategy, maxEval } = buildStrategy(raw, space.dim, options);
   if (
     raw.n_estimators_randomforest !== undefined &&
@@ -178,6 +176,8 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",
     smacInstance: raw.smac_instance ?? null,
+    ...(smacRuns !== undefined ? { smacRuns } : {}),
+    ...(crashCost !== undefined ? { crashCost } : {}),
     maxEval,
     parallelism: raw.parallelism ?? 1,
     seed: raw.seed ?? randomInt(0, 2 ** 31 - 1),

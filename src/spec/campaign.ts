@@ -121,6 +121,14 @@ export function metricNames(c: Pick<Campaign, "outcomeConstraints" | "trackingMe
   return names.filter((n, i) => names.indexOf(n) === i);
 }
 
+/** How SMAC-style trials get their `--seed=` and `--instance=` (evaluate/smacRunDetails.ts). */
+export interface SmacRunSettings {
+  /** per_trial: each trial its own seed derived from the campaign seed; campaign: all the same. */
+  readonly seeds: "per_trial" | "campaign";
+  readonly instances: readonly { readonly name: string; readonly features: readonly number[] }[];
+  readonly instanceOrder: "round_robin" | "random";
+}
+
 /** A validated campaign: everything downstream works from this, never from raw input. */
 export interface Campaign {
   readonly name: string;
@@ -137,7 +145,16 @@ export interface Campaign {
   readonly trackingMetrics: readonly string[];
   readonly program: string;
   readonly programStyle: "omniopt" | "smac";
+  /** Superseded by smacRuns.instances; kept for campaigns stored before them. */
   readonly smacInstance: string | null;
+  /** SMAC-style programs: seed per trial and instances (absent in campaigns stored before). */
+  readonly smacRuns?: SmacRunSettings;
+  /**
+   * SMAC's crash_cost: the value per objective a FAILED or TIMEOUT trial gives the model (the
+   * trial stays FAILED/TIMEOUT; best, results.csv and the report do not count it). Absent: failed
+   * trials give the model no value.
+   */
+  readonly crashCost?: Readonly<Record<string, number>>;
   readonly maxEval: number;
   readonly parallelism: number;
   readonly seed: number;

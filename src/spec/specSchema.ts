@@ -174,6 +174,18 @@ export const specSchema = z.strictObject({
   program: z.string(),
   program_style: z.enum(["omniopt", "smac"]).optional(),
   smac_instance: z.string().optional(),
+  smac_seeds: z.enum(["per_trial", "campaign"]).optional(),
+  instances: z
+    .array(
+      z.union([
+        z.string().min(1),
+        z.strictObject({ name: z.string().min(1), features: z.array(z.number()).optional() }),
+      ]),
+    )
+    .min(1, { message: "an empty instance list; give at least one instance or leave it out" })
+    .optional(),
+  instance_order: z.enum(["round_robin", "random"]).optional(),
+  crash_cost: z.union([z.number(), z.record(z.string(), z.number())]).optional(),
   max_eval: z.number().int().positive(),
   parallelism: z.number().int().positive().optional(),
   seed: z.number().int().nonnegative().optional(),

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, testDir } from "../../helpers/runCli.js";
-import { PYTHON, trials } from "./externalKit.js";
+import { PYTHON, calls, trials, type TrialRecord } from "./externalKit.js";
 
 /** A SMAC target-function script: prints one result line chosen by --mode. */
 const TARGET = `
@@ -53,6 +53,8 @@ describe("SMAC-style target programs", () => {
         "smac",
         "--smac_instance",
         "inst-7",
+        "--smac_seeds",
+        "campaign",
         "--model",
         "FACTORIAL",
         "--max_eval",
@@ -132,5 +134,95 @@ describe("SMAC status STOP", () => {
     // The grid goes 1, 2, 3: the third trial asked to stop, so no fourth was started.
     expect(s.counts.COMPLETED).toBe(2);
     expect(s.counts.FAILED).toBe(1);
+  });
+});
+
+describe("SMAC per-run details", () => {
+  /** Prints what it was called with as additional_info; crashes (no cost) when x > 0. */
+  const ECHO = `
+import sys
+args = dict(a[2:].split("=", 1) for a in sys.argv[1:])
+x = float(args["x"])
+info = f"{args['seed']}|{args.get('instance')}|{args.get('instance_features')}"
+print(f"cost={x * x}; status=SUCCESS; additional_info={info}" if x <= 0 else "status=CRASHED")
+`;
+
+  it("gives each trial its own reproducible --seed= and the instances round-robin with their features; crash_cost reaches the model", async () => {
+    const cwd = testDir("smacruns");
+    writeFileSync(join(cwd, "target.py"), ECHO);
+    // The external generator records what the model side sees, then proposes a random point.
+    writeFileSync(
+      join(cwd, "gen.py"),
+      `import json, os, random, sys
+d = sys.argv[-1]
+inp = json.load(open(os.path.join(d, "input.json")))
+random.seed(inp["seed"])
+json.dump({"parameters": {"x": random.uniform(-2, 2)}}, open(os.path.join(d, "results.json"), "w"))
+`,
+    );
+    const spec = (name: string): Record<string, unknown> => ({
+      name,
+      parameters: [{ name: "x", type: "range", bounds: [-2, 2] }],
+      program: `${PYTHON} target.py`,
+      program_style: "smac",
+      instances: [
+        { name: "i1", features: [1, 0.5] },
+        { name: "i2", features: [2, 3] },
+        { name: "i3", features: [3, 4.5] },
+      ],
+      crash_cost: 1000,
+      max_eval: 8,
+      parallelism: 2,
+      seed: 5,
+      strategy: "SOBOL=4,EXTERNAL_GENERATOR",
+      external_generator: { command: `${PYTHON} gen.py` },
+      executor: "local",
+    });
+    writeFileSync(join(cwd, "spec.json"), JSON.stringify(spec("a")));
+    const r = await runCli(["run", "spec.json", "--quiet"], { cwd, timeoutMs: 240_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(cwd, "runs", "a", "0");
+    const rows = trials(dir) as (TrialRecord & { program_string: string; extras_json: string })[];
+    expect(rows).toHaveLength(8);
+    const seeds: number[] = [];
+    for (const t of rows) {
+      const seed = Number(/--seed=(\d+)/.exec(t.program_string)![1]);
+      seeds.push(seed);
+      const inst = ["i1", "i2", "i3"][t.trial_index % 3]!;
+      const features = { i1: "1,0.5", i2: "2,3", i3: "3,4.5" }[inst];
+      expect(t.program_string).toContain(`--instance=${inst} --instance_features=${features}`);
+      const x = (JSON.parse(t.params_json) as { x: number }).x;
+      if (x <= 0) {
+        expect(t.state).toBe("COMPLETED");
+        // What the program received is what was stored.
+        const extras = JSON.parse(t.extras_json) as Record<string, string>;
+        expect(extras.SMAC_additional_info).toBe(`${seed}|${inst}|${features}`);
+      } else {
+        expect(t.state).toBe("FAILED");
+        expect(t.results_json ?? "{}").not.toContain("1000");
+      }
+    }
+    expect(new Set(seeds).size).toBe(8);
+    // The generator saw every ended trial with a value: the crashed ones with the crash cost.
+    const made = calls(dir);
+    expect(made.length).toBeGreaterThan(0);
+    const last = made.at(-1)!.input;
+    const [params, results] = last.trials as [{ x: number }[], { RESULT: number }[]];
+    const crashed = rows.filter((t) => t.state === "FAILED").map((t) => t.params_json);
+    expect(crashed.length).toBeGreaterThan(0);
+    for (const [k, p] of params.entries()) {
+      const wasCrash = p.x > 0;
+      expect(results[k]!.RESULT).toBe(wasCrash ? 1000 : p.x * p.x);
+    }
+    expect(params.some((p) => p.x > 0)).toBe(true);
+
+    // The same campaign seed gives the same per-trial seeds in a new campaign.
+    writeFileSync(join(cwd, "spec.json"), JSON.stringify({ ...spec("b"), max_eval: 4 }));
+    const again = await runCli(["run", "spec.json", "--quiet"], { cwd, timeoutMs: 240_000 });
+    expect(again.code, again.stderr).toBe(0);
+    const seedsB = (
+      trials(join(cwd, "runs", "b", "0")) as (TrialRecord & { program_string: string })[]
+    ).map((t) => Number(/--seed=(\d+)/.exec(t.program_string)![1]));
+    expect(seedsB).toEqual(seeds.slice(0, 4));
   });
 });

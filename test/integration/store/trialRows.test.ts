@@ -442,13 +442,33 @@ describe("TrialCache", () => {
   const space = new SearchSpace([
     { kind: "range", name: "x", valueType: "float", low: 0, high: 1, log: false },
   ]);
-  const cacheFor = (keepHistory: boolean): TrialCache =>
+  const cacheFor = (keepHistory: boolean, crashCost?: Record<string, number>): TrialCache =>
     new TrialCache(db, campaignId, {
       space,
       objectives: [{ name: "RESULT", goal: "min" }],
       nodes: 1,
       keepHistory,
+      crashCost,
     });
+
+  it("with crash_cost, hands failed and timed-out trials to the model as observations of that cost (the trial stays FAILED)", () => {
+    const cache = cacheFor(true, { RESULT: 1000 });
+    const rows = propose(3);
+    recordAttemptEnd(db, rows[0]!.attempt.id, end(), completed, null);
+    const failed = { ...completed, state: "FAILED" as const, resultsJson: null, semsJson: null };
+    recordAttemptEnd(db, rows[1]!.attempt.id, end(), failed, null);
+    recordAttemptEnd(db, rows[2]!.attempt.id, end(), { ...failed, state: "TIMEOUT" }, null);
+    const view = cache.refresh();
+    expect(view.counts).toMatchObject({ COMPLETED: 1, FAILED: 1, TIMEOUT: 1 });
+    expect(view.failed).toEqual([]);
+    expect(view.completed).toEqual([
+      { point: { x: 0 }, values: { RESULT: 1.25 }, sems: { RESULT: 0.1 } },
+      { point: { x: 0.1 }, values: { RESULT: 1000 }, sems: { RESULT: null } },
+      { point: { x: 0.2 }, values: { RESULT: 1000 }, sems: { RESULT: null } },
+    ]);
+    // Only trials with data count toward the node's observed trials.
+    expect(view.nodes[0]!.withData).toBe(1);
+  });
 
   it("follows the store by revision: counts, keys, pending trials and (kept) history in trial order", () => {
     const cache = cacheFor(true);

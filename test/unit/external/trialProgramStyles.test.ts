@@ -41,7 +41,7 @@ const trial = { index: 3, id: 9, attemptDir: "/a/jobs/3/1" };
 describe("SMAC-style programs", () => {
   it("call program --seed=<campaign seed> --instance=I --instance_features= --name=value with quoted values", () => {
     const program = createTrialProgram(
-      campaign({ program_style: "smac", smac_instance: "inst 1" }),
+      campaign({ program_style: "smac", smac_instance: "inst 1", smac_seeds: "campaign" }),
     );
     const r = program.render({ x: 0.5, opt: "sgd w/ momentum" }, trial);
     expect(r.command).toBe(
@@ -53,9 +53,84 @@ describe("SMAC-style programs", () => {
       SLURMOPT_ATTEMPT_DIR: "/a/jobs/3/1",
       SLURMOPT_P_opt: "sgd w/ momentum",
     });
-    expect(program.describe({ x: 0.5, opt: "adam" })).toBe(
+    expect(program.describe({ x: 0.5, opt: "adam" }, 3)).toBe(
       "python3 target.py --seed=42 '--instance=inst 1' --instance_features= --x=0.5 --opt=adam",
     );
+  });
+
+  it("gives every trial its own seed, derived from the campaign seed: the same for a trial on every call, different across trials and campaign seeds", () => {
+    const seedOf = (c: Campaign, index: number): number =>
+      Number(/--seed=(\d+)/.exec(createTrialProgram(c).describe({ x: 0, opt: "adam" }, index))![1]);
+    const a = campaign({ program_style: "smac" });
+    const again = campaign({ program_style: "smac" });
+    const other = campaign({ program_style: "smac", seed: 43 });
+    const seeds = Array.from({ length: 50 }, (_, i) => seedOf(a, i));
+    expect(new Set(seeds).size).toBe(50);
+    for (const s of seeds) expect(s >= 0 && s < 2 ** 31).toBe(true);
+    expect(Array.from({ length: 50 }, (_, i) => seedOf(again, i))).toEqual(seeds);
+    expect(Array.from({ length: 50 }, (_, i) => seedOf(other, i))).not.toEqual(seeds);
+    // render (what runs) and describe (what is stored) agree.
+    const r = createTrialProgram(a).render({ x: 0, opt: "adam" }, trial);
+    expect(r.command).toContain(`--seed=${seeds[3]}`);
+    // smac_seeds: campaign passes the campaign seed to all (SMAC's deterministic=True).
+    const fixed = campaign({ program_style: "smac", smac_seeds: "campaign" });
+    expect([0, 1, 7].map((i) => seedOf(fixed, i))).toEqual([42, 42, 42]);
+  });
+
+  it("passes instances with their features round-robin by trial index, or drawn per trial reproducibly", () => {
+    const instances = [
+      { name: "i1", features: [1, 0.5] },
+      { name: "i2", features: [2, 1e-7] },
+      { name: "i3", features: [3, -4] },
+    ];
+    const rr = createTrialProgram(campaign({ program_style: "smac", instances }));
+    const args = (p: ReturnType<typeof createTrialProgram>, i: number): string =>
+      /--instance=\S+ --instance_features=\S*/.exec(p.describe({ x: 0, opt: "adam" }, i))![0];
+    expect([0, 1, 2, 3, 4].map((i) => args(rr, i))).toEqual([
+      "--instance=i1 --instance_features=1,0.5",
+      "--instance=i2 --instance_features=2,1e-7",
+      "--instance=i3 --instance_features=3,-4",
+      "--instance=i1 --instance_features=1,0.5",
+      "--instance=i2 --instance_features=2,1e-7",
+    ]);
+    const spec = { program_style: "smac", instances, instance_order: "random" };
+    const draws = Array.from({ length: 60 }, (_, i) => args(createTrialProgram(campaign(spec)), i));
+    expect(
+      Array.from({ length: 60 }, (_, i) => args(createTrialProgram(campaign(spec)), i)),
+    ).toEqual(draws);
+    for (const inst of instances)
+      expect(draws.filter((d) => d.startsWith(`--instance=${inst.name} `)).length).toBeGreaterThan(
+        5,
+      );
+    expect(draws.slice(0, 9)).not.toEqual(Array.from({ length: 9 }, (_, i) => args(rr, i)));
+    // Plain names are instances without features.
+    const plain = createTrialProgram(campaign({ program_style: "smac", instances: ["a", "b"] }));
+    expect(args(plain, 1)).toBe("--instance=b --instance_features=");
+  });
+
+  it("refuses bad instance lists and crash costs, naming the field and the fix", () => {
+    const smac = { program_style: "smac" };
+    expect(() => campaign({ ...smac, instances: [] })).toThrow(/empty instance list/);
+    expect(() => campaign({ ...smac, instances: ["a", "a"] })).toThrow(/"a" is listed twice/);
+    expect(() =>
+      campaign({
+        ...smac,
+        instances: [
+          { name: "a", features: [1] },
+          { name: "b", features: [] },
+        ],
+      }),
+    ).toThrow(/different numbers of features \(1, 0\)/);
+    expect(() => campaign({ ...smac, smac_instance: "x", instances: ["a"] })).toThrow(
+      /list them all under "instances"/,
+    );
+    expect(() => campaign({ instances: ["a"] })).toThrow(/"instances" applies to SMAC-style/);
+    expect(() => campaign({ smac_seeds: "campaign" })).toThrow(/"smac_seeds" applies to SMAC/);
+    expect(() => campaign({ ...smac, crash_cost: { LOSS: 1 } })).toThrow(
+      /"LOSS" is not an objective \(objectives: RESULT\)/,
+    );
+    expect(campaign({ ...smac, crash_cost: 1000 }).crashCost).toEqual({ RESULT: 1000 });
+    expect(campaign({ crash_cost: { RESULT: 5 } }).crashCost).toEqual({ RESULT: 5 });
   });
 
   it("maps SMAC statuses: SUCCESS completes, CRASHED and a missing cost fail, TIMEOUT times out", () => {

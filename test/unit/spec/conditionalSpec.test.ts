@@ -93,10 +93,10 @@ describe("conditional spaces in the spec", () => {
       'python3 train.py --opt adam --lr 0.001 --momentum "$SLURMOPT_P_momentum" --b2 0.999',
     );
     expect(adam.env.SLURMOPT_P_momentum).toBe("");
-    const sgd = program.describe({ optimizer: "sgd", lr: 0.001, momentum: 0.9 });
+    const sgd = program.describe({ optimizer: "sgd", lr: 0.001, momentum: 0.9 }, 0);
     expect(sgd).toBe("python3 train.py --opt sgd --lr 0.001 --momentum 0.9 --b2 none");
     const smac = createTrialProgram(build({ program: "python3 target.py", program_style: "smac" }));
-    const argv = smac.describe({ optimizer: "sgd", lr: 0.001, momentum: 0.9 });
+    const argv = smac.describe({ optimizer: "sgd", lr: 0.001, momentum: 0.9 }, 0);
     expect(argv).toContain("--momentum=0.9");
     expect(argv).not.toContain("beta2");
   });
