@@ -15,6 +15,7 @@
  */
 import type { GeneratorInput } from "../generator.js";
 import type { Point } from "../../space/parameters.js";
+import { makeImputer } from "./imputeInactive.js";
 import type { Rng } from "../rng.js";
 import { createRng } from "../rng.js";
 import { chebyshevScalarize, simplexWeights } from "../gp/trainingData.js";
@@ -71,13 +72,19 @@ export function proposeRandomForest(
   const minCompleted = Math.max(2, opts.minCompleted ?? 2);
   const neighbourhood = buildNeighbourhood(space);
   const d = space.dim;
-  const cat = Int32Array.from(space.dimensions, (dim) =>
-    dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
+  const imputer = makeImputer(
+    space.dimensions.map((dim) => dim.conditional),
+    Int32Array.from(space.dimensions, (dim) =>
+      dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
+    ),
   );
-  const observedRows = [
+  const cat = imputer.cat;
+  // Unit-cube rows (local search starts from them) and the rows the forest sees.
+  const observedUnit = [
     ...obs.map((o) => space.encode(o.point)),
     ...input.failed.map((p) => space.encode(p)),
   ];
+  const observedRows = observedUnit.map((u) => imputer.apply(u));
   const feasible = constraints.isEmpty
     ? undefined
     : (u: Float64Array): boolean =>
@@ -85,29 +92,29 @@ export function proposeRandomForest(
 
   const meanVar = new Float64Array(2);
   const out: Point[] = [];
-  let believers: Float64Array[] = input.pending.map((p) => space.encode(p));
+  let believers: Float64Array[] = input.pending.map((p) => imputer.apply(space.encode(p)));
   for (let c = 0; c < count; c++) {
     const pointRng = rng.derive(c);
     if (obs.length < minCompleted || pointRng.uniform() < randomProbability) {
       const p = randomValidPoint(space, constraints, pointRng, excluded);
       out.push(p);
       excluded.add(space.key(p));
-      believers = [...believers, space.encode(p)];
+      believers = [...believers, imputer.apply(space.encode(p))];
       continue;
     }
     const y = observedCosts(input, obs, pointRng);
     const forest = fitWithBelievers(observedRows, y, believers, { d, cat }, forestOpts, pointRng);
     // SMAC's incumbent value: the best predicted cost of an observed configuration.
-    const predicted = observedRows
+    const predicted = observedUnit
       .slice(0, obs.length)
-      .map((u) => ({ u, mean: predictForest(forest, u).mean }))
+      .map((u, k) => ({ u, mean: predictForest(forest, observedRows[k]!).mean }))
       .sort((a, b) => a.mean - b.mean);
     const eta = predicted[0]!.mean;
     const ranked = maximizeAcquisition(
       {
         neighbourhood,
         score: (u) => {
-          predictForestInto(forest, u, 0, meanVar);
+          predictForestInto(forest, imputer.apply(u), 0, meanVar);
           return logNormalLogEi(meanVar[0]!, Math.sqrt(meanVar[1]!), eta);
         },
         ...(feasible ? { feasible } : {}),
@@ -127,7 +134,7 @@ export function proposeRandomForest(
     chosen ??= randomValidPoint(space, constraints, pointRng, excluded);
     out.push(chosen);
     excluded.add(space.key(chosen));
-    believers = [...believers, space.encode(chosen)];
+    believers = [...believers, imputer.apply(space.encode(chosen))];
   }
   return out;
 }
