@@ -1,3 +1,4 @@
+import { GLOBAL_STOP_PREFIX } from "../engine/globalStopping.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpenCampaign } from "../engine/campaignRecord.js";
@@ -145,6 +146,8 @@ export async function driveInForeground(
       `${formatStatus(status)}\nresults: ${join(open.dir, "results.csv")}\n${report ? `report: ${report}\n` : ""}`,
     );
     if (continuing && status.state === "STOPPED") return CONTINUE_EXIT_CODE;
+    if (status.state === "COMPLETED" && status.stop_reason?.startsWith(GLOBAL_STOP_PREFIX))
+      return EXIT.globalStop;
     return status.state === "FAILED" ? EXIT.failure : EXIT.ok;
   } finally {
     process.off("SIGUSR1", onContinue);

@@ -97,6 +97,30 @@ export const RUN_OPTIONS = {
       'Constraint on a metric the program prints, e.g. "MEM_GB <= 40" (repeatable); breaking trials are COMPLETED but infeasible',
     group: "Campaign:",
   },
+  objective_threshold: {
+    type: "string",
+    array: true,
+    describe:
+      "Ax's objective threshold, e.g. \"ACC >= 0.8\" (repeatable, several objectives): the hypervolume's reference point",
+    group: "Campaign:",
+  },
+  stop_when_no_improvement_in: {
+    type: "number",
+    describe:
+      "Global stopping (Ax's): stop when the last N completed trials improved the best (or the hypervolume) by less than --stop_when_tolerance (default 5)",
+    group: "Campaign:",
+  },
+  stop_when_min_trials: {
+    type: "number",
+    describe: "Global stopping: completed trials before it may stop (default 5)",
+    group: "Campaign:",
+  },
+  stop_when_tolerance: {
+    type: "number",
+    describe:
+      "Global stopping: the improvement that counts, relative to the interquartile range of the objective (or to the hypervolume); default 0.1",
+    group: "Campaign:",
+  },
   tracking_metric: {
     type: "string",
     array: true,
@@ -348,6 +372,13 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   if (constraints.length > 0) o.constraints = constraints;
   set("outcome_constraints", f.outcome_constraint);
   set("tracking_metrics", f.tracking_metric);
+  set("objective_thresholds", f.objective_threshold);
+  const stopWhen: Record<string, unknown> = {};
+  if (f.stop_when_no_improvement_in !== undefined)
+    stopWhen.no_improvement_in = f.stop_when_no_improvement_in;
+  if (f.stop_when_min_trials !== undefined) stopWhen.min_trials = f.stop_when_min_trials;
+  if (f.stop_when_tolerance !== undefined) stopWhen.tolerance = f.stop_when_tolerance;
+  if (Object.keys(stopWhen).length > 0) o.stop_when = stopWhen;
   set("max_failed_jobs", f.max_failed_jobs);
   set("max_retries", f.max_retries);
   set("executor", f.force_local_execution === true ? "local" : f.executor);
@@ -403,7 +434,7 @@ export function occFlagNotes(f: FlagValues): string[] {
   return given.map((k) => `--${k} has no effect without --occ (as in OmniOpt2)`);
 }
 
-/** Merges the flag overlay into the spec file's object (nested slurm and external_generator keys merge too). */
+/** Merges the flag overlay into the spec file's object (nested slurm, external_generator and stop_when keys merge too). */
 export function mergeSpec(
   file: Record<string, unknown>,
   overlay: Record<string, unknown>,
@@ -412,7 +443,7 @@ export function mergeSpec(
   for (const [k, v] of Object.entries(overlay)) {
     const cur = out[k];
     if (
-      (k === "slurm" || k === "external_generator") &&
+      (k === "slurm" || k === "external_generator" || k === "stop_when") &&
       typeof cur === "object" &&
       cur !== null &&
       typeof v === "object" &&

@@ -48,5 +48,16 @@ export function openCampaignRecord(dir: string, readonly = false): OpenCampaign 
   const row = rows[0];
   if (!row) throw new StateError("CAMPAIGN_NOT_FOUND", `${dir}/${DB_FILE} holds no campaign`);
   const fresh = getCampaignById(db, row.id)!;
-  return { db, row: fresh, campaign: JSON.parse(fresh.spec_json) as Campaign, dir };
+  return { db, row: fresh, campaign: storedCampaign(fresh.spec_json), dir };
+}
+
+/** A stored campaign, with the fields added since it was stored set to their defaults. */
+function storedCampaign(json: string): Campaign {
+  const c = JSON.parse(json) as Omit<Campaign, "outcomeConstraints" | "trackingMetrics"> &
+    Partial<Pick<Campaign, "outcomeConstraints" | "trackingMetrics">>;
+  return {
+    ...c,
+    outcomeConstraints: c.outcomeConstraints ?? [],
+    trackingMetrics: c.trackingMetrics ?? [],
+  };
 }

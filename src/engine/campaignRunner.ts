@@ -22,6 +22,7 @@ import {
 import { newAttempt, outcomeRecord, storedAttempts, type CampaignIdentity } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { buildGeneratorInput, needsHistory } from "./generatorInput.js";
+import { GlobalStopping } from "./globalStopping.js";
 import { checkProposedPoints, proposePoints } from "./proposePoints.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
 import { planFromCounts, type ProposalPlan } from "./strategyState.js";
@@ -64,6 +65,10 @@ export class CampaignRunner {
   private abandon = false;
   private proposalAbort: AbortController | null = null;
   private readonly trials: TrialCache;
+  /** Global stopping (stop_when), checked after each completed trial. */
+  private readonly globalStopping: GlobalStopping | null;
+  /** Set once global stopping decided: no new trials; the campaign completes with this reason. */
+  private globalStopReason: string | null = null;
   private readonly submitter: AttemptSubmitter;
   /** Cancellations under way (shutdown waits for them). */
   private readonly cancelling = new Set<Promise<void>>();
@@ -83,6 +88,10 @@ export class CampaignRunner {
       keepHistory: needsHistory(deps.campaign.strategy.map((n) => n.model)),
       crashCost: deps.campaign.crashCost,
     });
+    const stopWhen = deps.campaign.stopWhen;
+    this.globalStopping = stopWhen
+      ? new GlobalStopping(deps.db, deps.row.id, deps.campaign, stopWhen)
+      : null;
     this.submitter = new AttemptSubmitter({
       db: deps.db,
       campaignId: deps.row.id,
@@ -168,6 +177,7 @@ export class CampaignRunner {
       faultPoint("collect-before-write");
       recordAttemptEnd(db, attempt.id, end, outcomeRecord(o), null);
       if (o.stopCampaign !== undefined) this.stop("STOPPED", o.stopCampaign);
+      if (o.state === "COMPLETED") this.checkGlobalStopping();
       if (o.state !== "COMPLETED")
         this.log("warn", `trial ${trial.trial_index} ${o.state}: ${o.reason ?? "no reason given"}`);
       this.checkFailureLimit();
@@ -219,9 +229,10 @@ export class CampaignRunner {
         this.finish(this.finalState ?? "STOPPED", this.stopReason);
       return;
     }
-    const remaining = this.deps.campaign.maxEval - total;
+    // After global stopping no new trial starts; the running ones finish.
+    const remaining = this.globalStopReason !== null ? 0 : this.deps.campaign.maxEval - total;
     if (remaining <= 0 && active === 0) {
-      this.finish("COMPLETED", null);
+      this.finish("COMPLETED", this.globalStopReason);
       return;
     }
     const free = Math.min(this.deps.campaign.parallelism - active, remaining);
@@ -236,7 +247,7 @@ export class CampaignRunner {
     if (plan.count > 0) {
       this.proposing = this.proposeAndSubmit(plan)
         .catch((e: unknown) => {
-          if (this.state !== "running") {
+          if (this.state !== "running" || this.globalStopReason !== null) {
             this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
             return;
           }
@@ -248,6 +259,17 @@ export class CampaignRunner {
           this.deps.wake?.();
         });
     }
+  }
+
+  /** Ax's global stopping: decides after a completed trial whether to start no more trials. */
+  private checkGlobalStopping(): void {
+    if (!this.globalStopping || this.globalStopReason !== null || this.state !== "running") return;
+    const d = this.globalStopping.check();
+    if (!d.stop) return;
+    this.globalStopReason = d.message;
+    this.proposalAbort?.abort(new Error(d.message));
+    this.log("info", `${d.message}; no new trials, the running ones finish`);
+    this.deps.wake?.();
   }
 
   get isProposing(): boolean {
@@ -351,7 +373,7 @@ export class CampaignRunner {
         choice.node.model === "external" && campaign.externalGenerator?.onDuplicate === "accept",
     });
     const ms = (performance.now() - started) / Math.max(1, result.points.length);
-    if (this.state !== "running") return;
+    if (this.state !== "running" || this.globalStopReason !== null) return;
     for (const w of result.warnings) this.log("warn", w);
     if (result.points.length === 0) {
       this.zeroRounds++;

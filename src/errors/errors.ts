@@ -68,6 +68,8 @@ export const EXIT = {
   state: 3,
   cluster: 4,
   generator: 5,
+  /** The campaign completed early: global stopping (stop_when) found no more improvement. */
+  globalStop: 6,
   interrupted: 130,
 } as const;
 

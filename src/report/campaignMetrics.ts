@@ -74,7 +74,9 @@ export function objectiveThresholds(campaign: Campaign): Record<string, number> 
         if (c) out[c.name] = c.bound;
       } else if (item !== null && typeof item === "object") {
         const r = item as Record<string, unknown>;
-        if (typeof r.name === "string" && typeof r.bound === "number") out[r.name] = r.bound;
+        // Campaign.objectiveThresholds holds parsed thresholds: { metric, op, bound, text }.
+        if (typeof r.metric === "string" && typeof r.bound === "number") out[r.metric] = r.bound;
+        else if (typeof r.name === "string" && typeof r.bound === "number") out[r.name] = r.bound;
         else if (typeof r.name === "string" && typeof r.value === "number") out[r.name] = r.value;
       }
     }

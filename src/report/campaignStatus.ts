@@ -13,6 +13,7 @@ import {
   lastFailedTrials,
 } from "../store/trialAggregates.js";
 import { countTrialsByState, getTrial } from "../store/trialRows.js";
+import { campaignHypervolume } from "./campaignHypervolume.js";
 import { paretoFront } from "./paretoFront.js";
 import { isFeasible, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 
@@ -38,6 +39,11 @@ export interface CampaignStatus {
   counts: Record<TrialState, number>;
   /** COMPLETED trials that break an outcome constraint (they never count as best). */
   infeasible: number;
+  /**
+   * Several objectives: the hypervolume of the feasible completed trials, with the objective
+   * thresholds as reference point (or one beyond the worst values seen); null otherwise.
+   */
+  hypervolume: { value: number; reference: "objective thresholds" | "observed nadir" } | null;
   /** Single objective: the best completed trial. Several: the Pareto-optimal trials. */
   best: TrialSummary[];
   recent_failures: TrialSummary[];
@@ -51,6 +57,7 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
   const row = getCampaignById(db, stale.id) ?? stale;
   const oc = campaign.outcomeConstraints;
   let best: TrialRow[] = [];
+  let hypervolume: CampaignStatus["hypervolume"] = null;
   if (campaign.objectives.length === 1) {
     const o = campaign.objectives[0]!;
     // Best and Pareto sets count feasible trials only.
@@ -59,6 +66,12 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
   } else {
     const completed = completedResults(db, row.id, oc);
     const values = completed.map((t) => JSON.parse(t.results_json) as Record<string, number>);
+    const hv = campaignHypervolume(campaign, values);
+    if (hv)
+      hypervolume = {
+        value: hv.value,
+        reference: hv.fromThresholds ? "objective thresholds" : "observed nadir",
+      };
     best = paretoFront(values, campaign.objectives)
       .map((i) => getTrial(db, completed[i]!.id))
       .filter((t): t is TrialRow => t !== undefined);
@@ -80,6 +93,7 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
     max_eval: campaign.maxEval,
     counts,
     infeasible: countInfeasible(db, row.id, oc),
+    hypervolume,
     best: best.map((t) => summary(t, oc)),
     recent_failures: lastFailedTrials(db, row.id, 5).map((t) => summary(t, oc)),
     generation_ms: {
@@ -155,6 +169,10 @@ export function formatStatus(s: CampaignStatus): string {
   else if (s.best.length > 1)
     lines.push(`Pareto-optimal trials (${s.best.length}):`, ...s.best.map(fmt));
   else lines.push("best: none yet");
+  if (s.hypervolume)
+    lines.push(
+      `hypervolume: ${Number(s.hypervolume.value.toPrecision(6))} (reference: ${s.hypervolume.reference})`,
+    );
   if (s.generation_ms.mean !== null)
     lines.push(
       `proposal time: mean ${s.generation_ms.mean.toFixed(1)} ms per trial (${Object.entries(

@@ -1,6 +1,6 @@
 import type { Campaign } from "../spec/campaign.js";
-import { objectiveThresholds } from "./campaignMetrics.js";
-import { hypervolumeTrace, nadirReference } from "./hypervolume.js";
+import { hypervolumeReference, minimizedRows } from "./campaignHypervolume.js";
+import { hypervolumeTrace } from "./hypervolume.js";
 import { paretoFront } from "./paretoFront.js";
 import type { ParetoView, ReportTrial } from "./reportData.js";
 
@@ -16,15 +16,8 @@ export function paretoView(
   const objectives = campaign.objectives;
   const values = usable.map(({ t }) => t.results!);
   const front = paretoFront(values, objectives).map((i) => usable[i]!.t.index);
-  const rows = values.map((v) =>
-    Float64Array.from(objectives, (o) => (o.goal === "min" ? 1 : -1) * v[o.name]!),
-  );
-  const thresholds = objectiveThresholds(campaign);
-  const fromThresholds =
-    thresholds !== null && objectives.every((o) => thresholds[o.name] !== undefined);
-  const reference = fromThresholds
-    ? Float64Array.from(objectives, (o) => (o.goal === "min" ? 1 : -1) * thresholds[o.name]!)
-    : nadirReference(rows, objectives.length);
+  const rows = minimizedRows(values, objectives);
+  const { reference, fromThresholds } = hypervolumeReference(campaign, rows);
   const trace = rows.length > 0 ? hypervolumeTrace(rows, reference) : null;
   return {
     front,

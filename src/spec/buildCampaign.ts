@@ -10,7 +10,7 @@ import { SearchSpace } from "../space/searchSpace.js";
 import { buildParameters, normalizeParameterList, type Warnings } from "./buildParameters.js";
 import type { Campaign, OccSettings, SlurmSettings } from "./campaign.js";
 import { buildStrategy } from "./buildStrategy.js";
-import { parseOutcomeConstraint, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
+import { buildMetrics, buildObjectiveThresholds } from "./buildMetrics.js";
 import { OCC_OBJECTIVE } from "./campaign.js";
 import { decodeMaybeBase64 } from "./decodeMaybeBase64.js";
 import { parseDuration } from "./duration.js";
@@ -173,6 +173,15 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     objectives,
     outcomeConstraints,
     trackingMetrics,
+    objectiveThresholds: buildObjectiveThresholds(raw.objective_thresholds ?? [], objectives),
+    stopWhen: raw.stop_when
+      ? {
+          // Ax's defaults (window_size 5, min_trials 5, improvement_bar 0.1)
+          noImprovementIn: raw.stop_when.no_improvement_in ?? 5,
+          minTrials: raw.stop_when.min_trials ?? 5,
+          tolerance: raw.stop_when.tolerance ?? 0.1,
+        }
+      : null,
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",
     smacInstance: raw.smac_instance ?? null,
@@ -284,32 +293,6 @@ function externalCommand(text: string): string {
       `field "external_generator.command" (--external_generator) is empty; give the program to call, e.g. "python3 my_generator.py"`,
     );
   return command;
-}
-
-/** Outcome constraints and tracking metrics: metrics other than the objectives, each named once. */
-function buildMetrics(
-  raw: RawSpec,
-  objectiveNames: readonly string[],
-): { outcomeConstraints: OutcomeConstraint[]; trackingMetrics: string[] } {
-  const outcomeConstraints = (raw.outcome_constraints ?? []).map((t, i) =>
-    parseOutcomeConstraint(t, `field "outcome_constraints[${i}]" (--outcome_constraint)`),
-  );
-  for (const c of outcomeConstraints)
-    if (objectiveNames.includes(c.metric))
-      throw new InputError(
-        "SPEC_INVALID",
-        `field "outcome_constraints": "${c.text}" constrains the objective ${c.metric}; constrain another metric the program prints (as in Ax), or use an objective threshold`,
-      );
-  const trackingMetrics = raw.tracking_metrics ?? [];
-  for (const m of trackingMetrics)
-    if (objectiveNames.includes(m))
-      throw new InputError(
-        "SPEC_INVALID",
-        `field "tracking_metrics": ${m} is an objective already (objectives are stored and shown anyway); remove it`,
-      );
-  if (new Set(trackingMetrics).size !== trackingMetrics.length)
-    throw new InputError("SPEC_INVALID", `field "tracking_metrics" names a metric twice`);
-  return { outcomeConstraints, trackingMetrics };
 }
 
 function seconds(v: string | number | undefined, field: string, fallback: number): number {

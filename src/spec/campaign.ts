@@ -129,6 +129,17 @@ export interface SmacRunSettings {
   readonly instanceOrder: "round_robin" | "random";
 }
 
+/**
+ * Ax's ImprovementGlobalStoppingStrategy: after at least max(minTrials, noImprovementIn)
+ * completed trials, stop when the best (or the hypervolume) improved by less than `tolerance`
+ * over the last `noImprovementIn` completed trials (engine/globalStopping.ts).
+ */
+export interface StopWhen {
+  readonly noImprovementIn: number;
+  readonly minTrials: number;
+  readonly tolerance: number;
+}
+
 /** A validated campaign: everything downstream works from this, never from raw input. */
 export interface Campaign {
   readonly name: string;
@@ -143,6 +154,13 @@ export interface Campaign {
   readonly outcomeConstraints: readonly OutcomeConstraint[];
   /** Metrics the program prints that are stored and shown but not optimized. */
   readonly trackingMetrics: readonly string[];
+  /**
+   * Ax's objective thresholds (several objectives): the hypervolume's reference point;
+   * absent in campaigns stored before they existed.
+   */
+  readonly objectiveThresholds?: readonly OutcomeConstraint[];
+  /** Global stopping (Ax's ImprovementGlobalStoppingStrategy); null or absent: none. */
+  readonly stopWhen?: StopWhen | null;
   readonly program: string;
   readonly programStyle: "omniopt" | "smac";
   /** Superseded by smacRuns.instances; kept for campaigns stored before them. */

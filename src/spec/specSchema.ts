@@ -160,6 +160,16 @@ export const specSchema = z.strictObject({
   constraints: z.array(z.string()).optional(),
   forbidden: z.array(z.string()).optional(),
   outcome_constraints: z.array(z.string()).optional(),
+  /** Ax's objective_thresholds: "ACC >= 0.8" per objective, the hypervolume's reference point. */
+  objective_thresholds: z.array(z.string()).optional(),
+  /** Global stopping as Ax's ImprovementGlobalStoppingStrategy (docs/strategies.md). */
+  stop_when: z
+    .strictObject({
+      no_improvement_in: z.number().int().positive().optional(),
+      min_trials: z.number().int().nonnegative().optional(),
+      tolerance: z.number().nonnegative().optional(),
+    })
+    .optional(),
   tracking_metrics: z
     .array(z.string().regex(/^[A-Za-z0-9_]+$/, "metric names use letters, digits and _ only"))
     .optional(),

@@ -20,6 +20,7 @@ function status(waiting: string | null): CampaignStatus {
       CANCELLED: 0,
     },
     infeasible: 0,
+    hypervolume: null,
     best: [],
     recent_failures: [],
     generation_ms: { mean: null, last: null, by_node: {} },

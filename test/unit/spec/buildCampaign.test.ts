@@ -403,6 +403,31 @@ describe("buildCampaign: refused specs name the field and the fix", () => {
     ).toMatch(/constraint "x >= c": "c" is a choice parameter/);
   });
 
+  it("reads objective thresholds and stop_when with Ax's defaults; refuses thresholds that cannot be", () => {
+    const two = { ...base, objectives: { A: "min", B: "max" } };
+    const { campaign } = build({
+      ...two,
+      objective_thresholds: ["A <= 2", "B >= 0.5"],
+      stop_when: { no_improvement_in: 30 },
+    });
+    expect(campaign.objectiveThresholds).toEqual([
+      { metric: "A", op: "<=", bound: 2, text: "A <= 2" },
+      { metric: "B", op: ">=", bound: 0.5, text: "B >= 0.5" },
+    ]);
+    expect(campaign.stopWhen).toEqual({ noImprovementIn: 30, minTrials: 5, tolerance: 0.1 });
+    expect(build(base).campaign.stopWhen).toBeNull();
+    expect(refusal({ ...two, objective_thresholds: ["A >= 2"] })).toMatch(
+      /A is minimized, so its threshold reads "A <= 2" \(the worst value that still counts\)/,
+    );
+    expect(refusal({ ...two, objective_thresholds: ["C <= 2"] })).toMatch(
+      /names C, which is not an objective \(objectives: A, B\)/,
+    );
+    expect(refusal({ ...base, objective_thresholds: ["RESULT <= 2"] })).toMatch(
+      /"objective_thresholds" needs several objectives/,
+    );
+    expect(refusal({ ...base, stop_when: { tolerance: -1 } })).toMatch(/stop_when\.tolerance/);
+  });
+
   it("refuses == on continuous parameters with the substitution to make", () => {
     expect(refusal({ ...base, constraints: ["x + y == 1"] })).toMatch(
       /constraint "x \+ y == 1": "==" on the continuous parameters "x", "y" holds only on a set no sampler can hit; substitute a variable instead: remove "y" from the parameters/,
