@@ -3,11 +3,14 @@ import type { Db } from "../store/openStore.js";
 import { listTrials } from "../store/trialRows.js";
 import { campaignMetrics, isFeasible } from "./campaignMetrics.js";
 import { paretoFront } from "./paretoFront.js";
+import type { ShownValue } from "../space/shownParameters.js";
+import { formatShownParameters, shownParameters } from "../space/shownParameters.js";
 
 export interface BestTrial {
   trial_index: number;
   results: Record<string, number>;
-  parameters: Record<string, string | number>;
+  /** Every parameter; null where a conditional parameter was inactive. */
+  parameters: Record<string, ShownValue>;
   generation_node: string;
 }
 
@@ -62,7 +65,10 @@ export function bestTrials(db: Db, campaignId: number, campaign: Campaign, n: nu
     trials: chosen.slice(0, Math.max(0, n)).map(({ t, results }) => ({
       trial_index: t.trial_index,
       results,
-      parameters: JSON.parse(t.params_json) as Record<string, string | number>,
+      parameters: shownParameters(
+        JSON.parse(t.params_json) as Record<string, unknown>,
+        campaign.parameters,
+      ),
       generation_node: t.generation_node,
     })),
   };
@@ -79,9 +85,7 @@ export function formatBestTrials(b: BestTrials): string {
     (t, i) =>
       `${String(i + 1).padStart(3)}. #${t.trial_index}  ${Object.entries(t.results)
         .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}  at ${Object.entries(t.parameters)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}  (${t.generation_node})`,
+        .join(" ")}  at ${formatShownParameters(t.parameters)}  (${t.generation_node})`,
   );
   return [title, ...lines].join("\n");
 }

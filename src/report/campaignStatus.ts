@@ -15,12 +15,15 @@ import {
 import { countTrialsByState, getTrial } from "../store/trialRows.js";
 import { campaignHypervolume } from "./campaignHypervolume.js";
 import { paretoFront } from "./paretoFront.js";
-import { isFeasible, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
+import type { ShownValue } from "../space/shownParameters.js";
+import { formatShownParameters, shownParameters } from "../space/shownParameters.js";
+import { isFeasible } from "../evaluate/outcomeConstraints.js";
 
 export interface TrialSummary {
   trial_index: number;
   state: TrialState;
-  parameters: Record<string, string | number>;
+  /** Every parameter; null where a conditional parameter was inactive. */
+  parameters: Record<string, ShownValue>;
   results: Record<string, number>;
   /** Standard errors of results (SEM-NAME lines), when given. */
   sems: Record<string, number>;
@@ -94,8 +97,8 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
     counts,
     infeasible: countInfeasible(db, row.id, oc),
     hypervolume,
-    best: best.map((t) => summary(t, oc)),
-    recent_failures: lastFailedTrials(db, row.id, 5).map((t) => summary(t, oc)),
+    best: best.map((t) => summary(t, campaign)),
+    recent_failures: lastFailedTrials(db, row.id, 5).map((t) => summary(t, campaign)),
     generation_ms: {
       mean: n > 0 ? sum / n : null,
       last: gen.last,
@@ -134,12 +137,16 @@ function waitingFor(
   return planFromCounts(campaign.strategy, nodes, free, campaign.objectives.length === 1).waiting;
 }
 
-function summary(t: TrialRow, oc: readonly OutcomeConstraint[]): TrialSummary {
+function summary(t: TrialRow, campaign: Campaign): TrialSummary {
+  const oc = campaign.outcomeConstraints;
   const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
   return {
     trial_index: t.trial_index,
     state: t.state,
-    parameters: JSON.parse(t.params_json) as Record<string, string | number>,
+    parameters: shownParameters(
+      JSON.parse(t.params_json) as Record<string, unknown>,
+      campaign.parameters,
+    ),
     results,
     sems: t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {},
     feasible: t.state === "COMPLETED" ? isFeasible(results, oc) : null,
@@ -162,9 +169,7 @@ export function formatStatus(s: CampaignStatus): string {
   const fmt = (t: TrialSummary): string =>
     `  #${t.trial_index} ${Object.entries(t.results)
       .map(([k, v]) => `${k}=${v}${t.sems[k] === undefined ? "" : ` ±${t.sems[k]}`}`)
-      .join(" ")}  at ${Object.entries(t.parameters)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(" ")}`;
+      .join(" ")}  at ${formatShownParameters(t.parameters)}`;
   if (s.best.length === 1) lines.push("best:", fmt(s.best[0]!));
   else if (s.best.length > 1)
     lines.push(`Pareto-optimal trials (${s.best.length}):`, ...s.best.map(fmt));

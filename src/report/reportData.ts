@@ -16,6 +16,8 @@ export interface ReportParameter {
   values: (string | number)[];
   low: number | null;
   high: number | null;
+  /** Active only under a condition (active_if): null in a trial's params means inactive. */
+  conditional: boolean;
 }
 
 export interface ReportTrial {

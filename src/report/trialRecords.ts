@@ -14,6 +14,7 @@ export function reportParameters(parameters: readonly Parameter[]): ReportParame
           values: [],
           low: p.low,
           high: p.high,
+          conditional: p.activeIf !== undefined,
         }
       : {
           name: p.name,
@@ -23,6 +24,7 @@ export function reportParameters(parameters: readonly Parameter[]): ReportParame
           values: p.kind === "choice" ? [...p.values] : [p.value],
           low: null,
           high: null,
+          conditional: p.activeIf !== undefined,
         },
   );
 }

@@ -13,7 +13,12 @@
     for (const m of data.metrics)
       cols.push({ name: m.name, get: (t) => SO.value(t, m.name), num: true });
     data.parameters.forEach((p, k) =>
-      cols.push({ name: p.name, get: (t) => t.params[k], num: p.valueType !== "string" }),
+      cols.push({
+        name: p.name,
+        get: (t) => t.params[k],
+        num: p.valueType !== "string",
+        inactive: p.conditional,
+      }),
     );
     cols.push({
       name: "run time (s)",
@@ -105,6 +110,8 @@
               { "data-trial": String(t.index) },
               cols.map((c) => {
                 const v = c.get(t);
+                if (c.inactive && (v === null || v === undefined))
+                  return SO.el("td", { class: "inactive", text: "inactive" });
                 return SO.el("td", {
                   class: c.name === "state" ? `state-${v}` : c.num ? "num" : null,
                   text: c.num ? SO.fmtNum(v) : v === null || v === undefined ? "" : String(v),
