@@ -135,6 +135,10 @@ export class ClusterExecutors {
       settings: (uid) => settingsOf(uid).slurm,
       throttle: (uid) => settingsOf(uid).parallelism,
       templateBaseDir: first.workdir,
+      // The first campaign's poll_interval and max_poll_interval (settings is per campaign, so
+      // the executor cannot read them itself).
+      pollIntervalMs: first.slurm.pollIntervalSeconds * 1000,
+      maxPollIntervalMs: first.slurm.maxPollIntervalSeconds * 1000,
       logger: this.logger,
       ...(Number.isFinite(floor) && floor > 0 ? { pollFloorMs: floor } : {}),
     });

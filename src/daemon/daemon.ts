@@ -333,6 +333,11 @@ export class Daemon {
 
   /** Checks that each folder is still there and readable; compacts the registry's journal. */
   housekeeping(): void {
+    try {
+      this.registry.compact();
+    } catch (e) {
+      this.o.logger.warn({ err: e }, `compacting the registry failed: ${errorMessage(e)}`);
+    }
     for (const row of this.registry.all()) {
       let problem: string | null = null;
       try {

@@ -108,6 +108,12 @@ export class Registry {
     this.db.prepare(`UPDATE campaigns SET missing = ? WHERE dir = ?`).run(reason, dir);
   }
 
+  /** Housekeeping: folds the write-ahead log back into registry.db and truncates it. */
+  compact(): void {
+    if (this.db.pragma("journal_mode", { simple: true }) === "wal")
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
   close(): void {
     this.db.close();
   }
