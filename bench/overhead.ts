@@ -33,7 +33,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCampaignRecord } from "../src/engine/campaignRecord.js";
+import { CampaignSession } from "../src/session/campaignSession.js";
 import { driveCampaign } from "../src/engine/driveCampaign.js";
 import { LocalExecutor } from "../src/executor/localExecutor.js";
 import { silentLogger } from "../src/log/logger.js";
@@ -91,16 +91,14 @@ async function throughController(root: string): Promise<{ ms: number; values: nu
     { cwd: root, warnings: { warn: () => undefined } },
   );
   const start = performance.now();
-  const open = createCampaignRecord(campaign);
+  const session = await CampaignSession.create(campaign);
   const executor = new LocalExecutor();
-  const status = await driveCampaign(open, { executor, logger: silentLogger() }).done;
+  const status = await driveCampaign(session, { executor, logger: silentLogger() }).done;
   const ms = performance.now() - start;
   if (status.counts.COMPLETED !== TRIALS)
     throw new Error(`only ${status.counts.COMPLETED} trials completed`);
-  const values = (
-    open.db.prepare("SELECT params_json FROM trials").all() as { params_json: string }[]
-  ).map((r) => (JSON.parse(r.params_json) as { x: number }).x);
-  open.db.close();
+  const values = session.trials().map((t) => t.parameters.x as number);
+  await session.close();
   await executor.close();
   return { ms, values };
 }

@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createCampaignRecord } from "../src/engine/campaignRecord.js";
+import { CampaignSession } from "../src/session/campaignSession.js";
 import { driveCampaign } from "../src/engine/driveCampaign.js";
 import { silentLogger } from "../src/log/logger.js";
 import { SlurmExecutor } from "../src/slurm/slurmExecutor.js";
@@ -107,7 +107,7 @@ async function run(w: Workload, watch: boolean, root: string): Promise<Measured>
     },
     { cwd: root, warnings: { warn: () => undefined } },
   );
-  const open = createCampaignRecord(campaign);
+  const open = await CampaignSession.create(campaign);
   const transport = new CountingTransport();
   const executor = new SlurmExecutor({
     transport,
@@ -134,7 +134,7 @@ async function run(w: Workload, watch: boolean, root: string): Promise<Measured>
       .filter((l) => l.split(" ")[1]?.startsWith(name))
       .map((l) => l.split(" ")[0]!);
     if (ids.length > 0) await sh("scancel", ids).catch(() => undefined);
-    open.db.close();
+    await open.close();
     await executor.close();
   }
   const campaignMinutes = (Date.now() - t0) / 60_000;

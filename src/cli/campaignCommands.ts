@@ -3,15 +3,12 @@ import { cancelQueuedControllerJob } from "../controllerJob/controllerJobState.j
 import { CONTINUATION_REASON } from "../controllerJob/renderControllerScript.js";
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { isCampaignLocked, readOwner } from "../engine/campaignLock.js";
-import { openCampaignRecord } from "../engine/campaignRecord.js";
 import { writeControlRequest, type ControlRequest } from "../engine/controlRequests.js";
-import { applyResumeChanges } from "../engine/resumeChanges.js";
 import { EXIT, InputError, StateError } from "../errors/errors.js";
-import { buildCampaign } from "../spec/buildCampaign.js";
-import { loadSpecFile } from "../spec/loadSpecFile.js";
-import { setCampaignState, updateCampaignSpec } from "../store/campaignRows.js";
+import { CampaignSession } from "../session/campaignSession.js";
+import { resumeSession } from "../session/resumeSession.js";
+import type { Campaign } from "../spec/campaign.js";
 import type { CampaignRow } from "../store/rowTypes.js";
-import { countTrialsByState } from "../store/trialRows.js";
 import { driveInForeground } from "./driveInForeground.js";
 import { askDaemonAbout, handToDaemon, summaryLine } from "./daemonCampaignCommands.js";
 
@@ -61,59 +58,41 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
     process.stderr.write(`slurmopt: the daemon drives it (${summaryLine(s)})\n`);
     return EXIT.ok;
   }
-  const open = openCampaignRecord(dir);
-  if (options.parallelism === undefined && !(open.campaign.parallelism >= 1)) {
-    open.db.close();
+  const stored = await storedCampaign(dir);
+  if (options.parallelism === undefined && !(stored.campaign.parallelism >= 1))
     throw new InputError(
       "FLAG_INVALID",
-      `the stored parallelism ${open.campaign.parallelism} of ${dir} runs no trial; resume with --parallelism N (N >= 1)`,
+      `the stored parallelism ${stored.campaign.parallelism} of ${dir} runs no trial; resume with --parallelism N (N >= 1)`,
     );
-  }
   // A continuation a controller job queued before its time limit goes on only with a campaign
   // that stopped for it (or whose controller died): not after a stop, a cancel or its end.
   const continuationOf = process.env.SLURMOPT_CONTINUATION_OF;
-  if (continuationOf && !awaitsContinuation(open.row)) {
-    process.stderr.write(
-      `slurmopt: campaign ${open.row.name} in ${dir} is ${open.row.state}${open.row.stop_reason ? ` (${open.row.stop_reason})` : ""}; this continuation of controller job ${continuationOf} leaves it so\n`,
-    );
-    open.db.close();
-    return EXIT.ok;
-  }
-  const counts = countTrialsByState(open.db, open.row.id);
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  // Changes are applied once this controller holds the campaign lock.
-  const applyChanges = (): typeof open => {
-    let changed = open.campaign;
-    if (options.spec) {
-      const built = buildCampaign(loadSpecFile(options.spec), {
-        cwd: process.cwd(),
-        warnings: { warn: (m) => process.stderr.write(`warning: ${m}\n`) },
-      });
-      changed = applyResumeChanges(open.campaign, built, total);
-    }
-    if (options.maxEval !== undefined || options.parallelism !== undefined)
-      changed = applyResumeChanges(
-        open.campaign,
-        {
-          ...changed,
-          maxEval: options.maxEval ?? changed.maxEval,
-          parallelism: options.parallelism ?? changed.parallelism,
-        },
-        total,
+  if (continuationOf) {
+    const row = stored.row;
+    if (!awaitsContinuation(row)) {
+      process.stderr.write(
+        `slurmopt: campaign ${row.name} in ${dir} is ${row.state}${row.stop_reason ? ` (${row.stop_reason})` : ""}; this continuation of controller job ${continuationOf} leaves it so\n`,
       );
-    if (changed !== open.campaign)
-      updateCampaignSpec(open.db, open.row.id, JSON.stringify(changed));
-    setCampaignState(open.db, open.row.id, "RUNNING", null);
-    process.stderr.write(
-      `slurmopt: resuming campaign ${changed.name} in ${dir} (${total} trials so far)\n`,
-    );
-    return { ...open, campaign: changed };
-  };
-  return driveInForeground(open, {
+      return EXIT.ok;
+    }
+  }
+  return driveInForeground(dir, {
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,
     resume: true,
-    afterLock: applyChanges,
+    // Changes are applied once this controller holds the campaign lock.
+    afterLock: (session) => {
+      const total = resumeSession(session, {
+        spec: options.spec,
+        maxEval: options.maxEval,
+        parallelism: options.parallelism,
+        cwd: process.cwd(),
+        warnings: { warn: (m) => process.stderr.write(`warning: ${m}\n`) },
+      });
+      process.stderr.write(
+        `slurmopt: resuming campaign ${session.campaign.name} in ${dir} (${total} trials so far)\n`,
+      );
+    },
     report: options.report !== false,
   });
 }
@@ -124,6 +103,16 @@ function positiveWholeNumber(flag: string, value: number | undefined): void {
       "FLAG_INVALID",
       `${flag}: expected a whole number of at least 1, got ${String(value)}`,
     );
+}
+
+/** The campaign's row and campaign as stored now. */
+async function storedCampaign(dir: string): Promise<{ row: CampaignRow; campaign: Campaign }> {
+  const session = await CampaignSession.open(dir);
+  try {
+    return { row: session.row, campaign: session.campaign };
+  } finally {
+    await session.close();
+  }
 }
 
 /** Whether the campaign waits for a controller job's continuation (or its controller died). */
@@ -158,20 +147,19 @@ export async function controlCommand(
     const queued = await cancelQueuedControllerJob(dir);
     if (queued) process.stdout.write(`cancelled the queued controller job ${queued}\n`);
     if (request === "stop") {
-      const open = openCampaignRecord(dir);
-      const waiting =
-        awaitsContinuation(open.row) && (queued !== null || open.row.state === "STOPPED");
-      if (waiting) setCampaignState(open.db, open.row.id, "STOPPED", "stopped by slurmopt stop");
-      open.db.close();
+      const session = await CampaignSession.open(dir);
+      const row = session.row;
+      const waiting = awaitsContinuation(row) && (queued !== null || row.state === "STOPPED");
+      if (waiting) session.setState("STOPPED", "stopped by slurmopt stop");
+      await session.close();
       process.stdout.write(
         waiting ? "stopped\n" : `no controller drives ${dir}; nothing to stop\n`,
       );
       return EXIT.ok;
     }
-    const open = openCampaignRecord(dir);
-    open.db.close();
+    await storedCampaign(dir); // a folder without a campaign is refused before the request
     writeControlRequest(dir, "cancel");
-    return driveInForeground(openCampaignRecord(dir), {
+    return driveInForeground(dir, {
       quiet: true,
       cancelOnExit: true,
       resume: true,

@@ -1,8 +1,5 @@
 import { GLOBAL_STOP_PREFIX } from "../engine/globalStopping.js";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { OpenCampaign } from "../engine/campaignRecord.js";
-import { lockCampaign } from "../engine/campaignLock.js";
 import type { CampaignRunner } from "../engine/campaignRunner.js";
 import { takeControlRequest } from "../engine/controlRequests.js";
 import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
@@ -15,6 +12,8 @@ import { EXIT } from "../errors/errors.js";
 import { createLogger } from "../log/logger.js";
 import { formatStatus, type CampaignStatus } from "../report/campaignStatus.js";
 import { writeFinalReport } from "../report/writeReport.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
+import { CampaignSession } from "../session/campaignSession.js";
 import { ProgressLine, progressText } from "./progressLine.js";
 
 function answerControlRequest(runner: CampaignRunner, dir: string): void {
@@ -29,7 +28,7 @@ export interface ForegroundOptions {
   /** Reconcile unfinished attempts first (resume). */
   resume: boolean;
   /** Runs once the campaign lock is held (resume's spec changes). */
-  afterLock?: () => OpenCampaign;
+  afterLock?: (session: CampaignSession) => void;
   /** Write report.html at the end (default true; --no-report). */
   report?: boolean;
 }
@@ -39,33 +38,33 @@ export interface ForegroundOptions {
  * runs the loop with a progress line, answers signals and stop/cancel requests, and prints the
  * final status. Returns the exit code.
  */
-export async function driveInForeground(
-  open: OpenCampaign,
-  options: ForegroundOptions,
-): Promise<number> {
-  const logger = createLogger({ file: join(open.dir, "slurmopt.log") });
+export async function driveInForeground(dir: string, options: ForegroundOptions): Promise<number> {
+  const paths = new CampaignPaths(dir);
+  const logger = createLogger({ file: paths.log });
   let handle: ReturnType<typeof driveCampaign> | null = null;
-  const release = await lockCampaign(open.dir, {
-    onCompromised: (e) => {
-      logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");
-      process.stderr.write(
-        `slurmopt: the campaign lock was lost (${e.message}); stopping without further submissions\n`,
-      );
-      handle?.runner.stop("STOPPED", "lock lost to another controller");
-    },
-    onTakeover: (m) => {
-      logger.warn(m);
-      process.stderr.write(`slurmopt: ${m}\n`);
+  const session = await CampaignSession.open(dir, {
+    logger,
+    lock: {
+      onCompromised: (e) => {
+        logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");
+        process.stderr.write(
+          `slurmopt: the campaign lock was lost (${e.message}); stopping without further submissions\n`,
+        );
+        handle?.runner.stop("STOPPED", "lock lost to another controller");
+      },
+      onTakeover: (m) => {
+        logger.warn(m);
+        process.stderr.write(`slurmopt: ${m}\n`);
+      },
     },
   });
   try {
-    if (options.afterLock) open = options.afterLock();
+    options.afterLock?.(session);
   } catch (e) {
-    open.db.close();
-    await release().catch(() => undefined);
+    await session.close();
     throw e;
   }
-  const executor = createExecutor(open.campaign, logger);
+  const executor = createExecutor(session.campaign, logger);
   const line = new ProgressLine(process.stdout, !options.quiet && process.stdout.isTTY);
   const startedAt = Date.now();
   let signals = 0;
@@ -85,7 +84,7 @@ export async function driveInForeground(
       process.exit(EXIT.interrupted);
     }
     process.stderr.write(
-      `\nslurmopt: ${sig}: stopping; ${options.cancelOnExit ? "cancelling running trials" : `running trials keep running (resume with "slurmopt resume ${open.dir}")`}\n`,
+      `\nslurmopt: ${sig}: stopping; ${options.cancelOnExit ? "cancelling running trials" : `running trials keep running (resume with "slurmopt resume ${dir}")`}\n`,
     );
     stopWhenReady("STOPPED", `stopped by ${sig}`);
   };
@@ -110,14 +109,14 @@ export async function driveInForeground(
   // empty before the campaign ended, an operation can never finish: say so, never exit 0.
   const onStall = (): void => {
     process.stderr.write(
-      `slurmopt: internal error: the controller stalled (an operation can never finish); nothing stored is lost: continue with "slurmopt resume ${open.dir}"\n`,
+      `slurmopt: internal error: the controller stalled (an operation can never finish); nothing stored is lost: continue with "slurmopt resume ${dir}"\n`,
     );
     logger.error("the controller stalled: Node's event loop ran empty before the campaign ended");
     process.exitCode = EXIT.failure;
   };
   process.once("beforeExit", onStall);
   try {
-    handle = driveCampaign(open, {
+    handle = driveCampaign(session, {
       executor,
       logger,
       cancelOnStop: options.cancelOnExit,
@@ -126,7 +125,7 @@ export async function driveInForeground(
         ? { onProgress: (s: CampaignStatus) => line.update(progressText(s, startedAt)) }
         : {}),
       onCycle: () => {
-        if (handle) answerControlRequest(handle.runner, open.dir);
+        if (handle) answerControlRequest(handle.runner, dir);
       },
       beforeStart: async (runner) => {
         if (pendingStop) runner.stop(...pendingStop);
@@ -136,14 +135,14 @@ export async function driveInForeground(
         // SSH host key and login, Slurm commands, remote_dir: fail here, before any proposal.
         await prepareExecutor(executor, { resume: options.resume });
         if (options.resume && runner.state === "running") await runner.resume();
-        answerControlRequest(runner, open.dir);
+        answerControlRequest(runner, dir);
       },
     });
     const status = await handle.done;
     line.end();
-    const report = options.report === false ? null : writeFinalReport(open, logger);
+    const report = options.report === false ? null : writeFinalReport(session.record(), logger);
     process.stdout.write(
-      `${formatStatus(status)}\nresults: ${join(open.dir, "results.csv")}\n${report ? `report: ${report}\n` : ""}`,
+      `${formatStatus(status)}\nresults: ${paths.resultsCsv}\n${report ? `report: ${report}\n` : ""}`,
     );
     if (continuing && status.state === "STOPPED") return CONTINUE_EXIT_CODE;
     if (status.state === "COMPLETED" && status.stop_reason?.startsWith(GLOBAL_STOP_PREFIX))
@@ -158,8 +157,7 @@ export async function driveInForeground(
     process.off("SIGTERM", onSignal);
     process.off("beforeExit", onStall);
     await executor.close();
-    open.db.close();
-    await release().catch(() => undefined);
+    await session.close();
     logger.flush();
   }
 }

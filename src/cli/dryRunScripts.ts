@@ -1,21 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { newAttempt, type CampaignIdentity } from "../engine/attemptPlan.js";
-import { newCampaignUid } from "../engine/campaignRecord.js";
 import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
-import { EMPTY_TRIAL_VIEW } from "../engine/trialCache.js";
-import { buildGeneratorInput } from "../engine/generatorInput.js";
-import { proposePoints } from "../engine/proposePoints.js";
-import { planProposal } from "../engine/strategyState.js";
 import { ClusterError, InputError, errorMessage } from "../errors/errors.js";
 import type { AttemptToRun } from "../executor/executor.js";
-import { generatorFactory } from "../generators/generatorRegistry.js";
-import { strategyNode } from "../generators/modelNames.js";
+import { CampaignSession } from "../session/campaignSession.js";
 import { SlurmExecutor } from "../slurm/slurmExecutor.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
-import { ConstraintSet } from "../space/constraints.js";
-import { SearchSpace } from "../space/searchSpace.js";
+import type { Point } from "../space/parameters.js";
 
 /** The folder `slurmopt run` would create (runs/<name>/<first free N>), without creating it. */
 function nextCampaignDir(c: Campaign): string {
@@ -33,43 +26,29 @@ async function firstBatch(
   c: Campaign,
   dir: string,
 ): Promise<{ batch: AttemptToRun[]; note: string | null }> {
-  // The first round: the first node's points for the free slots, up to its count.
-  const plan = planProposal(
-    c.strategy,
-    [],
-    Math.min(c.parallelism, c.maxEval),
-    c.objectives.length === 1,
-  );
-  const first = plan.choice.node;
+  const first = c.strategy[0]!;
   const external = first.model === "external";
-  const node: StrategyNode = external ? strategyNode("sobol", "SOBOL") : first;
-  const space = new SearchSpace(c.parameters);
-  const input = buildGeneratorInput({
-    view: EMPTY_TRIAL_VIEW,
-    space,
-    constraints: new ConstraintSet(c.constraints, space, c.forbidden),
-    objectives: c.objectives,
-    seed: c.seed,
-    proposedByNode: 0,
-    campaignDir: dir,
-  });
-  const { points } = await proposePoints({
-    generator: generatorFactory(c)(node),
-    fallback: null,
-    input,
-    n: plan.count,
-    existingKeys: new Set(),
-    allowDuplicates: false,
-  });
+  const sobol: StrategyNode = { ...first, model: "sobol", label: "SOBOL" };
+  const shown = external ? { ...c, strategy: [sobol, ...c.strategy.slice(1)] } : c;
+  // The same proposal pipeline as the run, on a campaign held in memory.
+  const preview = CampaignSession.inMemory(shown, dir);
+  let points: Point[];
+  let uid: string;
+  try {
+    points = (await preview.ask(Math.min(c.parallelism, c.maxEval))).map((t) => t.parameters);
+    uid = preview.row.uid;
+  } finally {
+    await preview.close();
+  }
   const identity: CampaignIdentity = {
     campaign: c,
-    uid: newCampaignUid(),
+    uid,
     dir,
     executorKind: "slurm",
   };
   const program = createTrialProgram(c);
   const max = Math.max(1, c.slurm.maxArraySize);
-  const batch = points.map(({ point }, i): AttemptToRun => {
+  const batch = points.map((point, i): AttemptToRun => {
     const a = newAttempt(identity, i, 1, Math.floor(i / max) * max);
     const { command, env } = program.render(point, { index: i, id: i + 1, attemptDir: a.dir });
     return {

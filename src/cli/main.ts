@@ -167,7 +167,7 @@ async function main(given: string[]): Promise<number> {
         exitCode =
           a.watch === true
             ? await statusWatchCommand(a.dir, a.interval, a.json === true)
-            : statusCommand(a.dir, a.json === true);
+            : await statusCommand(a.dir, a.json === true);
       },
     )
     .command(
@@ -177,7 +177,7 @@ async function main(given: string[]): Promise<number> {
         y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
       async (a) => {
         const { exportCommand } = await import("./statusCommands.js");
-        exitCode = exportCommand(a.dir);
+        exitCode = await exportCommand(a.dir);
       },
     )
     .command(

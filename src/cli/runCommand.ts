@@ -1,6 +1,6 @@
-import { createCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
 import { createExecutor, prepareExecutor, resolveExecutorKind } from "../engine/createExecutor.js";
 import { EXIT, InputError } from "../errors/errors.js";
+import { CampaignSession } from "../session/campaignSession.js";
 import type { Campaign } from "../spec/campaign.js";
 import { campaignFromArgs, type RunArgs } from "./campaignFromArgs.js";
 import { driveInForeground } from "./driveInForeground.js";
@@ -55,21 +55,21 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     );
   // Partition, time limit, memory (and the SSH side): refused before runs/<name>/<N> exists.
   if (onSlurm) await checkCluster(campaign);
-  const open = createCampaignRecord(campaign);
-  process.stderr.write(
-    `slurmopt: campaign ${campaign.name} in ${open.dir} (seed ${campaign.seed})\n`,
-  );
-  if (options.inSlurm) return startControllerJob(open, campaign, options.inSlurm, options.follow);
+  const created = await CampaignSession.create(campaign);
+  const { dir, row } = created;
+  await created.close();
+  process.stderr.write(`slurmopt: campaign ${campaign.name} in ${dir} (seed ${campaign.seed})\n`);
+  if (options.inSlurm)
+    return startControllerJob(dir, row.uid, campaign, options.inSlurm, options.follow);
   if (options.detach === true) {
-    open.db.close();
-    const s = await handToDaemon(open.dir);
-    process.stdout.write(`${open.dir}\n`);
+    const s = await handToDaemon(dir);
+    process.stdout.write(`${dir}\n`);
     process.stderr.write(
-      `slurmopt: the daemon drives it; "slurmopt follow ${open.dir}" shows its progress\n`,
+      `slurmopt: the daemon drives it; "slurmopt follow ${dir}" shows its progress\n`,
     );
     return s.state === "FAILED" ? EXIT.failure : EXIT.ok;
   }
-  return driveInForeground(open, {
+  return driveInForeground(dir, {
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,
     resume: false,
@@ -79,17 +79,16 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
 
 /** --in-slurm: the controller runs as a Slurm job; this shell submits it (and follows it). */
 async function startControllerJob(
-  open: OpenCampaign,
+  dir: string,
+  uid: string,
   campaign: Campaign,
   settings: ControllerJobSettings,
   follow: boolean,
 ): Promise<number> {
-  const dir = open.dir;
-  open.db.close();
   const jobId = await submitControllerJob({
     campaignDir: dir,
     workdir: campaign.workdir,
-    settings: { ...settings, jobName: `${campaign.name}-${open.row.uid}-controller` },
+    settings: { ...settings, jobName: `${campaign.name}-${uid}-controller` },
   });
   process.stdout.write(
     `controller job ${jobId} submitted; its output: ${dir}/controller-${jobId}.out; watch with "slurmopt status ${dir}"${follow ? "" : " or --follow"}\n`,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DB_FILE, resolveCampaignFolder } from "../engine/campaignFolder.js";
+import { resolveCampaignFolder } from "../engine/campaignFolder.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { isLoopback, serveDashboard } from "../dashboard/dashboardServer.js";
 import { sshTunnelHint } from "../dashboard/sshTunnelHint.js";
 import { EXIT, errorMessage } from "../errors/errors.js";
@@ -27,7 +28,7 @@ export function campaignsUnder(runsDir: string): string[] {
       continue; // a file, not a campaign's folder
     }
     for (const n of numbers.sort((a, b) => Number(a) - Number(b)))
-      if (existsSync(join(base, n, DB_FILE))) out.push(join(base, n));
+      if (existsSync(new CampaignPaths(join(base, n)).db)) out.push(join(base, n));
   }
   return out;
 }

@@ -1,18 +1,17 @@
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
-import { openCampaignRecord } from "../engine/campaignRecord.js";
 import { EXIT } from "../errors/errors.js";
-import { campaignStatus, formatStatus } from "../report/campaignStatus.js";
-import { writeResultsCsv } from "../report/writeResultsCsv.js";
+import { formatStatus } from "../report/campaignStatus.js";
+import { CampaignSession } from "../session/campaignSession.js";
 
 /** `slurmopt status <dir> [--json]` */
-export function statusCommand(dirArg: string, json: boolean): number {
-  const open = openCampaignRecord(resolveCampaignFolder(dirArg), true);
+export async function statusCommand(dirArg: string, json: boolean): Promise<number> {
+  const session = await CampaignSession.open(resolveCampaignFolder(dirArg), { readonly: true });
   try {
-    const s = campaignStatus(open.db, open.row, open.campaign);
+    const s = session.status();
     process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
     return EXIT.ok;
   } finally {
-    open.db.close();
+    await session.close();
   }
 }
 
@@ -38,12 +37,12 @@ export async function statusWatchCommand(
   process.on("SIGTERM", stop);
   try {
     for (;;) {
-      const open = openCampaignRecord(dir, true);
+      const session = await CampaignSession.open(dir, { readonly: true });
       let s;
       try {
-        s = campaignStatus(open.db, open.row, open.campaign);
+        s = session.status();
       } finally {
-        open.db.close();
+        await session.close();
       }
       const text = json ? JSON.stringify(s) : formatStatus(s);
       process.stdout.write(
@@ -68,12 +67,12 @@ export async function statusWatchCommand(
 }
 
 /** `slurmopt export <dir>`: rewrites results.csv from the store and prints its path. */
-export function exportCommand(dirArg: string): number {
-  const open = openCampaignRecord(resolveCampaignFolder(dirArg));
+export async function exportCommand(dirArg: string): Promise<number> {
+  const session = await CampaignSession.open(resolveCampaignFolder(dirArg));
   try {
-    process.stdout.write(`${writeResultsCsv(open.db, open.row.id, open.campaign, open.dir)}\n`);
+    process.stdout.write(`${session.writeResultsCsv()}\n`);
     return EXIT.ok;
   } finally {
-    open.db.close();
+    await session.close();
   }
 }

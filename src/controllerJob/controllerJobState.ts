@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { LocalTransport } from "../transport/localTransport.js";
-import { CONTROLLER_JOBS_LOG } from "./renderControllerScript.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 
 /** Whether a controller job still waits or runs: "gone" once Slurm no longer lists it so. */
 export type ControllerJobState = "alive" | "gone" | "unknown";
@@ -10,7 +9,7 @@ export type ControllerJobState = "alive" | "gone" | "unknown";
 export function latestControllerJob(dir: string): string | null {
   let text: string;
   try {
-    text = readFileSync(join(dir, CONTROLLER_JOBS_LOG), "utf8");
+    text = readFileSync(new CampaignPaths(dir).controllerJobsLog, "utf8");
   } catch {
     return null;
   }

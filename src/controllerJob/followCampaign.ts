@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openCampaignRecord } from "../engine/campaignRecord.js";
-import { DB_FILE } from "../engine/campaignFolder.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { campaignStatus, formatStatus, type CampaignStatus } from "../report/campaignStatus.js";
 import { ProgressLine, progressText } from "../cli/progressLine.js";
 import {
@@ -10,7 +9,7 @@ import {
   latestControllerJob,
   type ControllerJobState,
 } from "./controllerJobState.js";
-import { CONTINUATION_REASON, CONTROLLER_SCRIPT } from "./renderControllerScript.js";
+import { CONTINUATION_REASON } from "./renderControllerScript.js";
 
 const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
@@ -26,7 +25,7 @@ export interface FollowOptions {
 }
 
 function readStatus(dir: string): CampaignStatus | null {
-  if (!existsSync(join(dir, DB_FILE))) return null;
+  if (!existsSync(new CampaignPaths(dir).db)) return null;
   const open = openCampaignRecord(dir, true);
   try {
     return campaignStatus(open.db, open.row, open.campaign);
@@ -75,7 +74,7 @@ export async function followCampaign(
       if (last && hasEnded(last)) continue; // ended just now: shown at the top
       line.end();
       process.stdout.write(
-        `the controller job ${job} ended without finishing the campaign and queued no continuation (see ${join(dir, `controller-${job}.out`)}); start it again with "sbatch ${join(dir, CONTROLLER_SCRIPT)}" or "slurmopt resume ${dir}"\n`,
+        `the controller job ${job} ended without finishing the campaign and queued no continuation (see ${new CampaignPaths(dir).controllerOut(String(job))}); start it again with "sbatch ${new CampaignPaths(dir).controllerScript}" or "slurmopt resume ${dir}"\n`,
       );
       if (last) process.stdout.write(`${formatStatus(last)}\n`);
       return last;

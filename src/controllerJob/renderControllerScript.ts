@@ -1,3 +1,4 @@
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors/errors.js";
@@ -5,13 +6,12 @@ import { renderDirectives, signalName, slurmPathPattern } from "../slurm/renderS
 import { builtinTemplateDir } from "../slurm/sbatchTemplates.js";
 import { shellQuote } from "../transport/shellQuote.js";
 
-export const CONTROLLER_SCRIPT = "controller.sbatch";
+/** The built-in template of the controller job (slurm-templates/). */
+const CONTROLLER_TEMPLATE = "controller.sbatch";
 export const CONTINUE_EXIT_CODE = 75;
 /** The stop reason of a controller job that stopped for its continuation (--follow goes on). */
 export const CONTINUATION_REASON =
   "controller job time limit near: a continuation job resumes the campaign";
-/** One line per controller job: "<time> submitted -> <id>", "<time> <id> -> <next id>". */
-export const CONTROLLER_JOBS_LOG = "controller-jobs.log";
 
 export interface ControllerJobSettings {
   jobName: string;
@@ -65,8 +65,8 @@ export function renderControllerScript(input: ControllerScriptInput): string {
     },
     // The folder is escaped (a % in it is literal); %j is Slurm's job id.
     {
-      out: join(slurmPathPattern(input.campaignDir), "controller-%j.out"),
-      err: join(slurmPathPattern(input.campaignDir), "controller-%j.out"),
+      out: new CampaignPaths(slurmPathPattern(input.campaignDir)).controllerOut("%j"),
+      err: new CampaignPaths(slurmPathPattern(input.campaignDir)).controllerOut("%j"),
     },
   );
   const vars = [
@@ -74,10 +74,11 @@ export function renderControllerScript(input: ControllerScriptInput): string {
     `slurmopt_workdir=${shellQuote(input.workdir)}`,
     `slurmopt_node=${shellQuote(input.node)}`,
     `slurmopt_cli=${shellQuote(input.cli)}`,
-    `slurmopt_script=${shellQuote(join(input.campaignDir, CONTROLLER_SCRIPT))}`,
+    `slurmopt_script=${shellQuote(new CampaignPaths(input.campaignDir).controllerScript)}`,
+    `slurmopt_jobs_log=${shellQuote(new CampaignPaths(input.campaignDir).controllerJobsLog)}`,
     `slurmopt_signal=${signalName(s.signal)}`,
   ].join("\n");
-  const template = readFileSync(join(builtinTemplateDir(), CONTROLLER_SCRIPT), "utf8");
+  const template = readFileSync(join(builtinTemplateDir(), CONTROLLER_TEMPLATE), "utf8");
   return template
     .replace("{{directives}}", () => directives)
     .replace("{{controller}}", () => vars)

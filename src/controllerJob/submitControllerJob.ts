@@ -1,14 +1,9 @@
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ClusterError } from "../errors/errors.js";
 import { LocalTransport } from "../transport/localTransport.js";
-import {
-  CONTROLLER_JOBS_LOG,
-  CONTROLLER_SCRIPT,
-  renderControllerScript,
-  type ControllerJobSettings,
-} from "./renderControllerScript.js";
+import { renderControllerScript, type ControllerJobSettings } from "./renderControllerScript.js";
 
 /** `env -u VAR ...` removing the SLURM_* variables of a surrounding job (SLURM_CONF stays). */
 export function withoutSlurmEnv(
@@ -42,7 +37,8 @@ export async function submitControllerJob(args: {
     node: process.execPath,
     cli: cliPath(),
   });
-  const path = join(args.campaignDir, CONTROLLER_SCRIPT);
+  const paths = new CampaignPaths(args.campaignDir);
+  const path = paths.controllerScript;
   writeFileSync(path, script, { mode: 0o700 });
   const transport = new LocalTransport();
   try {
@@ -56,7 +52,7 @@ export async function submitControllerJob(args: {
         `sbatch of the controller job failed (exit ${r.exitCode ?? "killed"}): ${r.stderr.trim() || r.stdout.trim()}; check --partition, --time and --main_process_gb`,
       );
     writeFileSync(
-      join(args.campaignDir, CONTROLLER_JOBS_LOG),
+      paths.controllerJobsLog,
       `${Math.floor(Date.now() / 1000)} submitted -> ${id}\n`,
       {
         flag: "a",

@@ -1,7 +1,8 @@
 import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { DB_FILE, resolveCampaignFolder } from "../engine/campaignFolder.js";
+import { resolveCampaignFolder } from "../engine/campaignFolder.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { openCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
 import { ControllerLoop } from "../engine/controllerLoop.js";
 import { errorMessage, StateError } from "../errors/errors.js";
@@ -341,7 +342,7 @@ export class Daemon {
     for (const row of this.registry.all()) {
       let problem: string | null = null;
       try {
-        accessSync(join(row.dir, DB_FILE), constants.R_OK | constants.W_OK);
+        accessSync(new CampaignPaths(row.dir).db, constants.R_OK | constants.W_OK);
       } catch (e) {
         problem = `the campaign folder cannot be used: ${errorMessage(e)}`;
       }

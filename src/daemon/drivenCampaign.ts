@@ -1,16 +1,14 @@
-import { join } from "node:path";
 import type { Logger } from "pino";
-import { lockCampaign } from "../engine/campaignLock.js";
-import { openCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
+import type { OpenCampaign } from "../engine/campaignRecord.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { CampaignRunner } from "../engine/campaignRunner.js";
 import type { ControllerLoop } from "../engine/controllerLoop.js";
 import { takeControlRequest } from "../engine/controlRequests.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
 import { errorMessage } from "../errors/errors.js";
-import { generatorFactory } from "../generators/generatorRegistry.js";
 import { writeReport } from "../report/writeReport.js";
-import { ResultsCsvRefresher, writeResultsCsv } from "../report/writeResultsCsv.js";
-import { setCampaignState } from "../store/campaignRows.js";
+import { ResultsCsvRefresher } from "../report/writeResultsCsv.js";
+import { CampaignSession } from "../session/campaignSession.js";
 import { CampaignSchedule } from "./campaignSchedule.js";
 import { campaignSummary } from "./campaignSummary.js";
 import type { ClusterExecutors } from "./clusterExecutors.js";
@@ -35,8 +33,8 @@ export interface DrivenDeps {
 export type EndCause = "daemon-stop" | "folder-gone" | "user" | "lock-lost" | "own";
 
 /**
- * One campaign the daemon drives: its store, lock, log, runner (on the cluster's shared
- * executor) and schedules. Made by open(), which reconciles with the cluster first (resume's
+ * One campaign the daemon drives: its session (store and lock), log, runner (on the cluster's
+ * shared executor) and schedules. Made by open(), which reconciles with the cluster first (resume's
  * exactly-once rules: adopt jobs submitted but not recorded, collect jobs that ended).
  */
 export class DrivenCampaign {
@@ -45,9 +43,8 @@ export class DrivenCampaign {
   private closed: Promise<void> | null = null;
 
   private constructor(
-    readonly open: OpenCampaign,
+    readonly session: CampaignSession,
     readonly runner: CampaignRunner,
-    private readonly release: () => Promise<void>,
     private readonly log: RotatingLogger,
     private readonly csv: ResultsCsvRefresher,
     private readonly deps: DrivenDeps,
@@ -57,51 +54,56 @@ export class DrivenCampaign {
   }
 
   get dir(): string {
-    return this.open.dir;
+    return this.session.dir;
   }
 
   get uid(): string {
-    return this.open.row.uid;
+    return this.session.row.uid;
+  }
+
+  /** The open store, row and campaign (the report writers and the summary read it). */
+  get open(): OpenCampaign {
+    return this.session.record();
   }
 
   static async open(dir: string, deps: DrivenDeps): Promise<DrivenCampaign> {
-    const open = openCampaignRecord(dir);
-    const log = rotatingLogger(join(dir, "slurmopt.log"));
+    const log = rotatingLogger(new CampaignPaths(dir).log);
     const logger = log.logger;
     let driven: DrivenCampaign | null = null;
-    let release: (() => Promise<void>) | null = null;
+    let session: CampaignSession | null = null;
     try {
-      release = await lockCampaign(dir, {
-        onCompromised: (e) => {
-          logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");
-          if (driven) {
-            driven.cause = "lock-lost";
-            driven.runner.stop("STOPPED", "lock lost to another controller");
-          }
+      session = await CampaignSession.open(dir, {
+        logger,
+        lock: {
+          onCompromised: (e) => {
+            logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");
+            if (driven) {
+              driven.cause = "lock-lost";
+              driven.runner.stop("STOPPED", "lock lost to another controller");
+            }
+          },
+          onTakeover: (m) => logger.warn(m),
         },
-        onTakeover: (m) => logger.warn(m),
       });
-      const { campaign, row, db } = open;
-      const executor = deps.clusters.executorFor(row.uid, campaign);
+      const s = session;
+      const campaign = s.campaign;
+      const executor = deps.clusters.executorFor(s.row.uid, campaign);
       await deps.clusters.prepare(campaign);
-      setCampaignState(db, row.id, "RUNNING", null);
-      const csv = new ResultsCsvRefresher(() => writeResultsCsv(db, row.id, campaign, dir));
+      s.setState("RUNNING", null);
+      const csv = new ResultsCsvRefresher(() => s.writeResultsCsv());
       const runner: CampaignRunner = new CampaignRunner({
-        db,
-        row,
-        campaign,
+        session: s,
         executor,
         program: createTrialProgram(campaign),
-        generatorFor: generatorFactory(campaign, { warn: (m) => runner.warn(m) }),
         logger,
         onChange: () => csv.changed(),
         wake: () => deps.loop.wake(),
         cancelOnStop: false,
       });
-      driven = new DrivenCampaign(open, runner, release, log, csv, deps, null);
+      driven = new DrivenCampaign(s, runner, log, csv, deps, null);
       await runner.resume();
       const d = driven;
-      d.schedule = new CampaignSchedule(deps.schedules(open), deps.cron, {
+      d.schedule = new CampaignSchedule(deps.schedules(s.record()), deps.cron, {
         window: (isOpen) => {
           logger.info(`submit window ${isOpen ? "opened" : "closed"}`);
           deps.loop.wake();
@@ -114,9 +116,10 @@ export class DrivenCampaign {
       return driven;
     } catch (e) {
       logger.error({ err: e }, `the daemon could not take up the campaign: ${errorMessage(e)}`);
-      await deps.clusters.release(open.row.uid, open.campaign).catch(() => undefined);
-      open.db.close();
-      await release?.().catch(() => undefined);
+      if (session) {
+        await deps.clusters.release(session.row.uid, session.campaign).catch(() => undefined);
+        await session.close();
+      }
       await log.close();
       throw e;
     }
@@ -183,9 +186,8 @@ export class DrivenCampaign {
       this.deps.loop.remove(this.uid);
       await this.runner.settle();
       this.refreshReport();
-      await this.deps.clusters.release(this.uid, this.open.campaign);
-      this.open.db.close();
-      await this.release().catch((e: unknown) =>
+      await this.deps.clusters.release(this.uid, this.session.campaign);
+      await this.session.close().catch((e: unknown) =>
         this.deps.logger.warn({ err: e, dir: this.dir }, "releasing the campaign lock failed"),
       );
       await this.log.close();

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { DB_FILE } from "../engine/campaignFolder.js";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { openStore, type Db } from "../store/openStore.js";
 import { campaignChangeMark } from "../store/campaignAttempts.js";
 import { listCampaigns } from "../store/campaignRows.js";
@@ -42,7 +42,7 @@ export class CampaignWatcher {
       let e = this.dbs.get(folder);
       try {
         if (!e) {
-          const db = openStore(join(folder, DB_FILE), { create: false, readonly: true });
+          const db = openStore(new CampaignPaths(folder).db, { create: false, readonly: true });
           const row = listCampaigns(db)[0];
           if (!row) {
             db.close();

@@ -1,5 +1,6 @@
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import type { AttemptToRun, StoredAttempt } from "../executor/executor.js";
+import { CampaignPaths } from "./campaignPaths.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
 import type { Db } from "../store/openStore.js";
@@ -39,7 +40,7 @@ export function newAttempt(
   return {
     executor: c.executorKind,
     jobName: `${c.campaign.name}-${c.uid}-t${batchStart}a${attemptNo}`,
-    dir: join(jobsRoot(c), "jobs", String(trialIndex), String(attemptNo)),
+    dir: new CampaignPaths(jobsRoot(c)).attemptDir(trialIndex, attemptNo),
   };
 }
 

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { InputError, StateError } from "../errors/errors.js";
+import { CAMPAIGN_FILES, CampaignPaths } from "./campaignPaths.js";
 
-export const DB_FILE = "campaign.db";
+const DB_FILE = CAMPAIGN_FILES.db;
 
 /**
  * Creates the next campaign folder runs/<name>/<N>/ (N the first free integer, as OmniOpt2
@@ -77,10 +78,10 @@ function folderError(path: string, cause: unknown): InputError {
 export function resolveCampaignFolder(input: string, cwd = process.cwd()): string {
   const path = resolve(cwd, input);
   if (path.endsWith(DB_FILE) && existsSync(path)) return resolve(path, "..");
-  if (existsSync(join(path, DB_FILE))) return path;
+  if (existsSync(new CampaignPaths(path).db)) return path;
   if (existsSync(path) && statSync(path).isDirectory()) {
     const numbers = readdirSync(path)
-      .filter((e) => /^\d+$/.test(e) && existsSync(join(path, e, DB_FILE)))
+      .filter((e) => /^\d+$/.test(e) && existsSync(new CampaignPaths(join(path, e)).db))
       .map(Number)
       .sort((a, b) => a - b);
     const latest = numbers.at(-1);

@@ -1,16 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import { StateError } from "../errors/errors.js";
 import { isSameProcessRunning, processStartTicks } from "../executor/processStartTime.js";
-import { DB_FILE } from "./campaignFolder.js";
+import { CAMPAIGN_FILES, CampaignPaths } from "./campaignPaths.js";
 
-export const LOCK_DIR = "controller.lock";
-export const OWNER_FILE = "controller.json";
-/** Held by the one controller that removes a dead controller's lock (at most one at a time). */
-export const TAKEOVER_DIR = "controller.lock.takeover";
+const OWNER_FILE = CAMPAIGN_FILES.ownerFile;
 /** A takeover guard older than this was left by a controller killed while taking over. */
 const GUARD_STALE_MS = 30_000;
 
@@ -42,7 +38,7 @@ export interface LockOptions {
  * lock's mtime stays unchanged for a heartbeat interval plus 2 s, timed by this host's clock (a
  * controller killed between its mkdir and naming itself). A nameless lock whose heartbeat goes
  * on, and a live named owner, are refused with their details. Takeovers go one at a time
- * through TAKEOVER_DIR, and a lock that changed since it was judged is judged again, so two
+ * through controller.lock.takeover, and a lock that changed since it was judged is judged again, so two
  * controllers starting on a crashed campaign at once never both take it.
  */
 export async function lockCampaign(
@@ -51,7 +47,7 @@ export async function lockCampaign(
 ): Promise<() => Promise<void>> {
   const staleMs = options.staleMs ?? 60_000;
   const updateMs = options.updateMs ?? Math.min(10_000, Math.floor(staleMs / 3));
-  const guard = join(dir, TAKEOVER_DIR);
+  const guard = new CampaignPaths(dir).takeoverDir;
   let guarded = false;
   try {
     guarded = await clearDeadLock(dir, staleMs, updateMs + 2_000, options.onTakeover);
@@ -85,7 +81,7 @@ async function clearDeadLock(
   namelessWatchMs: number,
   onTakeover: ((message: string) => void) | undefined,
 ): Promise<boolean> {
-  const lockPath = join(dir, LOCK_DIR);
+  const lockPath = new CampaignPaths(dir).lockDir;
   let nameless: { mtimeMs: number; since: number } | null = null;
   let deadSeen = false;
   let guarded = false;
@@ -115,7 +111,7 @@ async function clearDeadLock(
     } else if (age > staleMs) {
       message = `${from}: no heartbeat for ${Math.round(age / 1000)} s`;
     } else return guarded; // a live owner: takeLock refuses with its details
-    if (!guarded) guarded = takeGuard(join(dir, TAKEOVER_DIR));
+    if (!guarded) guarded = takeGuard(new CampaignPaths(dir).takeoverDir);
     if (!guarded) {
       await sleep(250); // another controller is taking over: see what it leaves
       continue;
@@ -154,8 +150,8 @@ async function takeLock(
 ): Promise<() => Promise<void>> {
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(join(dir, DB_FILE), {
-      lockfilePath: join(dir, LOCK_DIR),
+    release = await lockfile.lock(new CampaignPaths(dir).db, {
+      lockfilePath: new CampaignPaths(dir).lockDir,
       stale: staleMs,
       update: updateMs,
       realpath: false,
@@ -185,13 +181,13 @@ async function takeLock(
     pidStart: processStartTicks(process.pid),
     startedAt: Date.now(),
   };
-  writeFileSync(join(dir, OWNER_FILE), `${JSON.stringify(me)}\n`, { mode: 0o600 });
+  writeFileSync(new CampaignPaths(dir).ownerFile, `${JSON.stringify(me)}\n`, { mode: 0o600 });
   return release;
 }
 
 export function readOwner(dir: string): LockOwner | null {
   try {
-    return JSON.parse(readFileSync(join(dir, OWNER_FILE), "utf8")) as LockOwner;
+    return JSON.parse(readFileSync(new CampaignPaths(dir).ownerFile, "utf8")) as LockOwner;
   } catch {
     return null;
   }
@@ -199,7 +195,7 @@ export function readOwner(dir: string): LockOwner | null {
 
 /** Whether a live controller holds the campaign (lock present and fresh). */
 export function isCampaignLocked(dir: string, staleMs = 60_000): boolean {
-  const lockPath = join(dir, LOCK_DIR);
+  const lockPath = new CampaignPaths(dir).lockDir;
   if (!existsSync(lockPath)) return false;
   const owner = readOwner(dir);
   if (owner && owner.host === hostname() && !isSameProcessRunning(owner.pid, owner.pidStart))

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { renameSync } from "node:fs";
-import { join } from "node:path";
 import type { Campaign } from "../spec/campaign.js";
 import { StateError } from "../errors/errors.js";
 import { getCampaignById, insertCampaign, listCampaigns } from "../store/campaignRows.js";
-import { openStore, type Db } from "../store/openStore.js";
+import { IN_MEMORY, openStore, type Db } from "../store/openStore.js";
 import type { CampaignRow } from "../store/rowTypes.js";
-import { DB_FILE, createCampaignFolder } from "./campaignFolder.js";
+import { createCampaignFolder } from "./campaignFolder.js";
+import { CampaignPaths } from "./campaignPaths.js";
 
 export interface OpenCampaign {
   db: Db;
@@ -27,7 +27,8 @@ export function newCampaignUid(): string {
  */
 export function createCampaignRecord(campaign: Campaign): OpenCampaign {
   const dir = createCampaignFolder(campaign.runDir, campaign.name);
-  const tmp = join(dir, `${DB_FILE}.creating`);
+  const paths = new CampaignPaths(dir);
+  const tmp = paths.dbCreating;
   const building = openStore(tmp, { create: true });
   insertCampaign(building, {
     uid: newCampaignUid(),
@@ -37,16 +38,17 @@ export function createCampaignRecord(campaign: Campaign): OpenCampaign {
   });
   building.pragma("journal_mode = DELETE");
   building.close();
-  renameSync(tmp, join(dir, DB_FILE));
+  renameSync(tmp, paths.db);
   return openCampaignRecord(dir);
 }
 
 /** Opens the campaign stored in a campaign folder (status, export, resume). */
 export function openCampaignRecord(dir: string, readonly = false): OpenCampaign {
-  const db = openStore(join(dir, DB_FILE), { create: false, readonly });
+  const path = new CampaignPaths(dir).db;
+  const db = openStore(path, { create: false, readonly });
   const rows = listCampaigns(db);
   const row = rows[0];
-  if (!row) throw new StateError("CAMPAIGN_NOT_FOUND", `${dir}/${DB_FILE} holds no campaign`);
+  if (!row) throw new StateError("CAMPAIGN_NOT_FOUND", `${path} holds no campaign`);
   const fresh = getCampaignById(db, row.id)!;
   return { db, row: fresh, campaign: storedCampaign(fresh.spec_json), dir };
 }
@@ -60,4 +62,19 @@ function storedCampaign(json: string): Campaign {
     outcomeConstraints: c.outcomeConstraints ?? [],
     trackingMetrics: c.trackingMetrics ?? [],
   };
+}
+
+/**
+ * A campaign held in memory only, as if stored in `dir` (nothing is written): what a dry run
+ * would propose.
+ */
+export function inMemoryCampaignRecord(campaign: Campaign, dir: string): OpenCampaign {
+  const db = openStore(IN_MEMORY, { create: true });
+  const row = insertCampaign(db, {
+    uid: newCampaignUid(),
+    name: campaign.name,
+    dir,
+    specJson: JSON.stringify(campaign),
+  });
+  return { db, row, campaign, dir };
 }

@@ -1,14 +1,10 @@
 import type { Logger } from "pino";
 import { errorMessage } from "../errors/errors.js";
 import type { AttemptEvent, Executor } from "../executor/executor.js";
-import type { Generator } from "../generators/generator.js";
-import { strategyNode } from "../generators/modelNames.js";
-import type { Campaign, StrategyNode } from "../spec/campaign.js";
-import { ConstraintSet } from "../space/constraints.js";
-import { SearchSpace } from "../space/searchSpace.js";
-import { addCampaignEvent, setCampaignState } from "../store/campaignRows.js";
+import type { CampaignSession } from "../session/campaignSession.js";
+import { freeSlots } from "../session/proposeTrials.js";
+import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
-import type { CampaignRow } from "../store/rowTypes.js";
 import {
   cancelCreatedAttempts,
   getAttempt,
@@ -21,21 +17,16 @@ import {
 } from "../store/trialRows.js";
 import { newAttempt, outcomeRecord, storedAttempts, type CampaignIdentity } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
-import { buildGeneratorInput, needsHistory } from "./generatorInput.js";
 import { GlobalStopping } from "./globalStopping.js";
-import { checkProposedPoints, proposePoints } from "./proposePoints.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
-import { planFromCounts, type ProposalPlan } from "./strategyState.js";
-import { TrialCache } from "./trialCache.js";
+import { planFromCounts } from "./strategyState.js";
 import type { TrialProgram } from "./trialProgram.js";
 
 export interface RunnerDeps {
-  db: Db;
-  row: CampaignRow;
-  campaign: Campaign;
+  /** The open campaign (the controller's session: it holds the lock). */
+  session: CampaignSession;
   executor: Executor;
   program: TrialProgram;
-  generatorFor: (node: StrategyNode) => Generator;
   logger: Logger;
   /** Called after every state change (results.csv refresh, progress line). */
   onChange?: () => void;
@@ -48,14 +39,12 @@ export interface RunnerDeps {
 export type RunnerState = "running" | "stopping" | "finished";
 
 /**
- * Drives one campaign: refills free slots asynchronously, submits, and turns executor events
- * into stored trial outcomes. Holds no single-campaign global state, so one loop can drive
- * many runners (daemon).
+ * Drives one campaign on top of its session: asks the session for free slots' trials, submits,
+ * collects, and turns executor events into stored trial outcomes (the executor's tell). Holds
+ * no single-campaign global state, so one loop can drive many runners (daemon).
  */
 export class CampaignRunner {
   readonly uid: string;
-  readonly space: SearchSpace;
-  readonly constraints: ConstraintSet;
   state: RunnerState = "running";
   finalState: "COMPLETED" | "STOPPED" | "FAILED" | "CANCELLED" | null = null;
   stopReason: string | null = null;
@@ -64,7 +53,6 @@ export class CampaignRunner {
   /** Stopped without waiting for cancelled jobs to report (the cluster refuses access). */
   private abandon = false;
   private proposalAbort: AbortController | null = null;
-  private readonly trials: TrialCache;
   /** Global stopping (stop_when), checked after each completed trial. */
   private readonly globalStopping: GlobalStopping | null;
   /** Set once global stopping decided: no new trials; the campaign completes with this reason. */
@@ -74,27 +62,19 @@ export class CampaignRunner {
   private readonly cancelling = new Set<Promise<void>>();
 
   constructor(private readonly deps: RunnerDeps) {
-    this.uid = deps.row.uid;
-    this.space = new SearchSpace(deps.campaign.parameters);
-    this.constraints = new ConstraintSet(
-      deps.campaign.constraints,
-      this.space,
-      deps.campaign.forbidden,
-    );
-    this.trials = new TrialCache(deps.db, deps.row.id, {
-      space: this.space,
-      objectives: deps.campaign.objectives,
-      nodes: deps.campaign.strategy.length,
-      keepHistory: needsHistory(deps.campaign.strategy.map((n) => n.model)),
-      crashCost: deps.campaign.crashCost,
-    });
-    const stopWhen = deps.campaign.stopWhen;
+    this.uid = deps.session.row.uid;
+    const stopWhen = deps.session.campaign.stopWhen;
     this.globalStopping = stopWhen
-      ? new GlobalStopping(deps.db, deps.row.id, deps.campaign, stopWhen)
+      ? new GlobalStopping(
+          deps.session.db,
+          deps.session.campaignId,
+          deps.session.campaign,
+          stopWhen,
+        )
       : null;
     this.submitter = new AttemptSubmitter({
-      db: deps.db,
-      campaignId: deps.row.id,
+      db: deps.session.db,
+      campaignId: deps.session.campaignId,
       executor: deps.executor,
       program: deps.program,
       identity: () => this.identity,
@@ -115,29 +95,33 @@ export class CampaignRunner {
 
   private get identity(): CampaignIdentity {
     return {
-      campaign: this.deps.campaign,
+      campaign: this.campaign,
       uid: this.uid,
-      dir: this.deps.row.dir,
+      dir: this.deps.session.row.dir,
       executorKind: this.deps.executor.kind,
     };
   }
 
   /** Trial rows read from the store by this runner so far (each read only what changed). */
   get storeRowsRead(): number {
-    return this.trials.rowsRead;
+    return this.deps.session.storeRowsRead;
+  }
+
+  private get db(): Db {
+    return this.deps.session.db;
   }
 
   get campaignId(): number {
-    return this.deps.row.id;
+    return this.deps.session.campaignId;
   }
 
   get campaign(): Campaign {
-    return this.deps.campaign;
+    return this.deps.session.campaign;
   }
 
   /** Applies one executor event (synchronously, one transaction each). */
   handleEvent(ev: AttemptEvent): void {
-    const { db } = this.deps;
+    const db = this.db;
     if (ev.type === "started") {
       recordStarted(db, ev.attemptId, ev.time, ev.hostname);
       this.deps.onChange?.();
@@ -156,11 +140,7 @@ export class CampaignRunner {
       reason: r.faultReason,
       hostname: r.hostname,
     };
-    if (
-      r.retryable &&
-      attempt.attempt_no <= this.deps.campaign.maxRetries &&
-      this.state === "running"
-    ) {
+    if (r.retryable && attempt.attempt_no <= this.campaign.maxRetries && this.state === "running") {
       recordAttemptEnd(
         db,
         attempt.id,
@@ -191,7 +171,8 @@ export class CampaignRunner {
    * recorded); attempts that never reached the cluster stay CREATED and are submitted by fill().
    */
   async resume(): Promise<{ tracked: number; notSubmitted: number }> {
-    const { db, executor } = this.deps;
+    const db = this.db;
+    const executor = this.deps.executor;
     const stored = storedAttempts(db, this.campaignId, this.identity);
     const findings = await executor.resume(stored);
     const tracked = findings.flatMap((f) => (f.found === "tracked" ? [f.record] : []));
@@ -218,7 +199,7 @@ export class CampaignRunner {
         }),
       );
     // The runner's trial view follows the store change by change: no walk over every trial.
-    const view = this.trials.refresh();
+    const view = this.deps.session.view();
     const counts = view.counts;
     const active = counts.PROPOSED + counts.SUBMITTED + counts.RUNNING;
     const total = view.total;
@@ -230,22 +211,23 @@ export class CampaignRunner {
       return;
     }
     // After global stopping no new trial starts; the running ones finish.
-    const remaining = this.globalStopReason !== null ? 0 : this.deps.campaign.maxEval - total;
+    const remaining = this.globalStopReason !== null ? 0 : this.campaign.maxEval - total;
     if (remaining <= 0 && active === 0) {
       this.finish("COMPLETED", this.globalStopReason);
       return;
     }
-    const free = Math.min(this.deps.campaign.parallelism - active, remaining);
+    const free = Math.min(this.campaign.parallelism - active, remaining);
     if (free <= 0 || this.proposing) return;
     // A node waiting for data (or at its max_parallelism) leaves the slots free.
     const plan = planFromCounts(
-      this.deps.campaign.strategy,
+      this.campaign.strategy,
       view.nodes,
       free,
-      this.deps.campaign.objectives.length === 1,
+      this.campaign.objectives.length === 1,
+      view.outside.withData,
     );
     if (plan.count > 0) {
-      this.proposing = this.proposeAndSubmit(plan)
+      this.proposing = this.proposeAndSubmit(plan.count)
         .catch((e: unknown) => {
           if (this.state !== "running" || this.globalStopReason !== null) {
             this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
@@ -291,9 +273,9 @@ export class CampaignRunner {
     if (state === "FAILED" && reason !== null) this.log("error", `campaign stops: ${reason}`);
     this.proposalAbort?.abort(new Error(reason ?? "campaign stopping"));
     if (this.cancelsOnStop) {
-      const open = listOpenAttempts(this.deps.db, this.campaignId);
+      const open = listOpenAttempts(this.db, this.campaignId);
       // Never-submitted attempts end here; submitted ones end through the executor's events.
-      cancelCreatedAttempts(this.deps.db, this.campaignId, reason ?? "cancelled");
+      cancelCreatedAttempts(this.db, this.campaignId, reason ?? "cancelled");
       const submitted = open.filter((x) => x.attempt.state !== "CREATED");
       this.cancelAttempts(submitted.map((o) => o.attempt.id));
     }
@@ -316,7 +298,7 @@ export class CampaignRunner {
     try {
       f();
     } catch (e) {
-      this.deps.logger.error({ err: e }, `campaign ${this.deps.campaign.name}: ${errorMessage(e)}`);
+      this.deps.logger.error({ err: e }, `campaign ${this.campaign.name}: ${errorMessage(e)}`);
     }
   }
 
@@ -333,49 +315,46 @@ export class CampaignRunner {
   ): void {
     this.state = "finished";
     this.finalState = state;
-    setCampaignState(
-      this.deps.db,
-      this.campaignId,
-      state === "CANCELLED" ? "CANCELLED" : state,
-      reason,
-    );
+    this.deps.session.setState(state, reason);
     this.deps.onChange?.();
   }
 
-  private async proposeAndSubmit(plan: ProposalPlan): Promise<void> {
-    const { campaign, db } = this.deps;
-    const view = this.trials.refresh();
-    const { choice, count: n } = plan;
-    const input = buildGeneratorInput({
-      view,
-      space: this.space,
-      constraints: this.constraints,
-      objectives: campaign.objectives,
-      outcomeConstraints: campaign.outcomeConstraints,
-      seed: campaign.seed,
-      proposedByNode: choice.proposedByNode,
-      campaignDir: this.deps.row.dir,
-    });
-    const started = performance.now();
+  /** Asks the session for up to n trials (stored with their first attempts), then submits. */
+  private async proposeAndSubmit(n: number): Promise<void> {
+    const campaign = this.campaign;
     // stop() aborts a proposal in flight (an external generator's process, a GP fit).
     const abort = new AbortController();
     this.proposalAbort = abort;
-    const result = await proposePoints({
-      generator: this.deps.generatorFor(choice.node),
-      fallback: campaign.revertToRandomWhenExhausted
-        ? this.deps.generatorFor(strategyNode("random", "RANDOM"))
-        : null,
-      input: { ...input, signal: abort.signal },
-      n,
-      existingKeys: view.keys,
-      // An external generator may be allowed to ask for a point again (on_duplicate: accept).
-      allowDuplicates:
-        choice.node.model === "external" && campaign.externalGenerator?.onDuplicate === "accept",
+    const maxArray = campaign.slurm.maxArraySize;
+    const { stored, proposal } = await this.deps.session.propose({
+      limit: (view) => Math.min(n, freeSlots(campaign, view)),
+      signal: abort.signal,
+      // A stop during the proposal: nothing new is stored (nor submitted).
+      store: (p, first) =>
+        this.state !== "running" || this.globalStopReason !== null
+          ? []
+          : insertProposedTrials(
+              this.db,
+              this.campaignId,
+              p.points.map((pt, k) => ({
+                paramsJson: JSON.stringify(pt.point),
+                generator: pt.generator,
+                generationNode: p.choice.node.label,
+                nodePosition: p.choice.position,
+                generationMs: p.msPerPoint,
+                programString: this.deps.program.describe(pt.point, first + k),
+              })),
+              (index) => {
+                // Trials proposed together share a job name (one Slurm job array per chunk).
+                const chunkStart = first + Math.floor((index - first) / maxArray) * maxArray;
+                return newAttempt(this.identity, index, 1, chunkStart);
+              },
+            ),
     });
-    const ms = (performance.now() - started) / Math.max(1, result.points.length);
+    if (proposal === null) return;
     if (this.state !== "running" || this.globalStopReason !== null) return;
-    for (const w of result.warnings) this.log("warn", w);
-    if (result.points.length === 0) {
+    for (const w of proposal.warnings) this.log("warn", w);
+    if (stored.length === 0) {
       this.zeroRounds++;
       if (this.zeroRounds >= campaign.maxZeroResults)
         this.stop(
@@ -385,35 +364,15 @@ export class CampaignRunner {
       return;
     }
     this.zeroRounds = 0;
-    checkProposedPoints(result.points, this.space, this.constraints);
-    const first = view.lastIndex + 1;
-    const maxArray = campaign.slurm.maxArraySize;
-    insertProposedTrials(
-      db,
-      this.campaignId,
-      result.points.map((p, k) => ({
-        paramsJson: JSON.stringify(p.point),
-        generator: p.generator,
-        generationNode: choice.node.label,
-        nodePosition: choice.position,
-        generationMs: ms,
-        programString: this.deps.program.describe(p.point, first + k),
-      })),
-      (index) => {
-        // Trials proposed together share a job name (one Slurm job array per chunk).
-        const chunkStart = first + Math.floor((index - first) / maxArray) * maxArray;
-        return newAttempt(this.identity, index, 1, chunkStart);
-      },
-    );
     faultPoint("after-trial-rows");
     this.deps.onChange?.();
     await this.submitter.submitCreated();
   }
 
   private checkFailureLimit(): void {
-    const limit = this.deps.campaign.maxFailedJobs;
+    const limit = this.campaign.maxFailedJobs;
     if (limit === null) return;
-    const c = this.trials.refresh().counts;
+    const c = this.deps.session.view().counts;
     const failed = c.FAILED + c.TIMEOUT;
     if (failed >= limit && this.state === "running")
       this.stop(
@@ -428,7 +387,6 @@ export class CampaignRunner {
   }
 
   private log(level: "info" | "warn" | "error", message: string): void {
-    addCampaignEvent(this.deps.db, this.campaignId, level, message);
-    this.deps.logger[level]({ campaign: this.deps.campaign.name }, message);
+    this.deps.session.log(level, message);
   }
 }

@@ -1,9 +1,8 @@
 import type { Logger } from "pino";
 import type { Executor } from "../executor/executor.js";
-import { generatorFactory } from "../generators/generatorRegistry.js";
 import { campaignStatus, type CampaignStatus } from "../report/campaignStatus.js";
 import { ResultsCsvRefresher, writeResultsCsv } from "../report/writeResultsCsv.js";
-import type { OpenCampaign } from "./campaignRecord.js";
+import type { CampaignSession } from "../session/campaignSession.js";
 import { CampaignRunner } from "./campaignRunner.js";
 import { ControllerLoop } from "./controllerLoop.js";
 import { createTrialProgram } from "./createTrialProgram.js";
@@ -28,20 +27,26 @@ export interface DriveHandle {
   done: Promise<CampaignStatus>;
 }
 
-/** Runs one campaign in the foreground until it completes or is stopped. */
-export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveHandle {
-  const { db, row, campaign, dir } = open;
-  const csv = new ResultsCsvRefresher(() => writeResultsCsv(db, row.id, campaign, dir));
+/**
+ * Drives one campaign with an executor until it completes or is stopped: the session (which
+ * holds the campaign lock) proposes, the executor runs, the runner collects and records.
+ */
+export function driveCampaign(session: CampaignSession, options: DriveOptions): DriveHandle {
+  const { db, dir } = session;
+  const status = (): CampaignStatus => campaignStatus(db, session.refreshRow(), session.campaign);
+  const csv = new ResultsCsvRefresher(() =>
+    writeResultsCsv(db, session.campaignId, session.campaign, dir),
+  );
   let lastProgress = Number.NEGATIVE_INFINITY;
   let progressCostMs = 0;
-  // The status reads every trial: at least 50 times its own cost apart, so a long campaign's
+  // The status costs some SQL: at least 50 times its own cost apart, so a long campaign's
   // progress line costs a bounded share of the controller's time (as the results.csv refresh).
   const progress = (force = false): void => {
     if (!options.onProgress) return;
     const now = performance.now();
     const interval = Math.max(options.progressMs ?? 500, 50 * progressCostMs);
     if (!force && now - lastProgress < interval) return;
-    options.onProgress(campaignStatus(db, row, campaign));
+    options.onProgress(status());
     lastProgress = performance.now();
     progressCostMs = lastProgress - now;
   };
@@ -54,12 +59,9 @@ export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveH
     },
   });
   const runner = new CampaignRunner({
-    db,
-    row,
-    campaign,
+    session,
     executor: options.executor,
-    program: createTrialProgram(campaign),
-    generatorFor: generatorFactory(campaign, { warn: (m) => runner.warn(m) }),
+    program: createTrialProgram(session.campaign),
     logger: options.logger,
     onChange: () => csv.changed(),
     wake: () => loop.wake(),
@@ -72,7 +74,7 @@ export function driveCampaign(open: OpenCampaign, options: DriveOptions): DriveH
     .then(() => {
       csv.flush();
       progress(true);
-      return campaignStatus(db, row, campaign);
+      return status();
     });
   return { runner, loop, done };
 }

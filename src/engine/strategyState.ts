@@ -31,6 +31,8 @@ const PENDING: ReadonlySet<TrialState> = new Set(["PROPOSED", "SUBMITTED", "RUNN
 function countByNode(strategy: readonly StrategyNode[], trials: readonly TrialRow[]): NodeCounts[] {
   const counts = strategy.map(() => ({ generated: 0, withData: 0, pending: 0, proposed: 0 }));
   for (const t of trials) {
+    // Attached and imported trials belong to no node (see outsideData).
+    if (t.node_position < 0) continue;
     // A trial of a node a resumed campaign's changed strategy no longer has counts for the last.
     const c = counts[Math.min(t.node_position, counts.length - 1)]!;
     c.proposed++;
@@ -39,6 +41,16 @@ function countByNode(strategy: readonly StrategyNode[], trials: readonly TrialRo
     if (PENDING.has(t.state)) c.pending++;
   }
   return counts;
+}
+
+/**
+ * Results of trials no node generated (attached by the user, brought in from earlier runs):
+ * they count as observed data for min_trials_observed, and towards no node's count.
+ */
+function outsideData(trials: readonly TrialRow[]): number {
+  let n = 0;
+  for (const t of trials) if (t.node_position < 0 && t.state === "COMPLETED") n++;
+  return n;
 }
 
 /** Whether every transition criterion of the node holds (a node without any never hands over). */
@@ -66,15 +78,25 @@ export function planProposal(
   free: number,
   singleObjective: boolean,
 ): ProposalPlan {
-  return planFromCounts(strategy, countByNode(strategy, trials), free, singleObjective);
+  return planFromCounts(
+    strategy,
+    countByNode(strategy, trials),
+    free,
+    singleObjective,
+    outsideData(trials),
+  );
 }
 
-/** planProposal from per-node counts kept as trials change (a runner's TrialCache). */
+/**
+ * planProposal from per-node counts kept as trials change (a runner's TrialCache);
+ * `outsideWithData` counts completed trials no node generated (attached or imported).
+ */
 export function planFromCounts(
   strategy: readonly StrategyNode[],
   counts: readonly NodeCounts[],
   free: number,
   singleObjective: boolean,
+  outsideWithData = 0,
 ): ProposalPlan {
   let position = 0;
   let previous = -1;
@@ -90,7 +112,8 @@ export function planFromCounts(
     proposedByNode: counts[p]!.proposed,
   });
   const node = strategy[position]!;
-  const observed = counts.slice(0, position).reduce((a, c) => a + c.withData, 0);
+  const observed =
+    counts.slice(0, position).reduce((a, c) => a + c.withData, 0) + outsideWithData;
   const anyPending = counts.some((c) => c.pending > 0);
   if (observed < node.minTrialsObserved && previous >= 0) {
     const before = strategy[previous]!;

@@ -23,6 +23,8 @@ export interface TrialView {
   readonly counts: Readonly<Record<TrialState, number>>;
   /** Per strategy node position (a position past the strategy counts for its last node). */
   readonly nodes: readonly NodeCounts[];
+  /** Trials no node generated (attached or imported, node_position < 0). */
+  readonly outside: NodeCounts;
   /** How many counted trials (completed with values, failed, pending) lie at each point key. */
   readonly tried: ReadonlyMap<string, number>;
   /** Every trial's point key (any state): what a proposal must not repeat. */
@@ -94,6 +96,7 @@ export class TrialCache {
   private readonly failedList: { index: number; point: Point }[] = [];
   private readonly counts = emptyCounts();
   private readonly nodes: NodeCounts[];
+  private readonly outside: NodeCounts = { generated: 0, withData: 0, pending: 0, proposed: 0 };
   private readonly tried = new Map<string, number>();
   private readonly keys = new Set<string>();
   private rev = -1;
@@ -134,6 +137,7 @@ export class TrialCache {
       lastIndex: this.lastIndex,
       counts: this.counts,
       nodes: this.nodes,
+      outside: this.outside,
       tried: this.tried,
       keys: this.keys,
       pending: this.pendingList,
@@ -153,7 +157,8 @@ export class TrialCache {
     if (!s) {
       s = {
         index: row.trial_index,
-        node: Math.min(row.node_position, this.nodes.length - 1),
+        // Attached and imported trials (node_position < 0) belong to no strategy node.
+        node: row.node_position < 0 ? -1 : Math.min(row.node_position, this.nodes.length - 1),
         key: this.options.space.key(point),
         state: row.state,
         tried: false,
@@ -161,7 +166,7 @@ export class TrialCache {
       };
       this.slim.set(row.id, s);
       this.keys.add(s.key);
-      this.nodes[s.node]!.proposed++;
+      this.countsOf(s).proposed++;
       if (row.trial_index > this.lastIndex) this.lastIndex = row.trial_index;
     } else {
       this.leave(s);
@@ -170,10 +175,14 @@ export class TrialCache {
     this.enter(s, row, point, pendingOld);
   }
 
+  private countsOf(s: Slim): NodeCounts {
+    return s.node < 0 ? this.outside : this.nodes[s.node]!;
+  }
+
   /** Takes a trial's current state out of every tally. */
   private leave(s: Slim): void {
     this.counts[s.state]--;
-    const n = this.nodes[s.node]!;
+    const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated--;
     if (s.state === "COMPLETED") n.withData--;
     if (PENDING.has(s.state)) n.pending--;
@@ -194,7 +203,7 @@ export class TrialCache {
   /** Adds a trial's (new) state to every tally. */
   private enter(s: Slim, row: TrialRow, point: Point, pendingOld: CachedTrial | undefined): void {
     this.counts[s.state]++;
-    const n = this.nodes[s.node]!;
+    const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated++;
     if (s.state === "COMPLETED") n.withData++;
     const pending = PENDING.has(s.state);
@@ -281,6 +290,7 @@ export const EMPTY_TRIAL_VIEW: TrialView = {
   lastIndex: -1,
   counts: emptyCounts(),
   nodes: [],
+  outside: { generated: 0, withData: 0, pending: 0, proposed: 0 },
   tried: new Map(),
   keys: new Set(),
   pending: [],

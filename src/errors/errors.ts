@@ -26,7 +26,15 @@ export type ErrorCode =
   /** No daemon answers on the socket (none runs, or it is not reachable). */
   | "DAEMON_UNAVAILABLE"
   /** The daemon answered with an error, or another daemon already runs. */
-  | "DAEMON_ERROR";
+  | "DAEMON_ERROR"
+  /** ask/tell: no such trial; a trial the executor runs; a trial already ended. */
+  | "TRIAL_UNKNOWN"
+  | "TRIAL_CONTROLLED"
+  | "TRIAL_FINISHED"
+  /** A told result that is not a number, or lacks an objective. */
+  | "RESULT_INVALID"
+  /** An attached point outside the space or against a constraint. */
+  | "POINT_INVALID";
 
 export class SlurmoptError extends Error {
   readonly code: ErrorCode;

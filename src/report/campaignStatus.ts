@@ -126,7 +126,13 @@ function waitingFor(
     pending: 0,
     proposed: 0,
   }));
+  let outsideWithData = 0;
   for (const r of countByNodeAndState(db, campaignId)) {
+    // Attached and imported trials belong to no node; their results are observed data.
+    if (r.node < 0) {
+      if (r.state === "COMPLETED") outsideWithData += r.n;
+      continue;
+    }
     const c = nodes[Math.min(r.node, nodes.length - 1)]!;
     c.proposed += r.n;
     if (r.state !== "FAILED" && r.state !== "TIMEOUT" && r.state !== "CANCELLED")
@@ -134,7 +140,13 @@ function waitingFor(
     if (r.state === "COMPLETED") c.withData += r.n;
     if (ACTIVE_TRIAL_STATES.includes(r.state)) c.pending += r.n;
   }
-  return planFromCounts(campaign.strategy, nodes, free, campaign.objectives.length === 1).waiting;
+  return planFromCounts(
+    campaign.strategy,
+    nodes,
+    free,
+    campaign.objectives.length === 1,
+    outsideWithData,
+  ).waiting;
 }
 
 function summary(t: TrialRow, campaign: Campaign): TrialSummary {

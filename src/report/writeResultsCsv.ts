@@ -1,13 +1,11 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import { faultPoint } from "../engine/faultPoints.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import { iterateTrials, trialExtraKeys, trialSemKeys } from "../store/trialScans.js";
 import { resultsColumns, resultsRow } from "./resultsTable.js";
-
-export const RESULTS_CSV = "results.csv";
 
 /** Rows formatted and written together (bounds the memory a rewrite needs). */
 const ROWS_PER_WRITE = 1000;
@@ -22,7 +20,7 @@ export function writeResultsCsv(
   campaign: Campaign,
   dir: string,
 ): string {
-  const path = join(dir, RESULTS_CSV);
+  const path = new CampaignPaths(dir).resultsCsv;
   const columns = resultsColumns(
     campaign,
     trialExtraKeys(db, campaignId),

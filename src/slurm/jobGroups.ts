@@ -1,15 +1,10 @@
-import { posix } from "node:path";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import type { AttemptToRun } from "../executor/executor.js";
 
 /** Where a job array's script and Slurm output go: <campaign folder>/slurm-arrays/<job name>. */
 export function defaultArrayDir(batch: readonly AttemptToRun[]): string {
   const first = batch[0]!;
-  // Attempt directories are <campaign>/jobs/<trial>/<attempt>.
-  return posix.join(
-    posix.dirname(posix.dirname(posix.dirname(first.dir))),
-    "slurm-arrays",
-    first.jobName,
-  );
+  return CampaignPaths.ofAttemptDir(first.dir).arrayDir(first.jobName);
 }
 
 /** Attempts grouped by campaign and job name (each group becomes one job or job array). */

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { Logger } from "pino";
+import { CampaignPaths } from "../engine/campaignPaths.js";
 import type { StoredAttempt } from "../executor/executor.js";
 import type { Transport } from "../transport/transport.js";
 import { JOB_SCRIPT_FILE } from "./renderSbatch.js";
@@ -15,9 +16,7 @@ export function jobScriptCandidates(group: readonly StoredAttempt[]): string[] {
   const paths = new Set<string>();
   for (const q of group) {
     paths.add(posix.join(q.dir, JOB_SCRIPT_FILE));
-    // Attempt directories are <campaign>/jobs/<trial>/<attempt>.
-    const campaign = posix.dirname(posix.dirname(posix.dirname(q.dir)));
-    paths.add(posix.join(campaign, "slurm-arrays", q.jobName, JOB_SCRIPT_FILE));
+    paths.add(posix.join(CampaignPaths.ofAttemptDir(q.dir).arrayDir(q.jobName), JOB_SCRIPT_FILE));
   }
   return [...paths];
 }

@@ -18,8 +18,11 @@ export interface OpenOptions {
  * filesystems (NFS, Lustre, GPFS...), where WAL's shared memory is unsafe. The file is private
  * to the user (0600).
  */
+export const IN_MEMORY = ":memory:";
+
 export function openStore(path: string, options: OpenOptions): Db {
-  const exists = existsSync(path);
+  const memory = path === IN_MEMORY;
+  const exists = !memory && existsSync(path);
   if (!exists && !options.create)
     throw new StateError(
       "CAMPAIGN_NOT_FOUND",
@@ -37,7 +40,7 @@ export function openStore(path: string, options: OpenOptions): Db {
     });
   }
   try {
-    if (!exists) chmodSync(path, 0o600);
+    if (!exists && !memory) chmodSync(path, 0o600);
     db.pragma("busy_timeout = 10000");
     // better-sqlite3 opens lazily: a file that is not a database fails here, not above.
     db.pragma("schema_version");
@@ -50,7 +53,7 @@ export function openStore(path: string, options: OpenOptions): Db {
         );
       return db;
     }
-    db.pragma(`journal_mode = ${journalModeFor(dirname(path))}`);
+    if (!memory) db.pragma(`journal_mode = ${journalModeFor(dirname(path))}`);
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db, path);

@@ -1,9 +1,9 @@
+import { CampaignPaths } from "../../engine/campaignPaths.js";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GeneratorError } from "../../errors/errors.js";
 
 /** The folder below the campaign directory holding one numbered folder per call (as OmniOpt2). */
-export const WORK_ROOT = "external_generator_tmp";
 
 /** What each call's folder records about how the call went (outcome.json). */
 export interface CallOutcome {
@@ -26,7 +26,7 @@ export interface WorkFolder {
  * callers never share a folder. Nothing is kept in memory: a resumed campaign continues the count.
  */
 export async function claimWorkFolder(campaignDir: string): Promise<WorkFolder> {
-  const root = join(campaignDir, WORK_ROOT);
+  const root = new CampaignPaths(campaignDir).externalWork;
   try {
     await mkdir(root, { recursive: true });
   } catch (e) {
@@ -76,7 +76,7 @@ export async function lastCallsFailed(
   count: number,
 ): Promise<boolean> {
   if (count <= 0 || beforeIndex < count) return false;
-  const root = join(campaignDir, WORK_ROOT);
+  const root = new CampaignPaths(campaignDir).externalWork;
   for (let k = beforeIndex - count; k < beforeIndex; k++) {
     try {
       const o = JSON.parse(

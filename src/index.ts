@@ -1,0 +1,67 @@
+/**
+ * slurmopt as a library: open or create a campaign, then ask for trials, evaluate them
+ * anywhere and tell the results (the same campaign.db that `slurmopt run`, `resume` and
+ * `status` use). See docs/api.md.
+ */
+import { resolveCampaignFolder } from "./engine/campaignFolder.js";
+import type { Warnings } from "./spec/buildParameters.js";
+import { buildCampaign } from "./spec/buildCampaign.js";
+import type { specSchema } from "./spec/specSchema.js";
+import type { z } from "zod";
+import { CampaignSession, type SessionOptions } from "./session/campaignSession.js";
+
+export { CampaignSession, ATTACHED_NODE } from "./session/campaignSession.js";
+export type { SessionOptions } from "./session/campaignSession.js";
+export type {
+  AskedTrial,
+  BestTrial,
+  NodeParallelism,
+  Parameters,
+  TrialRecord,
+  TrialResults,
+} from "./session/publicTypes.js";
+export type { Campaign, StrategyNode } from "./spec/campaign.js";
+export type { CampaignStatus } from "./report/campaignStatus.js";
+export type { TrialState, CampaignState } from "./store/rowTypes.js";
+export { FINAL_TRIAL_STATES, ACTIVE_TRIAL_STATES } from "./store/rowTypes.js";
+export {
+  SlurmoptError,
+  InputError,
+  StateError,
+  ClusterError,
+  GeneratorError,
+  type ErrorCode,
+} from "./errors/errors.js";
+
+/** A campaign spec as written in a spec file (YAML/JSON/TOML), as an object. */
+export type CampaignSpec = z.input<typeof specSchema>;
+
+export interface CreateOptions extends SessionOptions {
+  /** Where relative paths of the spec (run_dir, workdir) are resolved; default: process.cwd(). */
+  cwd?: string;
+  /** Receives the spec's warnings; default: ignored. */
+  warnings?: Warnings;
+}
+
+/**
+ * Validates a spec and creates its campaign folder runs/<name>/<N>/ (run_dir defaults to
+ * ./runs); nothing runs until you ask.
+ */
+export async function createCampaign(
+  spec: CampaignSpec,
+  options: CreateOptions = {},
+): Promise<CampaignSession> {
+  const campaign = buildCampaign(spec, {
+    cwd: options.cwd ?? process.cwd(),
+    warnings: options.warnings ?? { warn: () => undefined },
+  });
+  return CampaignSession.create(campaign, options);
+}
+
+/** Opens a campaign folder (runs/<name>/<N>, its campaign.db, or runs/<name> for the latest). */
+export async function openCampaign(
+  dir: string,
+  options: SessionOptions = {},
+): Promise<CampaignSession> {
+  return CampaignSession.open(resolveCampaignFolder(dir), options);
+}

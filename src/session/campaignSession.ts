@@ -1,0 +1,489 @@
+import type { Logger } from "pino";
+import {
+  createCampaignRecord,
+  inMemoryCampaignRecord,
+  openCampaignRecord,
+  type OpenCampaign,
+} from "../engine/campaignRecord.js";
+import { isCampaignLocked, lockCampaign, readOwner } from "../engine/campaignLock.js";
+import { needsHistory } from "../engine/generatorInput.js";
+import { TrialCache, type TrialView } from "../engine/trialCache.js";
+import { InputError, StateError } from "../errors/errors.js";
+import type { Generator } from "../generators/generator.js";
+import { generatorFactory } from "../generators/generatorRegistry.js";
+import { silentLogger } from "../log/logger.js";
+import { campaignStatus, type CampaignStatus } from "../report/campaignStatus.js";
+import { paretoFront } from "../report/paretoFront.js";
+import { writeResultsCsv } from "../report/writeResultsCsv.js";
+import type { Campaign, StrategyNode } from "../spec/campaign.js";
+import { ConstraintSet } from "../space/constraints.js";
+import type { ParamValue } from "../space/parameters.js";
+import { SearchSpace } from "../space/searchSpace.js";
+import {
+  addCampaignEvent,
+  getCampaignById,
+  setCampaignState,
+  updateCampaignSpec,
+} from "../store/campaignRows.js";
+import type { Db } from "../store/openStore.js";
+import type { CampaignRow, CampaignState, TrialRow } from "../store/rowTypes.js";
+import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
+import {
+  attemptCount,
+  finishServiceTrial,
+  getTrialByIndex,
+  insertServiceTrials,
+} from "../store/serviceTrials.js";
+import { listTrials } from "../store/trialRows.js";
+import {
+  freeSlots,
+  proposeAndStore,
+  type Proposal,
+  type ProposalContext,
+} from "./proposeTrials.js";
+import type {
+  AskedTrial,
+  BestTrial,
+  NodeParallelism,
+  TrialRecord,
+  TrialResults,
+} from "./publicTypes.js";
+import { checkAttachedPoint, checkResults } from "./trialValues.js";
+
+/** The generation node of trials the user attached (they belong to no strategy node). */
+export const ATTACHED_NODE = "MANUAL";
+/** node_position of attached and imported trials: no strategy node counts them as its own. */
+export const NO_NODE = -1;
+
+export interface SessionOptions {
+  /**
+   * Take the campaign's controller lock (one controller per campaign): a session that drives
+   * the campaign with an executor, or that wants no other controller meanwhile. Without it,
+   * the session shares the campaign with other clients (every change is one transaction) and
+   * refuses to ask while a controller drives it.
+   */
+  lock?: {
+    onCompromised: (e: Error) => void;
+    onTakeover?: (message: string) => void;
+  };
+  logger?: Logger;
+  /** Open for reading only (status): every change is refused by SQLite. */
+  readonly?: boolean;
+}
+
+/**
+ * One campaign, opened: the core every client uses (the foreground runner, the daemon, the
+ * ask/tell command line and programs importing slurmopt). It owns the campaign folder's store
+ * and, when asked, its lock; proposals go through ask(), results come back through tell().
+ */
+export class CampaignSession {
+  readonly dir: string;
+  readonly db: Db;
+  readonly logger: Logger;
+  private rowValue: CampaignRow;
+  private campaignValue: Campaign;
+  private spaceValue: SearchSpace;
+  private constraintsValue: ConstraintSet;
+  private generatorFor: (node: StrategyNode) => Generator;
+  private cache: TrialCache;
+  private release: (() => Promise<void>) | null;
+  private closed = false;
+
+  private constructor(open: OpenCampaign, release: (() => Promise<void>) | null, logger: Logger) {
+    this.dir = open.dir;
+    this.db = open.db;
+    this.rowValue = open.row;
+    this.campaignValue = open.campaign;
+    this.release = release;
+    this.logger = logger;
+    this.spaceValue = new SearchSpace(open.campaign.parameters);
+    this.cache = this.makeCache(open.campaign);
+    this.constraintsValue = new ConstraintSet(
+      open.campaign.constraints,
+      this.spaceValue,
+      open.campaign.forbidden,
+    );
+    this.generatorFor = this.makeGenerators(open.campaign);
+  }
+
+  /** Creates runs/<name>/<N>/ with the campaign (nothing runs) and opens it. */
+  static async create(campaign: Campaign, options: SessionOptions = {}): Promise<CampaignSession> {
+    const open = createCampaignRecord(campaign);
+    return CampaignSession.fromRecord(open, options);
+  }
+
+  /** Opens the campaign in a campaign folder (runs/<name>/<N>). */
+  static async open(dir: string, options: SessionOptions = {}): Promise<CampaignSession> {
+    return CampaignSession.fromRecord(openCampaignRecord(dir, options.readonly), options);
+  }
+
+  /** A campaign in memory, as if in `dir` (nothing is written): what a dry run shows. */
+  static inMemory(campaign: Campaign, dir: string): CampaignSession {
+    return new CampaignSession(inMemoryCampaignRecord(campaign, dir), null, silentLogger());
+  }
+
+  private static async fromRecord(
+    open: OpenCampaign,
+    options: SessionOptions,
+  ): Promise<CampaignSession> {
+    let release: (() => Promise<void>) | null = null;
+    if (options.lock) {
+      try {
+        release = await lockCampaign(open.dir, options.lock);
+      } catch (e) {
+        open.db.close();
+        throw e;
+      }
+    }
+    // Read again under the lock: a controller that just let go may have changed it.
+    const row = getCampaignById(open.db, open.row.id) ?? open.row;
+    const fresh = { ...open, row, campaign: JSON.parse(row.spec_json) as Campaign };
+    return new CampaignSession(fresh, release, options.logger ?? silentLogger());
+  }
+
+  get row(): CampaignRow {
+    return this.rowValue;
+  }
+  get campaign(): Campaign {
+    return this.campaignValue;
+  }
+  get campaignId(): number {
+    return this.rowValue.id;
+  }
+  get space(): SearchSpace {
+    return this.spaceValue;
+  }
+  get constraints(): ConstraintSet {
+    return this.constraintsValue;
+  }
+  /** The open store, row and campaign (for the report writers). */
+  record(): OpenCampaign {
+    this.assertOpen();
+    return { db: this.db, row: this.refreshRow(), campaign: this.campaign, dir: this.dir };
+  }
+
+  /** Whether this session holds the controller lock. */
+  get controls(): boolean {
+    return this.release !== null;
+  }
+
+  /**
+   * The trials as stored now: counts, keys, pending trials and (for a model-based strategy)
+   * the history, followed change by change (do not modify).
+   */
+  view(): TrialView {
+    this.assertOpen();
+    return this.cache.refresh();
+  }
+
+  /** Trial rows read from the store by this session's view so far. */
+  get storeRowsRead(): number {
+    return this.cache.rowsRead;
+  }
+
+  /**
+   * Up to n new trials to evaluate, stored as RUNNING (pending: later asks and the models see
+   * them). Fewer, or none, when the strategy node's parallelism is used up, the budget
+   * (max_eval) is reached or the space is exhausted. Refused while a controller drives the
+   * campaign (it proposes its own trials).
+   */
+  async ask(n = 1): Promise<AskedTrial[]> {
+    this.assertOpen();
+    if (!Number.isInteger(n) || n < 1)
+      throw new InputError("FLAG_INVALID", `ask: n must be a whole number >= 1, got ${n}`);
+    this.refuseWhileDriven("ask for trials");
+    const { stored, proposal } = await this.propose({
+      limit: (trials) => Math.min(n, freeSlots(this.campaign, trials)),
+      store: (p, first) =>
+        insertServiceTrials(
+          this.db,
+          this.campaignId,
+          p.points.map((pt) => ({
+            paramsJson: JSON.stringify(pt.point),
+            generator: pt.generator,
+            generationNode: p.choice.node.label,
+            nodePosition: p.choice.position,
+            generationMs: p.msPerPoint,
+            programString: null,
+            state: "RUNNING",
+            resultsJson: null,
+            semsJson: null,
+          })),
+        ).map((row, i) => ({ row, first, i })),
+    });
+    for (const w of proposal?.warnings ?? []) this.log("warn", w);
+    return stored.map(({ row }) => ({
+      index: row.trial_index,
+      parameters: JSON.parse(row.params_json) as Record<string, ParamValue>,
+      generationNode: row.generation_node,
+    }));
+  }
+
+  /** The proposal pipeline with its store step (the runner stores trials with attempts). */
+  propose<T>(options: {
+    limit: (view: TrialView) => number;
+    signal?: AbortSignal;
+    store: (proposal: Proposal, firstIndex: number) => T[];
+  }): Promise<{ stored: T[]; proposal: Proposal | null; waiting: string | null }> {
+    this.assertOpen();
+    const ctx: ProposalContext = {
+      db: this.db,
+      campaignId: this.campaignId,
+      campaign: this.campaign,
+      dir: this.dir,
+      space: this.space,
+      constraints: this.constraints,
+      trials: this.cache,
+      generatorFor: this.generatorFor,
+    };
+    return proposeAndStore(ctx, options);
+  }
+
+  /** Records the results of a trial handed out by ask() or attached without results. */
+  tell(index: number, results: TrialResults): TrialRecord {
+    this.assertOpen();
+    const checked = checkResults(this.campaign, index, results);
+    return this.finish(index, "tell", () => ({
+      state: "COMPLETED",
+      resultsJson: checked.resultsJson,
+      semsJson: checked.semsJson,
+      reason: null,
+    }));
+  }
+
+  /** Records that a trial's evaluation failed (the models keep away from its point). */
+  fail(index: number, reason: string): TrialRecord {
+    this.assertOpen();
+    return this.finish(index, "fail", () => ({
+      state: "FAILED",
+      resultsJson: null,
+      semsJson: null,
+      reason: reason.trim() === "" ? "failed (no reason given)" : reason,
+    }));
+  }
+
+  /** Gives a trial up unevaluated: it counts as no data, and its point is never proposed again. */
+  abandon(index: number, reason = "abandoned"): TrialRecord {
+    this.assertOpen();
+    return this.finish(index, "abandon", () => ({
+      state: "CANCELLED",
+      resultsJson: null,
+      semsJson: null,
+      reason,
+    }));
+  }
+
+  /**
+   * Adds a trial the user chose (Ax: attach_trial), checked against the space and the
+   * constraints. With results it is data at once; without, it is pending until told.
+   */
+  attach(parameters: Readonly<Record<string, ParamValue>>, results?: TrialResults): TrialRecord {
+    this.assertOpen();
+    const point = checkAttachedPoint(this.space, this.constraints, parameters);
+    const checked = results ? checkResults(this.campaign, null, results) : null;
+    const [row] = this.db
+      .transaction(() =>
+        insertServiceTrials(this.db, this.campaignId, [
+          {
+            paramsJson: JSON.stringify(point),
+            generator: "attached",
+            generationNode: ATTACHED_NODE,
+            nodePosition: NO_NODE,
+            generationMs: null,
+            programString: null,
+            state: checked ? "COMPLETED" : "RUNNING",
+            resultsJson: checked?.resultsJson ?? null,
+            semsJson: checked?.semsJson ?? null,
+          },
+        ]),
+      )
+      .immediate();
+    return toRecord(row!);
+  }
+
+  /** Every trial, in index order (the rows of results.csv). */
+  trials(): TrialRecord[] {
+    this.assertOpen();
+    return listTrials(this.db, this.campaignId).map(toRecord);
+  }
+
+  /**
+   * Single objective: the best completed trial (null before any). The model's prediction is
+   * not computed here yet: `predicted` is null.
+   */
+  best(): BestTrial | null {
+    this.assertOpen();
+    const objectives = this.campaign.objectives;
+    if (objectives.length !== 1)
+      throw new InputError(
+        "FLAG_INVALID",
+        `best() is for a single objective; campaign ${this.campaign.name} has ${objectives.length}: use pareto()`,
+      );
+    const o = objectives[0]!;
+    let best: TrialRecord | null = null;
+    for (const t of this.completed()) {
+      const v = t.values[o.name]!;
+      const cur = best?.values[o.name];
+      if (cur === undefined || (o.goal === "min" ? v < cur : v > cur)) best = t;
+    }
+    return best ? { trial: best, predicted: null } : null;
+  }
+
+  /** The completed trials no other completed trial dominates (any number of objectives). */
+  pareto(): TrialRecord[] {
+    this.assertOpen();
+    const done = this.completed();
+    return paretoFront(
+      done.map((t) => t.values),
+      this.campaign.objectives,
+    ).map((i) => done[i]!);
+  }
+
+  /** Trials that may run at once, per strategy node (Ax: get_max_parallelism). */
+  maxParallelism(): NodeParallelism[] {
+    return this.campaign.strategy.map((n) => ({
+      node: n.label,
+      trials: n.trials,
+      maxParallelism: Math.min(n.maxParallelism ?? Infinity, this.campaign.parallelism),
+    }));
+  }
+
+  /** Counts, best trial or Pareto front, recent failures and events (slurmopt status). */
+  status(): CampaignStatus {
+    this.assertOpen();
+    return campaignStatus(this.db, this.refreshRow(), this.campaign);
+  }
+
+  /** Rewrites results.csv from the store; returns its path. */
+  writeResultsCsv(): string {
+    this.assertOpen();
+    return writeResultsCsv(this.db, this.campaignId, this.campaign, this.dir);
+  }
+
+  /** Replaces the stored campaign (resume's changes, checked by the caller). */
+  changeCampaign(changed: Campaign): void {
+    this.assertOpen();
+    updateCampaignSpec(this.db, this.campaignId, JSON.stringify(changed));
+    this.campaignValue = changed;
+    this.spaceValue = new SearchSpace(changed.parameters);
+    this.constraintsValue = new ConstraintSet(
+      changed.constraints,
+      this.spaceValue,
+      changed.forbidden,
+    );
+    this.generatorFor = this.makeGenerators(changed);
+    // The space, the objectives or the strategy may differ: the view is built anew.
+    this.cache = this.makeCache(changed);
+  }
+
+  setState(state: CampaignState, reason: string | null): void {
+    this.assertOpen();
+    setCampaignState(this.db, this.campaignId, state, reason);
+    this.rowValue = getCampaignById(this.db, this.campaignId) ?? this.rowValue;
+  }
+
+  /** Re-reads the campaign row (state, stop reason). */
+  refreshRow(): CampaignRow {
+    this.rowValue = getCampaignById(this.db, this.campaignId) ?? this.rowValue;
+    return this.rowValue;
+  }
+
+  /** A message kept with the campaign (status shows it) and logged. */
+  log(level: "info" | "warn" | "error", message: string): void {
+    addCampaignEvent(this.db, this.campaignId, level, message);
+    this.logger[level]({ campaign: this.campaign.name }, message);
+  }
+
+  /** Closes the store and lets go of the lock. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+    const release = this.release;
+    this.release = null;
+    if (release) await release().catch(() => undefined);
+  }
+
+  private completed(): TrialRecord[] {
+    const names = this.campaign.objectives.map((o) => o.name);
+    return this.trials().filter(
+      (t) => t.state === "COMPLETED" && names.every((n) => Number.isFinite(t.values[n])),
+    );
+  }
+
+  private makeCache(campaign: Campaign): TrialCache {
+    return new TrialCache(this.db, this.rowValue.id, {
+      space: this.spaceValue,
+      objectives: campaign.objectives,
+      nodes: campaign.strategy.length,
+      keepHistory: needsHistory(campaign.strategy.map((n) => n.model)),
+      crashCost: campaign.crashCost,
+    });
+  }
+
+  private makeGenerators(campaign: Campaign): (node: StrategyNode) => Generator {
+    return generatorFactory(campaign, { warn: (m) => this.log("warn", m) });
+  }
+
+  private refuseWhileDriven(what: string): void {
+    if (this.controls || !isCampaignLocked(this.dir)) return;
+    const owner = readOwner(this.dir);
+    throw new StateError(
+      "CAMPAIGN_LOCKED",
+      `cannot ${what}: a controller${owner ? ` (${owner.host}, pid ${owner.pid})` : ""} drives ${this.dir} and proposes its trials itself; attach and tell/fail/abandon of asked or attached trials still work, or stop the controller first ("slurmopt stop ${this.dir}")`,
+    );
+  }
+
+  /** Ends a service trial in one transaction, after checking that it may be ended. */
+  private finish(
+    index: number,
+    verb: "tell" | "fail" | "abandon",
+    outcome: () => Parameters<typeof finishServiceTrial>[2],
+  ): TrialRecord {
+    if (!Number.isInteger(index) || index < 0)
+      throw new InputError(
+        "TRIAL_UNKNOWN",
+        `${verb}: trial index must be a whole number >= 0, got ${index}`,
+      );
+    return this.db
+      .transaction(() => {
+        const trial = getTrialByIndex(this.db, this.campaignId, index);
+        if (!trial)
+          throw new InputError(
+            "TRIAL_UNKNOWN",
+            `${verb}: campaign ${this.campaign.name} has no trial ${index}; ask for trials first ("slurmopt ask ${this.dir}")`,
+          );
+        if (attemptCount(this.db, trial.id) > 0)
+          throw new InputError(
+            "TRIAL_CONTROLLED",
+            `${verb}: trial ${index} is run by slurmopt's executor (a job of the campaign); its result comes from its job, not from ${verb}`,
+          );
+        if (!ACTIVE_TRIAL_STATES.includes(trial.state))
+          throw new InputError(
+            "TRIAL_FINISHED",
+            `${verb}: trial ${index} is already ${trial.state}${trial.reason ? ` (${trial.reason})` : ""}; a trial is told, failed or abandoned once`,
+          );
+        finishServiceTrial(this.db, trial.id, outcome());
+        return toRecord(getTrialByIndex(this.db, this.campaignId, index)!);
+      })
+      .immediate();
+  }
+
+  private assertOpen(): void {
+    if (this.closed)
+      throw new StateError("CAMPAIGN_NOT_FOUND", `the session of ${this.dir} is closed`);
+  }
+}
+
+function toRecord(t: TrialRow): TrialRecord {
+  return {
+    index: t.trial_index,
+    state: t.state,
+    parameters: JSON.parse(t.params_json) as Record<string, ParamValue>,
+    values: t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {},
+    sems: t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {},
+    generationNode: t.generation_node,
+    generator: t.generator,
+    reason: t.reason,
+  };
+}
