@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { CampaignPaths } from "../engine/campaignPaths.js";
 import { openStore, type Db } from "../store/openStore.js";
 import { campaignChangeMark } from "../store/campaignAttempts.js";
