@@ -112,8 +112,7 @@ export function planFromCounts(
     proposedByNode: counts[p]!.proposed,
   });
   const node = strategy[position]!;
-  const observed =
-    counts.slice(0, position).reduce((a, c) => a + c.withData, 0) + outsideWithData;
+  const observed = counts.slice(0, position).reduce((a, c) => a + c.withData, 0) + outsideWithData;
   const anyPending = counts.some((c) => c.pending > 0);
   if (observed < node.minTrialsObserved && previous >= 0) {
     const before = strategy[previous]!;

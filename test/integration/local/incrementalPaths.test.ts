@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createCampaignRecord } from "../../../src/engine/campaignRecord.js";
 import { driveCampaign } from "../../../src/engine/driveCampaign.js";
 import { LocalExecutor } from "../../../src/executor/localExecutor.js";
 import { silentLogger } from "../../../src/log/logger.js";
+import { CampaignSession } from "../../../src/session/campaignSession.js";
 import { buildCampaign } from "../../../src/spec/buildCampaign.js";
 import { testDir } from "../../helpers/runCli.js";
 
@@ -29,16 +29,16 @@ async function runSobol(trials: number): Promise<{ rowsRead: number; csvLines: n
     },
     { cwd: root, warnings: { warn: () => undefined } },
   );
-  const open = createCampaignRecord(campaign);
+  const session = await CampaignSession.create(campaign);
   const executor = new LocalExecutor();
   try {
-    const handle = driveCampaign(open, { executor, logger: silentLogger() });
+    const handle = driveCampaign(session, { executor, logger: silentLogger() });
     const status = await handle.done;
     expect(status.counts.COMPLETED).toBe(trials);
-    const csv = readFileSync(join(open.dir, "results.csv"), "utf8").trim().split("\n");
+    const csv = readFileSync(join(session.dir, "results.csv"), "utf8").trim().split("\n");
     return { rowsRead: handle.runner.storeRowsRead, csvLines: csv.length };
   } finally {
-    open.db.close();
+    await session.close();
     await executor.close();
   }
 }
