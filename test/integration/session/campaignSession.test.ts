@@ -58,8 +58,11 @@ describe("ask and tell", () => {
     ]);
     expect(await session.ask(1)).toEqual([]);
     session.tell(0, { values: { RESULT: 0.5 }, sems: { RESULT: 0.01 } });
-    const next = await session.ask(5);
-    expect(next.map((t) => t.index)).toEqual([4]);
+    // The GP node waits for min_trials_observed (2) results: the free slot stays free.
+    expect(await session.ask(5)).toEqual([]);
+    session.tell(1, { values: { RESULT: 0.7 } });
+    const next = await session.ask(1);
+    expect(next.map((t) => [t.index, t.generationNode])).toEqual([[4, "GP"]]);
     const t0 = session.trials()[0]!;
     expect(t0.state).toBe("COMPLETED");
     expect(t0.values).toEqual({ RESULT: 0.5 });
