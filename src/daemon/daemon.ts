@@ -1,5 +1,4 @@
 import { accessSync, constants } from "node:fs";
-import { join } from "node:path";
 import type { Logger } from "pino";
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { CampaignPaths } from "../engine/campaignPaths.js";

@@ -187,9 +187,11 @@ export class DrivenCampaign {
       await this.runner.settle();
       this.refreshReport();
       await this.deps.clusters.release(this.uid, this.session.campaign);
-      await this.session.close().catch((e: unknown) =>
-        this.deps.logger.warn({ err: e, dir: this.dir }, "releasing the campaign lock failed"),
-      );
+      await this.session
+        .close()
+        .catch((e: unknown) =>
+          this.deps.logger.warn({ err: e, dir: this.dir }, "releasing the campaign lock failed"),
+        );
       await this.log.close();
     })();
     return this.closed;
