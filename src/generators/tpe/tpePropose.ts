@@ -14,11 +14,7 @@ import { createRng } from "../rng.js";
 import { chebyshevScalarize, simplexWeights } from "../gp/trainingData.js";
 import { randomValidPoint } from "../gp/validPoints.js";
 import { buildParzen, logDensity, sampleParzen } from "./parzenEstimator.js";
-import {
-  buildConditionalParzen,
-  conditionalScore,
-  sampleConditionalParzen,
-} from "./conditionalParzen.js";
+import { buildGroupedParzen, conditionGroups, sampleGroupedParzen } from "./conditionalParzen.js";
 import { triedKeys } from "../triedKeys.js";
 
 export interface TpeOptions {
@@ -75,6 +71,9 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
   const liars = [...input.failed, ...input.pending].map((p) => space.encode(p));
   const nCand = opts.eiCandidates ?? 24;
   const univariate = !(opts.multivariate ?? true);
+  const groups = space.conditional
+    ? conditionGroups(space.dimensions.map((dim) => dim.parameter.activeIf))
+    : null;
   for (let c = 0; c < count; c++) {
     if (obs.length < startup) {
       const p = randomValidPoint(space, constraints, rng, excluded);
@@ -99,34 +98,36 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
     const lowWeights = below.map((i) => weights[i]!);
     const highRows = [...above.map((i) => xs[i]!), ...liarRows];
     const highWeights = [...above.map((i) => weights[i]!), ...liarRows.map(() => 1)];
-    // A conditional space: one estimator per parameter over the trials where it was active.
-    const densities = space.conditional
-      ? (() => {
-          const low = buildConditionalParzen(lowRows, lowWeights, cat);
-          const high = buildConditionalParzen(highRows, highWeights, cat);
-          return {
-            sample: () => sampleConditionalParzen(low, rng),
-            score: (u: Float64Array) => conditionalScore(low, high, u),
-          };
-        })()
-      : (() => {
-          const low = buildParzen(lowRows, lowWeights, cat, univariate);
-          const high = buildParzen(highRows, highWeights, cat, univariate);
-          return {
-            sample: () => sampleParzen(low, rng),
-            score: (u: Float64Array) => logDensity(low, u) - logDensity(high, u),
-          };
-        })();
     let best: { u: Float64Array; score: number } | null = null;
-    let drawn = 0;
-    for (let t = 0; t < nCand * 50 && drawn < nCand; t++) {
-      const u = space.snap(densities.sample());
-      if (!constraints.unitCubeFeasible(u, 1e-9)) continue;
-      const p = space.decode(u);
-      if (!constraints.isSatisfied(p) || excluded.has(space.key(p))) continue;
-      drawn++;
-      const score = densities.score(u);
-      if (!best || score > best.score) best = { u, score };
+    if (groups !== null) {
+      // A conditional space: one joint estimator per group of parameters active together,
+      // each choosing its own best candidate (conditionalParzen.ts).
+      const grouped = buildGroupedParzen(
+        { rows: lowRows, weights: lowWeights },
+        { rows: highRows, weights: highWeights },
+        groups,
+        cat,
+      );
+      for (let t = 0; t < 50 && best === null; t++) {
+        const u = space.snap(sampleGroupedParzen(grouped, rng, nCand));
+        if (!constraints.unitCubeFeasible(u, 1e-9)) continue;
+        const p = space.decode(u);
+        if (!constraints.isSatisfied(p) || excluded.has(space.key(p))) continue;
+        best = { u, score: 0 };
+      }
+    } else {
+      const low = buildParzen(lowRows, lowWeights, cat, univariate);
+      const high = buildParzen(highRows, highWeights, cat, univariate);
+      let drawn = 0;
+      for (let t = 0; t < nCand * 50 && drawn < nCand; t++) {
+        const u = space.snap(sampleParzen(low, rng));
+        if (!constraints.unitCubeFeasible(u, 1e-9)) continue;
+        const p = space.decode(u);
+        if (!constraints.isSatisfied(p) || excluded.has(space.key(p))) continue;
+        drawn++;
+        const score = logDensity(low, u) - logDensity(high, u);
+        if (!best || score > best.score) best = { u, score };
+      }
     }
     const point = best ? space.decode(best.u) : randomValidPoint(space, constraints, rng, excluded);
     out.push(point);
