@@ -9,6 +9,8 @@
  *
  *   npm run bench:optimizers [-- --quick] [--seeds N] [--functions Branin,Hartmann6]
  *                            [--methods gp,tpe,rf,sobol,random,optuna] [--no-latency]
+ *                            [--no-multi-objective]
+ * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective) follows.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -26,6 +28,7 @@ import { createTpeGenerator } from "../src/generators/tpeGenerator.js";
 import { ConstraintSet } from "../src/space/constraints.js";
 import type { Point } from "../src/space/parameters.js";
 import { SearchSpace } from "../src/space/searchSpace.js";
+import { multiObjectiveTable } from "./multiObjective.js";
 import type { TestProblem } from "./testFunctions.js";
 import { TEST_PROBLEMS } from "./testFunctions.js";
 import { CONDITIONAL_PROBLEMS } from "./conditionalProblem.js";
@@ -38,6 +41,7 @@ interface Args {
   functions: string[] | null;
   methods: string[];
   latency: boolean;
+  multi: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     functions: null,
     methods: ["gp", "tpe", "rf", "optuna", "sobol", "random"],
     latency: true,
+    multi: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -55,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--functions") a.functions = next().split(",");
     else if (k === "--methods") a.methods = next().split(",");
     else if (k === "--no-latency") a.latency = false;
+    else if (k === "--no-multi-objective") a.multi = false;
     else throw new Error(`unknown option ${k}`);
   }
   return a;
@@ -277,6 +283,8 @@ function rfLatency(): void {
 const args = parseArgs(process.argv.slice(2));
 const started = performance.now();
 await regretTable(args);
+if (args.multi)
+  await multiObjectiveTable(Math.min(args.seeds, 10), ["ehvi", "parego", "tpe", "sobol"]);
 if (args.latency) {
   rfLatency();
   await latency();

@@ -45,6 +45,20 @@ export interface AcquisitionProblem {
   /** Raw sweep points in the unit cube (e.g. scrambled Sobol). */
   readonly sweep: (count: number) => Float64Array[];
   readonly rng: Rng;
+  /**
+   * Another acquisition to maximize instead of constrained log EI (several objectives: log
+   * EHVI, gp/ehvi.ts), with its gradient; `model` and `best` are then unused.
+   */
+  readonly acquisition?: {
+    value(u: Float64Array): number;
+    withGrad(u: Float64Array): { value: number; grad: Float64Array };
+  };
+}
+
+function score(p: AcquisitionProblem, u: Float64Array): number {
+  return p.acquisition
+    ? p.acquisition.value(u)
+    : constrainedLogEi(p.model, u, p.best, p.feasibility ?? []);
 }
 
 interface Scored {
@@ -96,7 +110,7 @@ function discreteSearch(p: AcquisitionProblem, start: Scored): Scored {
         u[dd.index] = (l + 0.5) / dd.levels;
         const s = snapValid(p, u);
         if (!s || !p.constraints.unitCubeFeasible(s, 1e-9)) continue;
-        const v = constrainedLogEi(p.model, s, p.best, p.feasibility ?? []);
+        const v = score(p, s);
         if (v > cur.value + 1e-12) {
           cur = { u: s, value: v };
           improved = true;
@@ -147,7 +161,7 @@ export function optimizeAcquisition(
     if (!p.constraints.unitCubeFeasible(raw, 1e-9)) continue;
     const s = snapValid(p, raw);
     if (!s) continue;
-    scored.push({ u: s, value: constrainedLogEi(p.model, s, p.best, p.feasibility ?? []) });
+    scored.push({ u: s, value: score(p, s) });
   }
   if (scored.length === 0) return null;
   scored.sort((a, b) => b.value - a.value);
@@ -177,7 +191,9 @@ export function optimizeAcquisition(
     const r = minimizeBounded(
       {
         evaluate: (u) => {
-          const e = constrainedLogEiWithGrad(p.model, withInactive(u), p.best, p.feasibility ?? []);
+          const e = p.acquisition
+            ? p.acquisition.withGrad(withInactive(u))
+            : constrainedLogEiWithGrad(p.model, withInactive(u), p.best, p.feasibility ?? []);
           for (let k = 0; k < d; k++) e.grad[k] = inactive[k] ? 0 : -e.grad[k]!;
           return { value: -e.value, grad: e.grad };
         },
@@ -191,7 +207,7 @@ export function optimizeAcquisition(
     const snapped = snapValid(p, withInactive(r.x));
     let cand = st;
     if (snapped && isValid(p, snapped)) {
-      const v = constrainedLogEi(p.model, snapped, p.best, p.feasibility ?? []);
+      const v = score(p, snapped);
       if (v > st.value) cand = { u: snapped, value: v };
     }
     results.push(discreteSearch(p, cand));

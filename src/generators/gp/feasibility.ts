@@ -85,7 +85,7 @@ export function feasibleBest(
   return best;
 }
 
-function logPof(models: readonly FeasibilityModel[], u: Float64Array): number {
+export function logPof(models: readonly FeasibilityModel[], u: Float64Array): number {
   let s = 0;
   for (const f of models) {
     const p = predict(f.model, u);

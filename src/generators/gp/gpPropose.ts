@@ -22,6 +22,7 @@ import { sweepPoints } from "./sweep.js";
 import type { FeasibilityModel } from "./feasibility.js";
 import { feasibleBest, fitFeasibilityModels } from "./feasibility.js";
 import { triedKeys } from "../triedKeys.js";
+import { proposeEhvi } from "./ehviPropose.js";
 
 export interface GpOptions {
   /** Completed trials needed before the GP is used (fewer: random valid points). */
@@ -42,6 +43,12 @@ export interface GpOptions {
    * the campaign. Infinity: always the exact GP on every point.
    */
   readonly maxModelPoints?: number;
+  /**
+   * Several objectives: "ehvi" (default for 2 or 3 objectives: expected hypervolume
+   * improvement, gp/ehviPropose.ts) or "parego" (a random augmented Chebyshev scalarization per
+   * point; always beyond 3 objectives).
+   */
+  readonly multiObjective?: "ehvi" | "parego";
 }
 
 /** Stream tag for the GP's randomness ("GP" in ASCII). */
@@ -122,6 +129,20 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
   };
   const minCompleted = Math.max(2, opts.minCompleted ?? 2);
   const multi = input.objectives.length > 1;
+  if (
+    multi &&
+    input.objectives.length <= 3 &&
+    (opts.multiObjective ?? "ehvi") === "ehvi" &&
+    input.completed.length >= minCompleted
+  )
+    return proposeEhvi(
+      input,
+      count,
+      (one) => modelFor(one, rng, { ...opts, powerTransform: false }),
+      acq,
+      rng,
+      excluded,
+    );
   let state: { model: GpModel | null; best: number; incumbents: Float64Array[] } | null = null;
   // Outcome constraints: one GP per constraint metric (fitted once per proposal).
   const outcomeConstraints = input.outcomeConstraints ?? [];

@@ -139,8 +139,8 @@ describe("GP optimization behaviour", () => {
   });
 });
 
-describe("GP with several objectives (ParEGO)", () => {
-  it("proposes valid, reproducible points", () => {
+describe("GP with several objectives (EHVI by default, ParEGO on request)", () => {
+  it.each(["ehvi", "parego"] as const)("%s proposes valid, reproducible points", (mo) => {
     const space = new SearchSpace(MIXED);
     const constraints = new ConstraintSet([], space);
     const completed = history(space, constraints, 8).map((o) => ({
@@ -155,8 +155,8 @@ describe("GP with several objectives (ParEGO)", () => {
         { name: "g", goal: "max" as const },
       ],
     };
-    const a = proposeGp(inp, 2);
-    expect(proposeGp(inp, 2)).toEqual(a);
+    const a = proposeGp(inp, 2, { multiObjective: mo });
+    expect(proposeGp(inp, 2, { multiObjective: mo })).toEqual(a);
     for (const p of a) expect(space.check(p)).toBeNull();
     expect(space.key(a[0]!)).not.toBe(space.key(a[1]!));
   });
