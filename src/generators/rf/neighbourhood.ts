@@ -6,7 +6,9 @@
  * - an integer: the two adjacent values and 2 more drawn like a continuous one, each rounded;
  * - an ordered choice: the adjacent choices;
  * - an unordered choice: every other choice (at most 32, drawn at random when there are more).
- * Vectors are unit-cube encodings; every neighbour is the encoding of a valid value.
+ * Vectors are unit-cube encodings; every neighbour is the encoding of a valid value. In a
+ * conditional space inactive coordinates (NaN) are not moved, and a move that activates a
+ * parameter draws a value for it.
  */
 import type { Parameter } from "../../space/parameters.js";
 import { SearchSpace } from "../../space/searchSpace.js";
@@ -44,6 +46,17 @@ export function buildNeighbourhood(space: SearchSpace): Neighbourhood {
       snap: (u: number) => single.snap([u])[0]!,
     };
   });
+
+  const conditional = space.structure !== null;
+  /**
+   * A move on a parent may activate other parameters (and deactivate some): those get a value
+   * drawn uniformly, as ConfigSpace samples a newly active child, and the ones now inactive
+   * become NaN (snapping through the space applies the conditions).
+   */
+  const activated = (n: Float64Array, rng: Rng): Float64Array => {
+    for (let k = 0; k < n.length; k++) if (Number.isNaN(n[k]!)) n[k] = rng.uniform();
+    return space.snap(n);
+  };
 
   const snapInPlace = (u: Float64Array): Float64Array => {
     moves.forEach((mv, i) => {
@@ -101,11 +114,13 @@ export function buildNeighbourhood(space: SearchSpace): Neighbourhood {
     neighbours(u, rng) {
       const out: Float64Array[] = [];
       for (let i = 0; i < u.length; i++) {
+        // An inactive coordinate has no value to move from.
+        if (Number.isNaN(u[i]!)) continue;
         for (const v of valuesFor(i, u[i]!, rng)) {
           if (v === u[i]) continue;
           const n = Float64Array.from(u);
           n[i] = v;
-          out.push(n);
+          out.push(conditional ? activated(n, rng) : n);
         }
       }
       return rng.shuffle(out);

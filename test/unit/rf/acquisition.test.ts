@@ -176,3 +176,31 @@ describe("local search", () => {
     expect(Math.abs((space.decode(ranked[0]!.u).x as number) - 0.3)).toBeLessThan(0.05);
   });
 });
+
+describe("the one-exchange neighbourhood in a conditional space", () => {
+  it("never moves an inactive coordinate, and a move that activates a parameter gives it a value", () => {
+    const space = new SearchSpace([
+      choice("opt", ["sgd", "adam"]),
+      { ...range("momentum", 0, 1), activeIf: "opt == 'sgd'" },
+      { ...range("beta", 0, 1), activeIf: "opt == 'adam'" },
+    ]);
+    const nb = buildNeighbourhood(space);
+    const u = space.encode({ opt: "sgd", momentum: 0.3 });
+    expect(Number.isNaN(u[2]!)).toBe(true);
+    const all = nb.neighbours(u, createRng(4));
+    expect(all.length).toBeGreaterThan(0);
+    for (const n of all) {
+      const p = space.decode(n);
+      expect(space.check(p)).toBeNull();
+      if (p.opt === "adam") {
+        // The switch activates beta (drawn) and leaves momentum out.
+        expect(Number.isFinite(n[2]!)).toBe(true);
+        expect(Number.isNaN(n[1]!)).toBe(true);
+      } else {
+        expect(Number.isNaN(n[2]!)).toBe(true);
+        expect(p.momentum).not.toBe(0.3);
+      }
+    }
+    expect(all.some((n) => space.decode(n).opt === "adam")).toBe(true);
+  });
+});
