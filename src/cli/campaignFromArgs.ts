@@ -46,12 +46,13 @@ export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings)
   const options: Parameters<typeof buildCampaign>[1] = { cwd, warnings };
   if (typeof args.flags.model === "string") options.defaultModel = args.flags.model;
   if (args.flags.gridsearch === true) {
-    if (options.defaultModel !== undefined || merged.strategy !== undefined)
-      throw new InputError(
-        "FLAG_INVALID",
-        "--gridsearch means --model FACTORIAL; give either --gridsearch or a model/strategy",
+    // OmniOpt2 keeps the model it is given and only warns; without one, FACTORIAL is the grid.
+    const model = options.defaultModel;
+    if (model === undefined && merged.strategy === undefined) options.defaultModel = "FACTORIAL";
+    else if (model?.toUpperCase() !== "FACTORIAL")
+      warnings.warn(
+        `--gridsearch only really works with --model FACTORIAL (as OmniOpt2 warns); ${model !== undefined ? `--model ${model}` : "the given strategy"} is used`,
       );
-    options.defaultModel = "FACTORIAL";
   }
   // OmniOpt2's flag: counts on every node, and counts past --max_eval raise it (as OmniOpt2 does).
   if (typeof args.flags.generation_strategy === "string" && args.flags.strategy === undefined)

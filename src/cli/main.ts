@@ -55,10 +55,9 @@ async function main(given: string[]): Promise<number> {
         const { applyConfigFile } = await import("./omniopt2Config.js");
         const { runCommand } = await import("./runCommand.js");
         // OmniOpt2's --config_yaml/--config_json/--config_toml: flags from a file, under the given ones.
-        const withConfig = applyConfigFile(a, grouped!, {
-          ...RUN_OPTIONS,
-          ...OMNIOPT2_COMPAT_OPTIONS,
-        });
+        const { lastValueWins } = await import("./repeatedFlags.js");
+        const runOptions = { ...RUN_OPTIONS, ...OMNIOPT2_COMPAT_OPTIONS };
+        const withConfig = applyConfigFile(lastValueWins(a, runOptions), grouped!, runOptions);
         for (const note of withConfig.notes) process.stderr.write(`warning: ${note}\n`);
         const f = withConfig.flags;
         exitCode = await runCommand(
@@ -113,12 +112,14 @@ async function main(given: string[]): Promise<number> {
           }),
       async (a) => {
         const { resumeCommand } = await import("./campaignCommands.js");
+        const { lastValueWins } = await import("./repeatedFlags.js");
+        const r = lastValueWins(a, { spec: {}, max_eval: {}, parallelism: {} });
         exitCode = await resumeCommand(a.dir, {
           report: a["no-report"] !== true,
           detach: a.detach === true,
-          spec: a.spec,
-          maxEval: a.max_eval,
-          parallelism: a.parallelism,
+          spec: r.spec,
+          maxEval: r.max_eval,
+          parallelism: r.parallelism,
           quiet: a.quiet === true,
           cancelOnExit: a["cancel-on-exit"] === true,
         });

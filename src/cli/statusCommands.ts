@@ -1,6 +1,7 @@
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { EXIT } from "../errors/errors.js";
-import { formatStatus } from "../report/campaignStatus.js";
+import { formatStatus, resultsCsvProblem } from "../report/campaignStatus.js";
+import { RESULTS_CSV_WRITTEN_AGAIN } from "../report/writeResultsCsv.js";
 import { CampaignSession } from "../session/campaignSession.js";
 
 /** `slurmopt status <dir> [--json]` */
@@ -70,7 +71,11 @@ export async function statusWatchCommand(
 export async function exportCommand(dirArg: string): Promise<number> {
   const session = await CampaignSession.open(resolveCampaignFolder(dirArg));
   try {
-    process.stdout.write(`${session.writeResultsCsv()}\n`);
+    const path = session.writeResultsCsv();
+    // A failing rewrite the controller recorded is over now: status stops warning of it.
+    if (resultsCsvProblem(session.db, session.campaignId) !== null)
+      session.log("info", RESULTS_CSV_WRITTEN_AGAIN);
+    process.stdout.write(`${path}\n`);
     return EXIT.ok;
   } finally {
     await session.close();

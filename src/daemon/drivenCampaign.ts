@@ -7,7 +7,7 @@ import { takeControlRequest } from "../engine/controlRequests.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
 import { errorMessage } from "../errors/errors.js";
 import { writeReport } from "../report/writeReport.js";
-import { ResultsCsvRefresher } from "../report/writeResultsCsv.js";
+import { ResultsCsvRefresher, resultsCsvEvent } from "../report/writeResultsCsv.js";
 import { CampaignSession } from "../session/campaignSession.js";
 import { CampaignSchedule } from "./campaignSchedule.js";
 import { campaignSummary } from "./campaignSummary.js";
@@ -90,7 +90,15 @@ export class DrivenCampaign {
       const executor = deps.clusters.executorFor(s.row.uid, campaign);
       await deps.clusters.prepare(campaign);
       s.setState("RUNNING", null);
-      const csv = new ResultsCsvRefresher(() => s.writeResultsCsv());
+      const csv = new ResultsCsvRefresher(
+        () => s.writeResultsCsv(),
+        undefined,
+        undefined,
+        (problem) => {
+          const e = resultsCsvEvent(problem, dir);
+          runner.note(e.level, e.message);
+        },
+      );
       const runner: CampaignRunner = new CampaignRunner({
         session: s,
         executor,

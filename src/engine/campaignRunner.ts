@@ -370,20 +370,28 @@ export class CampaignRunner {
   }
 
   private checkFailureLimit(): void {
+    // OmniOpt2's meaning: up to max_failed_jobs failed trials are tolerated, one more ends the
+    // search; 0 (or none) means no limit of its own (OmniOpt2 uses max_eval then, which a
+    // campaign whose failed trials count toward max_eval can never exceed).
     const limit = this.campaign.maxFailedJobs;
-    if (limit === null) return;
+    if (limit === null || limit <= 0) return;
     const c = this.deps.session.view().counts;
     const failed = c.FAILED + c.TIMEOUT;
-    if (failed >= limit && this.state === "running")
+    if (failed > limit && this.state === "running")
       this.stop(
         "FAILED",
-        `${failed} trials failed, reaching max_failed_jobs = ${limit}; look at "slurmopt status" for the reasons, fix the program, then "slurmopt resume" (raise max_failed_jobs to go on as is)`,
+        `${failed} trials failed, more than max_failed_jobs = ${limit}; look at "slurmopt status" for the reasons, fix the program, then "slurmopt resume" (raise max_failed_jobs to go on as is)`,
       );
   }
 
   /** A warning recorded with the campaign (status shows it) and logged. */
   warn(message: string): void {
     this.log("warn", message);
+  }
+
+  /** A note or warning recorded with the campaign (status shows it) and logged; never throws. */
+  note(level: "info" | "warn", message: string): void {
+    this.safely(() => this.log(level, message));
   }
 
   private log(level: "info" | "warn" | "error", message: string): void {

@@ -1,7 +1,11 @@
 import type { Logger } from "pino";
 import type { Executor } from "../executor/executor.js";
 import { campaignStatus, type CampaignStatus } from "../report/campaignStatus.js";
-import { ResultsCsvRefresher, writeResultsCsv } from "../report/writeResultsCsv.js";
+import {
+  ResultsCsvRefresher,
+  resultsCsvEvent,
+  writeResultsCsv,
+} from "../report/writeResultsCsv.js";
 import type { CampaignSession } from "../session/campaignSession.js";
 import { CampaignRunner } from "./campaignRunner.js";
 import { ControllerLoop } from "./controllerLoop.js";
@@ -34,8 +38,14 @@ export interface DriveHandle {
 export function driveCampaign(session: CampaignSession, options: DriveOptions): DriveHandle {
   const { db, dir } = session;
   const status = (): CampaignStatus => campaignStatus(db, session.refreshRow(), session.campaign);
-  const csv = new ResultsCsvRefresher(() =>
-    writeResultsCsv(db, session.campaignId, session.campaign, dir),
+  // The runner is created below; the refresher's problems go to the campaign's events, which
+  // `slurmopt status` shows.
+  let note: (problem: string | null) => void = () => undefined;
+  const csv = new ResultsCsvRefresher(
+    () => writeResultsCsv(db, session.campaignId, session.campaign, dir),
+    undefined,
+    undefined,
+    (problem) => note(problem),
   );
   let lastProgress = Number.NEGATIVE_INFINITY;
   let progressCostMs = 0;
@@ -67,12 +77,17 @@ export function driveCampaign(session: CampaignSession, options: DriveOptions): 
     wake: () => loop.wake(),
     cancelOnStop: options.cancelOnStop ?? false,
   });
+  note = (problem) => {
+    const e = resultsCsvEvent(problem, dir);
+    runner.note(e.level, e.message);
+  };
   loop.add(runner, options.executor);
   const start = options.beforeStart ? options.beforeStart(runner) : Promise.resolve();
   const done = start
     .then(() => loop.run())
     .then(() => {
       csv.flush();
+      csv.close();
       progress(true);
       return status();
     });

@@ -1,5 +1,9 @@
 import type { Campaign } from "../spec/campaign.js";
-import { getCampaignById, recentCampaignEvents } from "../store/campaignRows.js";
+import {
+  getCampaignById,
+  lastCampaignEventStartingWith,
+  recentCampaignEvents,
+} from "../store/campaignRows.js";
 import type { Db } from "../store/openStore.js";
 import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
 import type { CampaignRow, TrialRow, TrialState } from "../store/rowTypes.js";
@@ -18,6 +22,7 @@ import { paretoFront } from "./paretoFront.js";
 import type { ShownValue } from "../space/shownParameters.js";
 import { formatShownParameters, shownParameters } from "../space/shownParameters.js";
 import { isFeasible } from "../evaluate/outcomeConstraints.js";
+import { RESULTS_CSV_FAILING } from "./writeResultsCsv.js";
 
 export interface TrialSummary {
   trial_index: number;
@@ -52,6 +57,8 @@ export interface CampaignStatus {
   recent_failures: TrialSummary[];
   generation_ms: { mean: number | null; last: number | null; by_node: Record<string, number> };
   recent_events: { time: number; level: string; message: string }[];
+  /** Why results.csv could not be written the last time it was tried, or null. */
+  results_csv_problem: string | null;
   /** Why free slots stay free right now (a strategy node waiting for data), or null. */
   waiting: string | null;
 }
@@ -105,6 +112,7 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
       by_node: Object.fromEntries(gen.byNode.map((g) => [g.node, g.sum / g.n])),
     },
     recent_events: recentCampaignEvents(db, row.id, 5),
+    results_csv_problem: resultsCsvProblem(db, row.id),
     waiting: row.state === "RUNNING" ? waitingFor(db, row.id, campaign, counts) : null,
   };
 }
@@ -166,6 +174,12 @@ function summary(t: TrialRow, campaign: Campaign): TrialSummary {
   };
 }
 
+/** The controller's last recorded results.csv problem, unless a later write worked. */
+export function resultsCsvProblem(db: Db, campaignId: number): string | null {
+  const e = lastCampaignEventStartingWith(db, campaignId, "results.csv ");
+  return e !== null && e.message.startsWith(RESULTS_CSV_FAILING) ? e.message : null;
+}
+
 export function formatStatus(s: CampaignStatus): string {
   const c = s.counts;
   const done = c.COMPLETED + c.FAILED + c.TIMEOUT + c.CANCELLED;
@@ -173,6 +187,7 @@ export function formatStatus(s: CampaignStatus): string {
     `campaign ${s.name} (${s.uid}) in ${s.dir}`,
     `state: ${s.state}${s.stop_reason ? ` (${s.stop_reason})` : ""}`,
     ...(s.waiting ? [`waiting: ${s.waiting}`] : []),
+    ...(s.results_csv_problem ? [`warning: ${s.results_csv_problem}`] : []),
     `trials: ${done}/${s.max_eval} finished: ${c.COMPLETED} completed, ${c.FAILED} failed, ${c.TIMEOUT} timed out, ${c.CANCELLED} cancelled; ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued`,
     ...(s.infeasible > 0
       ? [`infeasible: ${s.infeasible} completed trial(s) break an outcome constraint (never best)`]

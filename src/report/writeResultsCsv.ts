@@ -45,8 +45,33 @@ export function writeResultsCsv(
   }
   closeSync(fd);
   faultPoint("results-csv-rewrite");
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   return path;
+}
+
+/** A failed rewrite is tried again after this long, even when nothing changes meanwhile. */
+export const RESULTS_CSV_RETRY_MS = 10_000;
+
+/** The campaign events a controller records about results.csv (`slurmopt status` reads them). */
+export const RESULTS_CSV_FAILING = "results.csv cannot be written";
+export const RESULTS_CSV_WRITTEN_AGAIN = "results.csv is written again";
+
+/** The campaign event for a refresher's problem report (null: it works again). */
+export function resultsCsvEvent(
+  problem: string | null,
+  dir: string,
+): { level: "info" | "warn"; message: string } {
+  return problem === null
+    ? { level: "info", message: RESULTS_CSV_WRITTEN_AGAIN }
+    : {
+        level: "warn",
+        message: `${RESULTS_CSV_FAILING} (${problem}); the campaign goes on and campaign.db keeps every result; retrying every ${RESULTS_CSV_RETRY_MS / 1000} s ("slurmopt export ${dir}" writes it once the folder is writable)`,
+      };
 }
 
 /** A rewrite waits at least this many times as long as the last one took (see below). */
@@ -64,11 +89,19 @@ export class ResultsCsvRefresher {
   private last = Number.NEGATIVE_INFINITY;
   private lastDurationMs = 0;
   private timer: NodeJS.Timeout | null = null;
+  private problem: string | null = null;
 
+  /**
+   * A rewrite that fails (a folder in the file's place, a read-only folder, a full disk) never
+   * throws: `onProblem` hears of it once per distinct problem (and with null once a rewrite
+   * works again), and the rewrite is tried again every RESULTS_CSV_RETRY_MS. campaign.db holds
+   * every result meanwhile.
+   */
   constructor(
     private readonly write: () => void,
     private readonly minIntervalMs = 2000,
     private readonly clock: () => number = () => performance.now(),
+    private readonly onProblem: (problem: string | null) => void = () => undefined,
   ) {}
 
   /** The least time between two rewrites now. */
@@ -76,9 +109,17 @@ export class ResultsCsvRefresher {
     return Math.max(this.minIntervalMs, REWRITE_SPACING * this.lastDurationMs);
   }
 
+  /** Why the last rewrite failed, or null when it worked. */
+  get failing(): string | null {
+    return this.problem;
+  }
+
   changed(): void {
     if (this.timer) return;
-    const wait = Math.max(0, this.last + this.intervalMs - this.clock());
+    this.schedule(Math.max(0, this.last + this.intervalMs - this.clock()));
+  }
+
+  private schedule(wait: number): void {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();
@@ -86,12 +127,35 @@ export class ResultsCsvRefresher {
     this.timer.unref();
   }
 
-  flush(): void {
+  /** Rewrites now; returns whether the file was written. */
+  flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const started = this.clock();
-    this.write();
+    try {
+      this.write();
+    } catch (e) {
+      this.last = this.clock();
+      const problem = e instanceof Error ? e.message : String(e);
+      if (problem !== this.problem) {
+        this.problem = problem;
+        this.onProblem(problem);
+      }
+      this.schedule(Math.max(this.intervalMs, RESULTS_CSV_RETRY_MS));
+      return false;
+    }
     this.last = this.clock();
     this.lastDurationMs = this.last - started;
+    if (this.problem !== null) {
+      this.problem = null;
+      this.onProblem(null);
+    }
+    return true;
+  }
+
+  /** Stops the retries (the campaign's end). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 }

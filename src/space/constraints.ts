@@ -157,6 +157,9 @@ function satisfies(c: ParsedConstraint, point: Point): boolean {
   };
   const l = evaluateExpr(c.left, value);
   const r = evaluateExpr(c.right, value);
+  // A side that is not a finite number (a division by zero, an overflow) makes the tolerance
+  // below Infinity or NaN, which would satisfy `<=` / `>=`; such a point is infeasible.
+  if (!Number.isFinite(l) || !Number.isFinite(r)) return false;
   const tol = TOLERANCE * Math.max(1, Math.abs(l), Math.abs(r));
   switch (c.op) {
     case "<=":

@@ -154,10 +154,6 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     options.warnings.warn(
       `"external_generator" is set, but no strategy node uses it; use --model EXTERNAL_GENERATOR or a strategy such as "SOBOL=5,EXTERNAL_GENERATOR"`,
     );
-  if (raw.external_generator?.on_duplicate === "accept")
-    options.warnings.warn(
-      `"external_generator.on_duplicate: accept" is not honoured yet: the controller still drops a proposal equal to a stored trial, so such a round gives no new point (it counts toward max_nr_of_zero_results)`,
-    );
   const workerTimeoutSeconds =
     raw.worker_timeout === undefined
       ? null

@@ -55,6 +55,20 @@ export function addCampaignEvent(
   ).run(campaignId, now, level, message);
 }
 
+/** The newest event whose message starts with `prefix`, or null. */
+export function lastCampaignEventStartingWith(
+  db: Db,
+  campaignId: number,
+  prefix: string,
+): { time: number; level: string; message: string } | null {
+  const row = sql(
+    db,
+    `SELECT time, level, message FROM campaign_events WHERE campaign_id = ? AND substr(message, 1, ?) = ? ORDER BY id DESC LIMIT 1`,
+  ).get(campaignId, prefix.length, prefix) as
+    { time: number; level: string; message: string } | undefined;
+  return row ?? null;
+}
+
 export function recentCampaignEvents(
   db: Db,
   campaignId: number,

@@ -347,6 +347,35 @@ open(os.path.join(d, "results.json"), "w").write(${body})
     );
     expect(new Set(rows.map((t) => t.params_json)).size).toBe(3);
   });
+
+  it("evaluates a proposal equal to an evaluated point again with on_duplicate: accept", async () => {
+    const cwd = testDir("extdupaccept");
+    const same = WRITE('json.dumps({"parameters": {"x": 50, "y": 0.25, "c": "b", "k": 3}})');
+    const r = await runSpec(cwd, {
+      name: "dupacc",
+      parameters: PARAMETERS,
+      program: 'echo "RESULT: %(x)"',
+      max_eval: 3,
+      parallelism: 1,
+      seed: 5,
+      strategy: "SOBOL=1,EXTERNAL_GENERATOR",
+      executor: "local",
+      external_generator: {
+        command: generatorFile(cwd, "same.py", same),
+        max_retries: 1,
+        on_duplicate: "accept",
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/not honoured|drops a proposal/);
+    const rows = trials(join(cwd, "runs", "dupacc", "0"));
+    expect(rows).toHaveLength(3);
+    expectIntact(rows);
+    const point = { x: 50, y: 0.25, c: "b", k: 3 };
+    expect(JSON.parse(rows[1]!.params_json)).toEqual(point);
+    expect(JSON.parse(rows[2]!.params_json)).toEqual(point);
+    expect(rows.map((t) => t.state)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED"]);
+  });
 });
 
 /** Whether the process has ended (gone, or a zombie waiting to be reaped), within a few seconds. */

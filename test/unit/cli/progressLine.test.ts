@@ -25,6 +25,7 @@ function status(waiting: string | null): CampaignStatus {
     recent_failures: [],
     generation_ms: { mean: null, last: null, by_node: {} },
     recent_events: [],
+    results_csv_problem: null,
     waiting,
   };
 }

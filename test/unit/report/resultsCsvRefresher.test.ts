@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ResultsCsvRefresher } from "../../../src/report/writeResultsCsv.js";
+import { RESULTS_CSV_RETRY_MS, ResultsCsvRefresher } from "../../../src/report/writeResultsCsv.js";
 
 describe("ResultsCsvRefresher", () => {
   beforeEach(() => {
@@ -60,5 +60,39 @@ describe("ResultsCsvRefresher", () => {
     r.changed();
     r.flush();
     expect(writes).toHaveLength(2);
+  });
+
+  it("a failing rewrite never throws: it is reported once, retried without further changes, and its recovery reported", () => {
+    let failWith: string | null = "EISDIR: illegal operation on a directory";
+    let writes = 0;
+    const problems: (string | null)[] = [];
+    const r = new ResultsCsvRefresher(
+      () => {
+        writes++;
+        if (failWith !== null) throw new Error(failWith);
+      },
+      2000,
+      () => Date.now(),
+      (p) => problems.push(p),
+    );
+    r.changed();
+    expect(() => vi.advanceTimersByTime(0)).not.toThrow();
+    expect(writes).toBe(1);
+    expect(r.failing).toMatch(/EISDIR/);
+    expect(problems).toEqual(["EISDIR: illegal operation on a directory"]);
+    // No change arrives, yet the rewrite is tried again; the same problem is not reported twice.
+    vi.advanceTimersByTime(RESULTS_CSV_RETRY_MS);
+    expect(writes).toBe(2);
+    expect(problems).toHaveLength(1);
+    expect(r.flush()).toBe(false);
+    failWith = null;
+    vi.advanceTimersByTime(RESULTS_CSV_RETRY_MS);
+    expect(writes).toBe(4);
+    expect(r.failing).toBeNull();
+    expect(problems).toEqual(["EISDIR: illegal operation on a directory", null]);
+    // Once it works, it waits for changes again.
+    vi.advanceTimersByTime(10 * RESULTS_CSV_RETRY_MS);
+    expect(writes).toBe(4);
+    r.close();
   });
 });

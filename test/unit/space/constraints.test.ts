@@ -112,6 +112,18 @@ describe("ConstraintSet: linear forms", () => {
     expect(s.violations({ lr: 0.5, x: 1.6 })).toEqual(["lr + x <= 2"]);
   });
 
+  it("a division by zero (or any non-finite side) makes the point infeasible, for every operator", () => {
+    const k: Parameter = { ...x, name: "k", low: 0, high: 3 };
+    const s = set(["x / k <= 0.1", "x / k >= 0.1", "x / k != 5"], [x, k]);
+    expect(s.violations({ x: 0.05, k: 0 })).toEqual(["x / k <= 0.1", "x / k >= 0.1", "x / k != 5"]);
+    expect(s.isSatisfied({ x: 0.05, k: 0 })).toBe(false);
+    expect(s.violations({ x: 0, k: 0 })).toContain("x / k <= 0.1"); // 0/0 is NaN
+    // An overflow to Infinity on both sides: Infinity <= Infinity + tol would hold.
+    const big = set(["1e308 * x * x <= 1e308 * x * x - 1"], [x, k]);
+    expect(big.isSatisfied({ x: 10, k: 1 })).toBe(false);
+    expect(set(["x / k <= 0.1"], [x, k]).isSatisfied({ x: 0.2, k: 2 })).toBe(true);
+  });
+
   it("allows a relative tolerance at the boundary (0.1 + 0.2 <= 0.3 holds)", () => {
     const s = set(["x + y <= 0.3", "x + y >= 0.3", "0.1 * n + 0.2 * m == 0.3"], [x, y, n, m]);
     expect(s.violations({ x: 0.1, y: 0.2, n: 1, m: 1 })).toEqual([]);
