@@ -6,15 +6,37 @@ import { CampaignSession } from "../session/campaignSession.js";
 
 /** `slurmopt status <dir> [--json]` */
 export async function statusCommand(dirArg: string, json: boolean): Promise<number> {
-  const session = await CampaignSession.open(resolveCampaignFolder(dirArg), { readonly: true });
+  const dir = resolveCampaignFolder(dirArg);
+  const session = await CampaignSession.open(dir, { readonly: true });
   try {
     const s = session.status();
-    process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
+    const daemon = await daemonStateOf(dir);
+    if (json) process.stdout.write(`${JSON.stringify({ ...s, daemon }, null, 2)}\n`);
+    else
+      process.stdout.write(
+        `${formatStatus(s)}\n${daemon === null ? "" : `the slurmopt daemon drives it: ${daemon}\n`}`,
+      );
     return EXIT.ok;
   } finally {
     await session.close();
   }
 }
+
+/**
+ * What the daemon does with the campaign when it drives it (driving, paused, window-closed,
+ * stopping); null when no daemon runs, it does not drive this folder, or it cannot be asked.
+ */
+async function daemonStateOf(dir: string): Promise<string | null> {
+  const { askDaemonAbout } = await import("./daemonCampaignCommands.js");
+  try {
+    const s = await askDaemonAbout(dir, "campaign", 5000);
+    return s !== null && DRIVEN.has(s.daemonState) ? s.daemonState : null;
+  } catch {
+    return null;
+  }
+}
+
+const DRIVEN = new Set(["driving", "paused", "window-closed", "stopping"]);
 
 /**
  * `slurmopt status <dir> --watch`: the status again every `intervalS` seconds (the screen

@@ -81,12 +81,18 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     const adopted = await cli(h, ["adopt", a]);
     expect(adopted.code, adopted.stderr).toBe(0);
     expect(adopted.stdout).toContain(`the daemon drives ${a}`);
+    // status reads the folder and says that the daemon drives it.
+    const status = await cli(h, ["status", a, "--json"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ daemon: "driving", state: "RUNNING" });
     const followed = await cli(h, ["follow", a]);
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stdout).toMatch(
       /dcmd-a: 4\/4 done, 0 failed, 0 running, 0 queued .*\(COMPLETED\)/,
     );
     expect(perTrialProblems(await settledSacctRows(a), 4)).toEqual([]);
+    const ended = await cli(h, ["status", a]);
+    expect(ended.stdout).not.toContain("the slurmopt daemon drives it");
 
     // cancel: the campaign ends CANCELLED and its jobs leave the queue.
     const b = (
