@@ -46,3 +46,39 @@ export function campaignHypervolume(
   const value = hypervolume(rows, reference);
   return value === null ? null : { value, fromThresholds };
 }
+
+/**
+ * The hypervolume after each trial, in trial order, for results.csv's `hypervolume` column:
+ * feed every trial's results (null for trials without) in trial order; the reference point is
+ * fixed up front (the thresholds, or the nadir of every feasible completed trial).
+ */
+export class RunningHypervolume {
+  private front: Float64Array[] = [];
+  private current = 0;
+
+  constructor(
+    private readonly objectives: readonly Objective[],
+    private readonly reference: Float64Array,
+  ) {}
+
+  /** Adds one feasible completed trial's values; returns the hypervolume so far. */
+  add(values: Readonly<Record<string, number>> | null): number {
+    if (values !== null) {
+      const row = minimizedRows([values], this.objectives)[0]!;
+      if (
+        row.every((v) => Number.isFinite(v)) &&
+        !this.front.some((f) => dominatesOrEquals(f, row))
+      ) {
+        this.front = this.front.filter((f) => !dominatesOrEquals(row, f));
+        this.front.push(row);
+        this.current = hypervolume(this.front, this.reference) ?? 0;
+      }
+    }
+    return this.current;
+  }
+}
+
+function dominatesOrEquals(a: Float64Array, b: Float64Array): boolean {
+  for (let j = 0; j < a.length; j++) if (a[j]! > b[j]!) return false;
+  return true;
+}

@@ -1,5 +1,6 @@
 import { isFeasible, type OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import { metricNames, type Campaign } from "../spec/campaign.js";
+import { RunningHypervolume, hypervolumeReference, minimizedRows } from "./campaignHypervolume.js";
 import type { TrialRow } from "../store/rowTypes.js";
 import { formatValue, type ParamValue } from "../space/parameters.js";
 
@@ -10,7 +11,8 @@ import { formatValue, type ParamValue } from "../space/parameters.js";
  * trial_status, generation_node; then slurmopt's generator, generation_ms and reason; then
  * OO_Info_* and printed_* columns; then one column per objective (with OCC: each result, then
  * OCC), one per metric (outcome-constraint and tracking metrics), `feasible` (true/false, when
- * the campaign has outcome constraints), `SEM-NAME` for each objective or metric that has a
+ * the campaign has outcome constraints), `hypervolume` (2 or 3 objectives: after each trial,
+ * in trial order), `SEM-NAME` for each objective or metric that has a
  * standard error in some trial; then one per parameter.
  * Times are Unix epoch seconds (integers); queue_time and run_time are seconds.
  */
@@ -23,7 +25,8 @@ export function resultsTable(campaign: Campaign, trials: readonly TrialRow[]): s
     if (t.sems_json) for (const k of Object.keys(JSON.parse(t.sems_json) as object)) semKeys.add(k);
   }
   const columns = resultsColumns(campaign, extraKeys, semKeys);
-  return [columns.header, ...trials.map((t) => resultsRow(columns, t))];
+  const hv = runningHypervolume(campaign, trials);
+  return [columns.header, ...trials.map((t) => resultsRow(columns, t, hv))];
 }
 
 /** The columns every results.csv starts with (parameter and result names may not repeat them). */
@@ -56,7 +59,41 @@ export interface ResultsColumns {
   readonly resultNames: readonly string[];
   readonly semNames: readonly string[];
   readonly outcomeConstraints: readonly OutcomeConstraint[];
+  /** 2 or 3 objectives: a `hypervolume` column (after each trial, in trial order). */
+  readonly hypervolume: boolean;
   readonly parameterNames: readonly string[];
+}
+
+/** Whether results.csv has a hypervolume column (2 or 3 objectives). */
+export function hasHypervolumeColumn(campaign: Campaign): boolean {
+  return campaign.objectives.length >= 2 && campaign.objectives.length <= 3;
+}
+
+/**
+ * The running hypervolume of these trials (in trial order) with the campaign's reference point
+ * (objective thresholds, or the nadir of all feasible completed trials); null without the column.
+ */
+export function runningHypervolume(
+  campaign: Campaign,
+  trials: readonly TrialRow[],
+): RunningHypervolume | null {
+  if (!hasHypervolumeColumn(campaign)) return null;
+  const values = trials.flatMap((t) => {
+    const v = feasibleValues(t, campaign.outcomeConstraints);
+    return v ? [v] : [];
+  });
+  const { reference } = hypervolumeReference(campaign, minimizedRows(values, campaign.objectives));
+  return new RunningHypervolume(campaign.objectives, reference);
+}
+
+/** A COMPLETED trial's results when it satisfies every outcome constraint, else null. */
+export function feasibleValues(
+  t: TrialRow,
+  oc: readonly OutcomeConstraint[],
+): Record<string, number> | null {
+  if (t.state !== "COMPLETED" || !t.results_json) return null;
+  const v = JSON.parse(t.results_json) as Record<string, number>;
+  return isFeasible(v, oc) ? v : null;
 }
 
 export function resultsColumns(
@@ -82,14 +119,27 @@ export function resultsColumns(
     ...extras,
     ...resultNames,
     ...(outcomeConstraints.length > 0 ? ["feasible"] : []),
+    ...(hasHypervolumeColumn(campaign) ? ["hypervolume"] : []),
     ...semNames.map((n) => `SEM-${n}`),
     ...parameterNames,
   ];
-  return { header, extras, resultNames, semNames, outcomeConstraints, parameterNames };
+  return {
+    header,
+    extras,
+    resultNames,
+    semNames,
+    outcomeConstraints,
+    hypervolume: hasHypervolumeColumn(campaign),
+    parameterNames,
+  };
 }
 
-/** One trial's row of results.csv. */
-export function resultsRow(c: ResultsColumns, t: TrialRow): string[] {
+/** One trial's row of results.csv (trials in trial order when there is a hypervolume column). */
+export function resultsRow(
+  c: ResultsColumns,
+  t: TrialRow,
+  hv: RunningHypervolume | null = null,
+): string[] {
   const results = t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {};
   const extra = t.extras_json ? (JSON.parse(t.extras_json) as Record<string, string>) : {};
   const sems = t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {};
@@ -116,6 +166,9 @@ export function resultsRow(c: ResultsColumns, t: TrialRow): string[] {
     ...(c.outcomeConstraints.length === 0
       ? []
       : [t.state === "COMPLETED" ? String(isFeasible(results, c.outcomeConstraints)) : ""]),
+    ...(c.hypervolume
+      ? [hv ? String(Number(hv.add(feasibleValues(t, c.outcomeConstraints)).toPrecision(10))) : ""]
+      : []),
     ...c.semNames.map((n) => (sems[n] === undefined ? "" : String(sems[n]))),
     ...c.parameterNames.map((name) =>
       params[name] === undefined ? "" : formatValue(params[name]),

@@ -5,7 +5,8 @@ import { faultPoint } from "../engine/faultPoints.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import { iterateTrials, trialExtraKeys, trialSemKeys } from "../store/trialScans.js";
-import { resultsColumns, resultsRow } from "./resultsTable.js";
+import { RunningHypervolume, hypervolumeReference, minimizedRows } from "./campaignHypervolume.js";
+import { feasibleValues, resultsColumns, resultsRow } from "./resultsTable.js";
 
 /** Rows formatted and written together (bounds the memory a rewrite needs). */
 const ROWS_PER_WRITE = 1000;
@@ -26,12 +27,13 @@ export function writeResultsCsv(
     trialExtraKeys(db, campaignId),
     trialSemKeys(db, campaignId),
   );
+  const hv = columns.hypervolume ? streamedHypervolume(db, campaignId, campaign) : null;
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {
     let rows: string[][] = [columns.header];
     for (const t of iterateTrials(db, campaignId)) {
-      rows.push(resultsRow(columns, t));
+      rows.push(resultsRow(columns, t, hv));
       if (rows.length >= ROWS_PER_WRITE) {
         writeSync(fd, stringify(rows));
         rows = [];
@@ -72,6 +74,20 @@ export function resultsCsvEvent(
         level: "warn",
         message: `${RESULTS_CSV_FAILING} (${problem}); the campaign goes on and campaign.db keeps every result; retrying every ${RESULTS_CSV_RETRY_MS / 1000} s ("slurmopt export ${dir}" writes it once the folder is writable)`,
       };
+}
+
+/**
+ * The running hypervolume for the column, its reference point from a first pass over the
+ * trials that keeps only the feasible objective rows (a few numbers per trial).
+ */
+function streamedHypervolume(db: Db, campaignId: number, campaign: Campaign): RunningHypervolume {
+  const rows: Float64Array[] = [];
+  for (const t of iterateTrials(db, campaignId)) {
+    const v = feasibleValues(t, campaign.outcomeConstraints);
+    if (v) rows.push(...minimizedRows([v], campaign.objectives));
+  }
+  const { reference } = hypervolumeReference(campaign, rows);
+  return new RunningHypervolume(campaign.objectives, reference);
 }
 
 /** A rewrite waits at least this many times as long as the last one took (see below). */

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, testDir } from "../../helpers/runCli.js";
@@ -41,5 +41,13 @@ describe("two objectives with the GP (EHVI) (real processes, real SQLite)", () =
     expect(s.best.length).toBeGreaterThan(0);
     expect(s.hypervolume?.reference).toBe("observed nadir");
     expect(s.hypervolume!.value).toBeGreaterThan(0);
+    // results.csv: the hypervolume after each trial, never falling, ending at status's
+    const [header, ...lines] = readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n");
+    const col = header!.split(",").indexOf("hypervolume");
+    expect(col).toBeGreaterThan(0);
+    const hv = lines.map((l) => Number(l.split(",")[col]));
+    expect(hv).toHaveLength(9);
+    for (let i = 1; i < hv.length; i++) expect(hv[i]).toBeGreaterThanOrEqual(hv[i - 1]!);
+    expect(hv[8]).toBeCloseTo(s.hypervolume!.value, 6);
   });
 });

@@ -75,13 +75,13 @@ const FIXED_COLUMNS = [
 describe("resultsTable", () => {
   it("uses OmniOpt2's column names, then results, then parameters", () => {
     const [header] = resultsTable(campaign(), []);
-    expect(header).toEqual([...FIXED_COLUMNS, "RESULT", "LOSS", "x", "opt", "seed"]);
+    expect(header).toEqual([...FIXED_COLUMNS, "RESULT", "LOSS", "hypervolume", "x", "opt", "seed"]);
   });
 
   it("writes times in epoch seconds and queue/run time in seconds", () => {
     const [, row] = resultsTable(campaign(), [trial({})]);
     const cell = (name: string): string =>
-      row![[...FIXED_COLUMNS, "RESULT", "LOSS", "x", "opt", "seed"].indexOf(name)]!;
+      row![[...FIXED_COLUMNS, "RESULT", "LOSS", "hypervolume", "x", "opt", "seed"].indexOf(name)]!;
     expect(cell("trial_index")).toBe("0");
     expect(cell("arm_name")).toBe("0_0");
     expect(cell("submit_time")).toBe("1700000001");
@@ -93,6 +93,8 @@ describe("resultsTable", () => {
     expect(cell("generation_ms")).toBe("2.3");
     expect(cell("RESULT")).toBe("0.0015");
     expect(cell("LOSS")).toBe("-2");
+    // one point, no thresholds: the reference lies a tenth of |value| beyond it
+    expect(Number(cell("hypervolume"))).toBeCloseTo(0.00015 * 0.2, 12);
     expect(cell("x")).toBe("0.1");
     expect(cell("opt")).toBe("adam");
     expect(cell("seed")).toBe("7");
@@ -132,6 +134,7 @@ describe("resultsTable", () => {
       "no RESULT line",
       "",
       "",
+      "0",
       "0.1",
       "adam",
       "7",
