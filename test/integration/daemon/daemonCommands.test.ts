@@ -63,7 +63,7 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     const h = daemonHome("commands");
     const submitted = await cli(h, [
       "submit",
-      writeDaemonSpec(h, "dcmd-a", { maxEval: 4, parallelism: 2, sleep: 3 }),
+      writeDaemonSpec(h, "dcmd-a", { maxEval: 4, parallelism: 2, sleep: 10 }),
     ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const a = submitted.stdout.trim().split("\n").at(-1)!;
