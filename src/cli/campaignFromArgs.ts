@@ -14,7 +14,13 @@ export interface RunArgs {
 }
 
 /** Spec file, then flags over it, then one validation: the Campaign everything else uses. */
-export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings): Campaign {
+export function campaignFromArgs(
+  args: RunArgs,
+  cwd: string,
+  warnings: Warnings,
+  /** The program of a campaign whose spec and flags give none (an ask/tell campaign). */
+  defaultProgram?: string,
+): Campaign {
   refuseFlags(args.flags);
   for (const note of [...ignoredFlagNotes(args.flags), ...occFlagNotes(args.flags)])
     warnings.warn(note);
@@ -33,6 +39,7 @@ export function campaignFromArgs(args: RunArgs, cwd: string, warnings: Warnings)
     overlay.objectives = [{ name: "RESULT", goal: "max" }];
   }
   const merged = mergeSpec(file, overlay);
+  if (merged.program === undefined && defaultProgram !== undefined) merged.program = defaultProgram;
   if (!args.specFile) {
     const missing = ["name", "parameters", "program", "max_eval"].filter(
       (k) => merged[k] === undefined && !(k === "parameters" && merged.configspace !== undefined),
