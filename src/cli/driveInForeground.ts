@@ -1,12 +1,9 @@
-import { GLOBAL_STOP_PREFIX } from "../engine/globalStopping.js";
 import { writeFileSync } from "node:fs";
 import type { CampaignRunner } from "../engine/campaignRunner.js";
 import { takeControlRequest } from "../engine/controlRequests.js";
 import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
-import {
-  CONTINUATION_REASON,
-  CONTINUE_EXIT_CODE,
-} from "../controllerJob/renderControllerScript.js";
+import { CONTINUATION_REASON } from "../controllerJob/renderControllerScript.js";
+import { campaignExitCode } from "./campaignExitCode.js";
 import { driveCampaign } from "../engine/driveCampaign.js";
 import { EXIT } from "../errors/errors.js";
 import { createLogger } from "../log/logger.js";
@@ -144,10 +141,7 @@ export async function driveInForeground(dir: string, options: ForegroundOptions)
     process.stdout.write(
       `${formatStatus(status)}\nresults: ${paths.resultsCsv}\n${report ? `report: ${report}\n` : ""}`,
     );
-    if (continuing && status.state === "STOPPED") return CONTINUE_EXIT_CODE;
-    if (status.state === "COMPLETED" && status.stop_reason?.startsWith(GLOBAL_STOP_PREFIX))
-      return EXIT.globalStop;
-    return status.state === "FAILED" ? EXIT.failure : EXIT.ok;
+    return campaignExitCode(status, continuing);
   } finally {
     process.off("SIGUSR1", onContinue);
     // Without a listener Node 20 dies of a late USR1 (or opens its debugger): keep one that

@@ -43,6 +43,11 @@ export type RunnerState = "running" | "stopping" | "finished";
  * collects, and turns executor events into stored trial outcomes (the executor's tell). Holds
  * no single-campaign global state, so one loop can drive many runners (daemon).
  */
+/** The stop reason of a campaign that ended because its search space seems exhausted. */
+export const EXHAUSTED_PREFIX = "the search space seems exhausted: ";
+/** The least time between two counted proposal rounds without a new point. */
+export const ZERO_ROUND_PAUSE_MS = 200;
+
 export class CampaignRunner {
   readonly uid: string;
   state: RunnerState = "running";
@@ -50,6 +55,13 @@ export class CampaignRunner {
   stopReason: string | null = null;
   private proposing: Promise<void> | null = null;
   private zeroRounds = 0;
+  /**
+   * After a proposal round without a new point, the next round waits: for a trial to end when
+   * trials are active (new data may give new points), else ZERO_ROUND_PAUSE_MS.
+   */
+  private nextRoundAfter: { finished: number; time: number } | null = null;
+  /** Set once max_nr_of_zero_results rounds gave nothing: no new trials; running ones finish. */
+  private exhaustedReason: string | null = null;
   /** Stopped without waiting for cancelled jobs to report (the cluster refuses access). */
   private abandon = false;
   private proposalAbort: AbortController | null = null;
@@ -210,7 +222,12 @@ export class CampaignRunner {
         this.finish(this.finalState ?? "STOPPED", this.stopReason);
       return;
     }
-    // After global stopping no new trial starts; the running ones finish.
+    // After global stopping or exhaustion no new trial starts; the running ones finish and are
+    // collected first.
+    if (this.exhaustedReason !== null) {
+      if (active === 0) this.finish("STOPPED", this.exhaustedReason);
+      return;
+    }
     const remaining = this.globalStopReason !== null ? 0 : this.campaign.maxEval - total;
     if (remaining <= 0 && active === 0) {
       this.finish("COMPLETED", this.globalStopReason);
@@ -218,6 +235,12 @@ export class CampaignRunner {
     }
     const free = Math.min(this.campaign.parallelism - active, remaining);
     if (free <= 0 || this.proposing) return;
+    const wait = this.nextRoundAfter;
+    if (wait !== null) {
+      const finished = total - active;
+      if (active > 0 ? finished === wait.finished : performance.now() < wait.time) return;
+      this.nextRoundAfter = null;
+    }
     // A node waiting for data (or at its max_parallelism) leaves the slots free.
     const plan = planFromCounts(
       this.campaign.strategy,
@@ -355,15 +378,25 @@ export class CampaignRunner {
     if (this.state !== "running" || this.globalStopReason !== null) return;
     for (const w of proposal.warnings) this.log("warn", w);
     if (stored.length === 0) {
+      // As OmniOpt2 counts them: a round counts only when no trial is active (a running trial's
+      // result may let the model find new points); either way the next round waits.
+      const view = this.deps.session.view();
+      const c = view.counts;
+      const active = c.PROPOSED + c.SUBMITTED + c.RUNNING;
+      this.nextRoundAfter = {
+        finished: view.total - active,
+        time: performance.now() + ZERO_ROUND_PAUSE_MS,
+      };
+      if (active > 0) return;
       this.zeroRounds++;
-      if (this.zeroRounds >= campaign.maxZeroResults)
-        this.stop(
-          "STOPPED",
-          `the search space seems exhausted: ${this.zeroRounds} proposal rounds in a row gave no new point`,
-        );
+      if (this.zeroRounds >= campaign.maxZeroResults) {
+        this.exhaustedReason = `${EXHAUSTED_PREFIX}${this.zeroRounds} proposal rounds in a row gave no new point while no trial was running`;
+        this.log("warn", this.exhaustedReason);
+      }
       return;
     }
     this.zeroRounds = 0;
+    this.nextRoundAfter = null;
     faultPoint("after-trial-rows");
     this.deps.onChange?.();
     await this.submitter.submitCreated();

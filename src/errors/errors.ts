@@ -78,6 +78,10 @@ export const EXIT = {
   generator: 5,
   /** The campaign completed early: global stopping (stop_when) found no more improvement. */
   globalStop: 6,
+  /** OmniOpt2's code: the search space seems exhausted (max_nr_of_zero_results rounds). */
+  exhausted: 87,
+  /** OmniOpt2's code: every trial that ended failed (none completed). */
+  allFailed: 89,
   interrupted: 130,
 } as const;
 

@@ -184,3 +184,59 @@ describe("OmniOpt2 behaviour: --gridsearch", () => {
     expect(campaignRow(campaignDir(cwd, "g")).spec_json).toMatch(/FACTORIAL|"grid"/);
   });
 });
+
+describe("OmniOpt2 behaviour: exit codes", () => {
+  it("87 when the search space is exhausted, after the running trials finished and were collected", async () => {
+    const cwd = testDir("oo2-exhausted");
+    const r = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "ex",
+        "--force_local_execution",
+        "--num_parallel_jobs",
+        "3",
+        "--parameter",
+        "x",
+        "choice",
+        "a,b,c",
+        "--gridsearch",
+        "--run_program",
+        'if [ "%x" = "c" ]; then sleep 2; fi; echo RESULT: 1',
+        "--max_eval",
+        "10",
+        "--max_nr_of_zero_results",
+        "3",
+      ],
+      { cwd, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(87);
+    const dir = campaignDir(cwd, "ex");
+    expect(trialStates(dir)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED"]);
+    expect(campaignRow(dir).state).toBe("STOPPED");
+  });
+
+  it("89 when every trial failed, never 0", async () => {
+    const cwd = testDir("oo2-allfailed");
+    const r = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "af",
+        ...LOCAL,
+        "--parameter",
+        "x",
+        "range",
+        "0",
+        "1",
+        "--run_program",
+        "exit 3",
+        "--max_eval",
+        "2",
+      ],
+      { cwd, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(89);
+    expect(trialStates(campaignDir(cwd, "af"))).toEqual(["FAILED", "FAILED"]);
+  });
+});

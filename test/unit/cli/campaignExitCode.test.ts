@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { campaignExitCode } from "../../../src/cli/campaignExitCode.js";
+import { EXHAUSTED_PREFIX } from "../../../src/engine/campaignRunner.js";
+
+const counts = (completed: number, failed: number) => ({
+  PROPOSED: 0,
+  SUBMITTED: 0,
+  RUNNING: 0,
+  COMPLETED: completed,
+  FAILED: failed,
+  TIMEOUT: 0,
+  CANCELLED: 0,
+});
+
+describe("campaignExitCode", () => {
+  it("gives each ending its code, OmniOpt2's numbers for exhaustion (87) and all failed (89)", () => {
+    expect(
+      campaignExitCode({ state: "COMPLETED", stop_reason: null, counts: counts(3, 1) }, false),
+    ).toBe(0);
+    expect(
+      campaignExitCode(
+        { state: "STOPPED", stop_reason: `${EXHAUSTED_PREFIX}50 rounds`, counts: counts(3, 0) },
+        false,
+      ),
+    ).toBe(87);
+    expect(
+      campaignExitCode({ state: "COMPLETED", stop_reason: null, counts: counts(0, 4) }, false),
+    ).toBe(89);
+    expect(
+      campaignExitCode({ state: "FAILED", stop_reason: "x", counts: counts(0, 2) }, false),
+    ).toBe(89);
+    expect(
+      campaignExitCode({ state: "FAILED", stop_reason: "x", counts: counts(1, 2) }, false),
+    ).toBe(1);
+    expect(
+      campaignExitCode(
+        { state: "STOPPED", stop_reason: "stopped by SIGINT", counts: counts(1, 0) },
+        false,
+      ),
+    ).toBe(0);
+    // Nothing ended yet (stopped at once): not "all failed".
+    expect(
+      campaignExitCode(
+        { state: "STOPPED", stop_reason: "stopped by SIGINT", counts: counts(0, 0) },
+        false,
+      ),
+    ).toBe(0);
+  });
+});
