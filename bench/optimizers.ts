@@ -9,8 +9,9 @@
  *
  *   npm run bench:optimizers [-- --quick] [--seeds N] [--functions Branin,Hartmann6]
  *                            [--methods gp,tpe,rf,sobol,random,optuna,gp5] [--no-latency]
- *                            [--no-multi-objective]
- * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective) follows.
+ *                            [--no-multi-objective] [--no-constrained]
+ * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective) and the
+ * constrained one (bench/constrained.ts: the Gardner problem) follow.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -29,6 +30,7 @@ import { ConstraintSet } from "../src/space/constraints.js";
 import type { Point } from "../src/space/parameters.js";
 import { SearchSpace } from "../src/space/searchSpace.js";
 import { runAsyncBatch } from "./asyncBatch.js";
+import { constrainedTable } from "./constrained.js";
 import { multiObjectiveTable } from "./multiObjective.js";
 import type { TestProblem } from "./testFunctions.js";
 import { TEST_PROBLEMS } from "./testFunctions.js";
@@ -43,6 +45,7 @@ interface Args {
   methods: string[];
   latency: boolean;
   multi: boolean;
+  constrained: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     methods: ["gp", "gp5", "tpe", "rf", "optuna", "sobol", "random"],
     latency: true,
     multi: true,
+    constrained: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -62,6 +66,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--methods") a.methods = next().split(",");
     else if (k === "--no-latency") a.latency = false;
     else if (k === "--no-multi-objective") a.multi = false;
+    else if (k === "--no-constrained") a.constrained = false;
     else throw new Error(`unknown option ${k}`);
   }
   return a;
@@ -293,6 +298,7 @@ const started = performance.now();
 await regretTable(args);
 if (args.multi)
   await multiObjectiveTable(Math.min(args.seeds, 10), ["ehvi", "parego", "tpe", "sobol"]);
+if (args.constrained) await constrainedTable(Math.min(args.seeds, 10));
 if (args.latency) {
   rfLatency();
   await latency();
