@@ -138,13 +138,14 @@ describe("SMAC status STOP", () => {
 });
 
 describe("SMAC per-run details", () => {
-  /** Prints what it was called with as additional_info; crashes (no cost) when x > 0. */
+  /** Prints what it was called with as additional_info; odd trial indices crash (no cost). */
   const ECHO = `
-import sys
+import os, sys
 args = dict(a[2:].split("=", 1) for a in sys.argv[1:])
 x = float(args["x"])
 info = f"{args['seed']}|{args.get('instance')}|{args.get('instance_features')}"
-print(f"cost={x * x}; status=SUCCESS; additional_info={info}" if x <= 0 else "status=CRASHED")
+crash = int(os.environ["SLURMOPT_TRIAL_INDEX"]) % 2 == 1
+print("status=CRASHED" if crash else f"cost={x * x}; status=SUCCESS; additional_info={info}")
 `;
 
   it("gives each trial its own reproducible --seed= and the instances round-robin with their features; crash_cost reaches the model", async () => {
@@ -191,8 +192,7 @@ json.dump({"parameters": {"x": random.uniform(-2, 2)}}, open(os.path.join(d, "re
       const inst = ["i1", "i2", "i3"][t.trial_index % 3]!;
       const features = { i1: "1,0.5", i2: "2,3", i3: "3,4.5" }[inst];
       expect(t.program_string).toContain(`--instance=${inst} --instance_features=${features}`);
-      const x = (JSON.parse(t.params_json) as { x: number }).x;
-      if (x <= 0) {
+      if (t.trial_index % 2 === 0) {
         expect(t.state).toBe("COMPLETED");
         // What the program received is what was stored.
         const extras = JSON.parse(t.extras_json) as Record<string, string>;
@@ -208,13 +208,19 @@ json.dump({"parameters": {"x": random.uniform(-2, 2)}}, open(os.path.join(d, "re
     expect(made.length).toBeGreaterThan(0);
     const last = made.at(-1)!.input;
     const [params, results] = last.trials as [{ x: number }[], { RESULT: number }[]];
-    const crashed = rows.filter((t) => t.state === "FAILED").map((t) => t.params_json);
-    expect(crashed.length).toBeGreaterThan(0);
+    const crashed = new Set(
+      rows
+        .filter((t) => t.state === "FAILED")
+        .map((t) => (JSON.parse(t.params_json) as { x: number }).x),
+    );
+    expect(crashed.size).toBe(4);
+    // When the last call was made, trials 0-5 had ended (2 slots): crashes 1, 3 and 5 among them.
+    let seenCrashes = 0;
     for (const [k, p] of params.entries()) {
-      const wasCrash = p.x > 0;
-      expect(results[k]!.RESULT).toBe(wasCrash ? 1000 : p.x * p.x);
+      if (crashed.has(p.x)) seenCrashes++;
+      expect(results[k]!.RESULT).toBe(crashed.has(p.x) ? 1000 : p.x * p.x);
     }
-    expect(params.some((p) => p.x > 0)).toBe(true);
+    expect(seenCrashes).toBeGreaterThanOrEqual(3);
 
     // The same campaign seed gives the same per-trial seeds in a new campaign.
     writeFileSync(join(cwd, "spec.json"), JSON.stringify({ ...spec("b"), max_eval: 4 }));
