@@ -12,6 +12,7 @@ import { CampaignSession, type SessionOptions } from "./session/campaignSession.
 
 export { CampaignSession, ATTACHED_NODE } from "./session/campaignSession.js";
 export type { SessionOptions } from "./session/campaignSession.js";
+export { optimize, type Evaluation, type OptimizeOptions } from "./session/optimize.js";
 export type {
   AskedTrial,
   BestTrial,

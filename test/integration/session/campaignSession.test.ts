@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createCampaign,
   openCampaign,
+  optimize,
   type CampaignSession,
   type CampaignSpec,
 } from "../../../src/index.js";
@@ -226,4 +227,38 @@ describe("bad calls are refused with a clear message and change nothing", () => 
     );
     expect(snapshot(session)).toBe(before);
   });
+});
+
+describe("optimize", () => {
+  it("runs the managed loop on Branin to a regret below 0.01 in 40 evaluations", async () => {
+    const branin = (p: Record<string, unknown>): number => {
+      const x = p.x as number;
+      const y = p.y as number;
+      const b = 5.1 / (4 * Math.PI ** 2);
+      return (
+        (y - b * x * x + (5 / Math.PI) * x - 6) ** 2 +
+        10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x) +
+        10
+      );
+    };
+    const s = await createCampaign({
+      name: "branin",
+      run_dir: join(work, "runs"),
+      parameters: [
+        { name: "x", type: "range", bounds: [-5, 10] },
+        { name: "y", type: "range", bounds: [0, 15] },
+      ],
+      program: "unused",
+      max_eval: 40,
+      parallelism: 2,
+      seed: 1,
+    });
+    try {
+      const best = await optimize(s, (p) => branin(p), { budget: 40, parallelism: 2 });
+      expect(s.trials()).toHaveLength(40);
+      expect(best!.trial.values.RESULT! - 0.397887).toBeLessThan(0.01);
+    } finally {
+      await s.close();
+    }
+  }, 300_000);
 });
