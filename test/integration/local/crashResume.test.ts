@@ -103,10 +103,11 @@ describe("crash safety with the local executor (SIGKILL, real processes)", () =>
       await sleep(300 + rand() * 2500);
       await run.kill();
     }
-    const final = await runCli(["resume", join(cwd, "runs", "kr"), "--quiet"], {
-      cwd,
-      timeoutMs: 240_000,
-    });
+    // On a loaded machine every kill may come before the database exists: then run it anew.
+    const final = await runCli(
+      started() ? ["resume", join(cwd, "runs", "kr"), "--quiet"] : ["run", spec, "--quiet"],
+      { cwd, timeoutMs: 240_000 },
+    );
     const dir = join(
       cwd,
       "runs",
