@@ -3,7 +3,7 @@ import type { CampaignStatus } from "../report/campaignStatus.js";
 /** One line: done, failed, running, best so far, ETA. Redrawn in place on a TTY only. */
 export function progressText(s: CampaignStatus, startedAt: number, now = Date.now()): string {
   const c = s.counts;
-  const finished = c.COMPLETED + c.FAILED + c.TIMEOUT + c.CANCELLED;
+  const finished = c.COMPLETED + c.EARLY_STOPPED + c.FAILED + c.TIMEOUT + c.CANCELLED;
   const best = s.best[0];
   const bestText =
     s.best.length > 1

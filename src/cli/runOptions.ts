@@ -121,6 +121,29 @@ export const RUN_OPTIONS = {
       "Global stopping: the improvement that counts, relative to the interquartile range of the objective (or to the hypervolume); default 0.1",
     group: "Campaign:",
   },
+  early_stopping: {
+    type: "string",
+    choices: ["percentile", "median"],
+    describe:
+      "Early stopping of running trials from their NAME@STEP: value progress lines (docs/early-stopping.md): percentile (Ax's) or median (Optuna's)",
+    group: "Campaign:",
+  },
+  early_stopping_percentile: {
+    type: "number",
+    describe: "Early stopping: stop trials worse than this percentile at a step (default 50)",
+    group: "Campaign:",
+  },
+  early_stopping_min_progression: {
+    type: "number",
+    describe: "Early stopping: the first step at which a trial may be stopped (default 0)",
+    group: "Campaign:",
+  },
+  early_stopping_min_trials: {
+    type: "number",
+    describe:
+      "Early stopping: other trials with a value at the step before one is stopped (default 5)",
+    group: "Campaign:",
+  },
   tracking_metric: {
     type: "string",
     array: true,
@@ -379,6 +402,13 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   if (f.stop_when_min_trials !== undefined) stopWhen.min_trials = f.stop_when_min_trials;
   if (f.stop_when_tolerance !== undefined) stopWhen.tolerance = f.stop_when_tolerance;
   if (Object.keys(stopWhen).length > 0) o.stop_when = stopWhen;
+  const early: Record<string, unknown> = {};
+  if (f.early_stopping !== undefined) early.strategy = f.early_stopping;
+  if (f.early_stopping_percentile !== undefined) early.percentile = f.early_stopping_percentile;
+  if (f.early_stopping_min_progression !== undefined)
+    early.min_progression = f.early_stopping_min_progression;
+  if (f.early_stopping_min_trials !== undefined) early.min_trials = f.early_stopping_min_trials;
+  if (Object.keys(early).length > 0) o.early_stopping = early;
   set("max_failed_jobs", f.max_failed_jobs);
   set("max_retries", f.max_retries);
   set("executor", f.force_local_execution === true ? "local" : f.executor);
@@ -434,7 +464,7 @@ export function occFlagNotes(f: FlagValues): string[] {
   return given.map((k) => `--${k} has no effect without --occ (as in OmniOpt2)`);
 }
 
-/** Merges the flag overlay into the spec file's object (nested slurm, external_generator and stop_when keys merge too). */
+/** Merges the flag overlay into the spec file's object (nested slurm, external_generator, stop_when and early_stopping keys merge too). */
 export function mergeSpec(
   file: Record<string, unknown>,
   overlay: Record<string, unknown>,
@@ -443,7 +473,10 @@ export function mergeSpec(
   for (const [k, v] of Object.entries(overlay)) {
     const cur = out[k];
     if (
-      (k === "slurm" || k === "external_generator" || k === "stop_when") &&
+      (k === "slurm" ||
+        k === "external_generator" ||
+        k === "stop_when" ||
+        k === "early_stopping") &&
       typeof cur === "object" &&
       cur !== null &&
       typeof v === "object" &&

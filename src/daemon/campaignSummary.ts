@@ -17,7 +17,7 @@ export function campaignSummary(
     name: s.name,
     daemonState,
     state: s.state,
-    done: c.COMPLETED,
+    done: c.COMPLETED + c.EARLY_STOPPED,
     failed: c.FAILED + c.TIMEOUT + c.CANCELLED,
     running: c.SUBMITTED + c.RUNNING,
     queued: c.PROPOSED,

@@ -27,7 +27,7 @@ export function campaignList(folders: readonly string[]): CampaignEntry[] {
           folder,
           name: open.row.name,
           state: open.row.state,
-          done: c.COMPLETED + c.FAILED + c.TIMEOUT + c.CANCELLED,
+          done: c.COMPLETED + c.EARLY_STOPPED + c.FAILED + c.TIMEOUT + c.CANCELLED,
           maxEval: open.campaign.maxEval,
           error: null,
         };

@@ -102,7 +102,10 @@ export function outcomeRecord(o: TrialOutcomeValues): TrialOutcome {
     Object.keys(v).length > 0 ? JSON.stringify(v) : null;
   return {
     state: o.state,
-    resultsJson: o.state === "COMPLETED" ? JSON.stringify(o.values) : json(o.values),
+    resultsJson:
+      o.state === "COMPLETED" || o.state === "EARLY_STOPPED"
+        ? JSON.stringify(o.values)
+        : json(o.values),
     semsJson: json(o.sems),
     extrasJson: json(o.extras),
     reason: o.reason,

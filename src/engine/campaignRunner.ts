@@ -21,6 +21,8 @@ import { GlobalStopping } from "./globalStopping.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
 import { planFromCounts } from "./strategyState.js";
 import type { TrialProgram } from "./trialProgram.js";
+import { ProgressFollower } from "../earlyStopping/progressFollower.js";
+import { metricNames } from "../spec/campaign.js";
 
 export interface RunnerDeps {
   /** The open campaign (the controller's session: it holds the lock). */
@@ -72,6 +74,8 @@ export class CampaignRunner {
   private readonly submitter: AttemptSubmitter;
   /** Cancellations under way (shutdown waits for them). */
   private readonly cancelling = new Set<Promise<void>>();
+  /** Follows running trials' progress lines (early_stopping); null without early stopping. */
+  private readonly progress: ProgressFollower | null;
 
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.session.row.uid;
@@ -82,6 +86,20 @@ export class CampaignRunner {
           deps.session.campaignId,
           deps.session.campaign,
           stopWhen,
+        )
+      : null;
+    const early = deps.session.campaign.earlyStopping;
+    this.progress = early
+      ? new ProgressFollower(
+          deps.session.db,
+          deps.session.campaignId,
+          early,
+          deps.session.campaign.objectives.find((o) => o.name === early.metric)?.goal ?? "min",
+          [
+            ...deps.session.campaign.objectives.map((o) => o.name),
+            ...metricNames(deps.session.campaign),
+          ],
+          (message) => this.log("warn", message),
         )
       : null;
     this.submitter = new AttemptSubmitter({
@@ -165,16 +183,29 @@ export class CampaignRunner {
         `trial ${trial.trial_index}: ${r.faultReason ?? r.fault}; retrying (attempt ${attempt.attempt_no + 1})`,
       );
     } else {
-      const o = this.deps.program.outcome(r);
+      let o = this.deps.program.outcome(r);
+      if (this.progress) o = this.progress.outcome(attempt.id, trial.id, o, r.stdout);
       faultPoint("collect-before-write");
       recordAttemptEnd(db, attempt.id, end, outcomeRecord(o), null);
       if (o.stopCampaign !== undefined) this.stop("STOPPED", o.stopCampaign);
       if (o.state === "COMPLETED") this.checkGlobalStopping();
-      if (o.state !== "COMPLETED")
+      if (o.state !== "COMPLETED" && o.state !== "EARLY_STOPPED")
         this.log("warn", `trial ${trial.trial_index} ${o.state}: ${o.reason ?? "no reason given"}`);
       this.checkFailureLimit();
     }
     this.deps.onChange?.();
+  }
+
+  /**
+   * Reads what the running trials printed since the last call (early_stopping only), stores
+   * their progress values and cancels the trials the rule stops.
+   */
+  async followProgress(): Promise<void> {
+    if (this.progress === null || this.state !== "running") return;
+    const open = listOpenAttempts(this.db, this.campaignId);
+    const orders = await this.progress.poll(this.deps.executor, open);
+    for (const s of orders) this.log("info", `trial ${s.trialIndex}: ${s.reason}; cancelling it`);
+    if (orders.length > 0) this.cancelAttempts(orders.map((s) => s.attemptId));
   }
 
   /**

@@ -109,6 +109,16 @@ export class ControllerLoop {
       }
     }
     for (const runner of this.runners.values()) {
+      try {
+        await runner.followProgress();
+      } catch (e) {
+        this.options.logger.warn(
+          { err: e },
+          `campaign ${runner.campaign.name}: following progress lines failed: ${errorMessage(e)}`,
+        );
+      }
+    }
+    for (const runner of this.runners.values()) {
       if (runner.state === "running" && this.options.held?.(runner.uid) === true) continue;
       try {
         runner.fill();

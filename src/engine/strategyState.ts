@@ -1,5 +1,5 @@
 import type { StrategyNode } from "../spec/campaign.js";
-import type { TrialRow, TrialState } from "../store/rowTypes.js";
+import { givesData, type TrialRow, type TrialState } from "../store/rowTypes.js";
 
 export interface NodeChoice {
   position: number;
@@ -37,7 +37,7 @@ function countByNode(strategy: readonly StrategyNode[], trials: readonly TrialRo
     const c = counts[Math.min(t.node_position, counts.length - 1)]!;
     c.proposed++;
     if (!NOT_COUNTED.has(t.state)) c.generated++;
-    if (t.state === "COMPLETED") c.withData++;
+    if (givesData(t.state)) c.withData++;
     if (PENDING.has(t.state)) c.pending++;
   }
   return counts;
@@ -49,7 +49,7 @@ function countByNode(strategy: readonly StrategyNode[], trials: readonly TrialRo
  */
 function outsideData(trials: readonly TrialRow[]): number {
   let n = 0;
-  for (const t of trials) if (t.node_position < 0 && t.state === "COMPLETED") n++;
+  for (const t of trials) if (t.node_position < 0 && givesData(t.state)) n++;
   return n;
 }
 

@@ -2,7 +2,7 @@ import type { Objective, Observation } from "../generators/generator.js";
 import type { Point } from "../space/parameters.js";
 import type { SearchSpace } from "../space/searchSpace.js";
 import type { Db } from "../store/openStore.js";
-import type { TrialRow, TrialState } from "../store/rowTypes.js";
+import { givesData, type TrialRow, type TrialState } from "../store/rowTypes.js";
 import { listTrialsChangedSince } from "../store/trialRows.js";
 import type { NodeCounts } from "./strategyState.js";
 
@@ -77,6 +77,7 @@ function emptyCounts(): Record<TrialState, number> {
     FAILED: 0,
     TIMEOUT: 0,
     CANCELLED: 0,
+    EARLY_STOPPED: 0,
   };
 }
 
@@ -184,7 +185,7 @@ export class TrialCache {
     this.counts[s.state]--;
     const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated--;
-    if (s.state === "COMPLETED") n.withData--;
+    if (givesData(s.state)) n.withData--;
     if (PENDING.has(s.state)) n.pending--;
     if (s.tried) {
       const c = (this.tried.get(s.key) ?? 1) - 1;
@@ -205,12 +206,12 @@ export class TrialCache {
     this.counts[s.state]++;
     const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated++;
-    if (s.state === "COMPLETED") n.withData++;
+    if (givesData(s.state)) n.withData++;
     const pending = PENDING.has(s.state);
     if (pending) n.pending++;
     const values = parseNumbers(row.results_json, pendingOld);
     const hasValues =
-      s.state === "COMPLETED" &&
+      givesData(s.state) &&
       row.results_json !== null &&
       this.options.objectives.every((o) => Number.isFinite(values[o.name]));
     const failed = s.state === "FAILED" || s.state === "TIMEOUT";

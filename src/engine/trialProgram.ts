@@ -13,7 +13,8 @@ export interface TrialProgram {
 }
 
 export interface TrialOutcomeValues {
-  state: "COMPLETED" | "FAILED" | "TIMEOUT" | "CANCELLED";
+  /** EARLY_STOPPED: set by the runner (never by a program) for a trial the early-stopping rule ended. */
+  state: "COMPLETED" | "EARLY_STOPPED" | "FAILED" | "TIMEOUT" | "CANCELLED";
   values: Record<string, number>;
   sems: Record<string, number>;
   extras: Record<string, string>;

@@ -134,6 +134,11 @@ export interface Executor {
    * "not-submitted". Never submits anything.
    */
   resume(attempts: readonly StoredAttempt[]): Promise<ResumeFinding[]>;
+  /**
+   * The bytes of a running attempt's stdout from `offset` on (null while there is none), for
+   * progress lines. Optional: without it (SSH for now) progress lines are not followed.
+   */
+  readOutputFrom?(dir: string, offset: number): Promise<Buffer | null>;
   /** Releases resources. Leaves running attempts alone unless they were cancelled. */
   close(): Promise<void>;
 }

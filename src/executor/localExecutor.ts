@@ -20,6 +20,7 @@ import type {
   StoredAttempt,
   SubmitRecord,
 } from "./executor.js";
+import { readFileFrom } from "../files/readFileFrom.js";
 import { attemptKey } from "./executor.js";
 import {
   ATTEMPT_SCRIPT_FILE,
@@ -205,6 +206,10 @@ export class LocalExecutor implements Executor {
 
   poll(): Promise<AttemptEvent[]> {
     return Promise.resolve(this.events.splice(0));
+  }
+
+  readOutputFrom(dir: string, offset: number): Promise<Buffer | null> {
+    return readFileFrom(join(dir, STDOUT_FILE), offset);
   }
 
   cancel(attempts: readonly AttemptRef[]): Promise<void> {

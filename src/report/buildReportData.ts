@@ -197,6 +197,7 @@ function countStates(trials: readonly ReportTrial[]): Record<TrialState, number>
     FAILED: 0,
     TIMEOUT: 0,
     CANCELLED: 0,
+    EARLY_STOPPED: 0,
   };
   for (const t of trials) counts[t.state]++;
   return counts;

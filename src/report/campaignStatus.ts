@@ -5,7 +5,7 @@ import {
   recentCampaignEvents,
 } from "../store/campaignRows.js";
 import type { Db } from "../store/openStore.js";
-import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
+import { ACTIVE_TRIAL_STATES, givesData } from "../store/rowTypes.js";
 import type { CampaignRow, TrialRow, TrialState } from "../store/rowTypes.js";
 import { planFromCounts, type NodeCounts } from "../engine/strategyState.js";
 import {
@@ -138,14 +138,14 @@ function waitingFor(
   for (const r of countByNodeAndState(db, campaignId)) {
     // Attached and imported trials belong to no node; their results are observed data.
     if (r.node < 0) {
-      if (r.state === "COMPLETED") outsideWithData += r.n;
+      if (givesData(r.state)) outsideWithData += r.n;
       continue;
     }
     const c = nodes[Math.min(r.node, nodes.length - 1)]!;
     c.proposed += r.n;
     if (r.state !== "FAILED" && r.state !== "TIMEOUT" && r.state !== "CANCELLED")
       c.generated += r.n;
-    if (r.state === "COMPLETED") c.withData += r.n;
+    if (givesData(r.state)) c.withData += r.n;
     if (ACTIVE_TRIAL_STATES.includes(r.state)) c.pending += r.n;
   }
   return planFromCounts(
@@ -182,13 +182,13 @@ export function resultsCsvProblem(db: Db, campaignId: number): string | null {
 
 export function formatStatus(s: CampaignStatus): string {
   const c = s.counts;
-  const done = c.COMPLETED + c.FAILED + c.TIMEOUT + c.CANCELLED;
+  const done = c.COMPLETED + c.EARLY_STOPPED + c.FAILED + c.TIMEOUT + c.CANCELLED;
   const lines = [
     `campaign ${s.name} (${s.uid}) in ${s.dir}`,
     `state: ${s.state}${s.stop_reason ? ` (${s.stop_reason})` : ""}`,
     ...(s.waiting ? [`waiting: ${s.waiting}`] : []),
     ...(s.results_csv_problem ? [`warning: ${s.results_csv_problem}`] : []),
-    `trials: ${done}/${s.max_eval} finished: ${c.COMPLETED} completed, ${c.FAILED} failed, ${c.TIMEOUT} timed out, ${c.CANCELLED} cancelled; ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued`,
+    `trials: ${done}/${s.max_eval} finished: ${c.COMPLETED} completed, ${c.EARLY_STOPPED > 0 ? `${c.EARLY_STOPPED} early stopped, ` : ""}${c.FAILED} failed, ${c.TIMEOUT} timed out, ${c.CANCELLED} cancelled; ${c.RUNNING} running, ${c.SUBMITTED + c.PROPOSED} queued`,
     ...(s.infeasible > 0
       ? [`infeasible: ${s.infeasible} completed trial(s) break an outcome constraint (never best)`]
       : []),

@@ -44,7 +44,7 @@ export interface ReportTrial {
 export interface ReportAttempt {
   trial: number;
   attempt: number;
-  /** QUEUED, RUNNING, or how the attempt ended: COMPLETED, FAILED, TIMEOUT, CANCELLED, RETRIED. */
+  /** QUEUED, RUNNING, or how the attempt ended: COMPLETED, EARLY_STOPPED, FAILED, TIMEOUT, CANCELLED, RETRIED. */
   outcome: string;
   submit: number | null;
   start: number | null;

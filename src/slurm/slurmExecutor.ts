@@ -1,3 +1,5 @@
+import { posix } from "node:path";
+import { STDOUT_FILE } from "../executor/exitStatusFile.js";
 import { ClusterError, errorMessage, isUnreachable } from "../errors/errors.js";
 import type {
   AttemptEvent,
@@ -423,6 +425,13 @@ export class SlurmExecutor implements Executor {
   }
 
   /** scancel for all given attempts in one call; their "finished" events follow via poll. */
+  /** The job's stdout on the cluster's filesystem (null where the transport cannot follow a file). */
+  async readOutputFrom(dir: string, offset: number): Promise<Buffer | null> {
+    const transport = this.o.transport;
+    if (transport.readFrom === undefined) return null;
+    return transport.readFrom(posix.join(dir, STDOUT_FILE), offset);
+  }
+
   async cancel(attempts: readonly AttemptRef[]): Promise<void> {
     const keys = attempts
       .map((a) => this.tracked.get(attemptKey(a))?.key)

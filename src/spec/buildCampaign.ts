@@ -16,6 +16,7 @@ import { decodeMaybeBase64 } from "./decodeMaybeBase64.js";
 import { parseDuration } from "./duration.js";
 import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
+import { buildEarlyStopping } from "./buildEarlyStopping.js";
 import { buildSshSettings } from "./buildSshSettings.js";
 import { buildCrashCost, buildSmacRuns } from "./buildSmacRuns.js";
 import { importConfigSpace } from "./configSpaceImport.js";
@@ -178,6 +179,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
           tolerance: raw.stop_when.tolerance ?? 0.1,
         }
       : null,
+    earlyStopping: buildEarlyStopping(raw.early_stopping, objectives),
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",
     smacInstance: raw.smac_instance ?? null,

@@ -1,3 +1,4 @@
+import type { EarlyStopping } from "../earlyStopping/stoppingRules.js";
 import type { OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import type { Objective } from "../generators/generator.js";
 import type { Parameter } from "../space/parameters.js";
@@ -161,6 +162,8 @@ export interface Campaign {
   readonly objectiveThresholds?: readonly OutcomeConstraint[];
   /** Global stopping (Ax's ImprovementGlobalStoppingStrategy); null or absent: none. */
   readonly stopWhen?: StopWhen | null;
+  /** Early stopping of running trials (Ax's percentile / Optuna's median rule); null or absent: none. */
+  readonly earlyStopping?: EarlyStopping | null;
   readonly program: string;
   readonly programStyle: "omniopt" | "smac";
   /** Superseded by smacRuns.instances; kept for campaigns stored before them. */

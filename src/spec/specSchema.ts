@@ -170,6 +170,16 @@ export const specSchema = z.strictObject({
       tolerance: z.number().nonnegative().optional(),
     })
     .optional(),
+  /** Early stopping of running trials from their progress lines (docs/early-stopping.md). */
+  early_stopping: z
+    .strictObject({
+      strategy: z.enum(["percentile", "median"]).optional(),
+      percentile: z.number().gt(0).lt(100).optional(),
+      min_progression: z.number().nonnegative().optional(),
+      min_trials: z.number().int().positive().optional(),
+      metric: z.string().optional(),
+    })
+    .optional(),
   tracking_metrics: z
     .array(z.string().regex(/^[A-Za-z0-9_]+$/, "metric names use letters, digits and _ only"))
     .optional(),

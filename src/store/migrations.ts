@@ -82,4 +82,16 @@ export const MIGRATIONS: readonly string[] = [
     message TEXT NOT NULL
   );
   `,
+  // 2: progress values (NAME@STEP: value lines) per trial and step, for early stopping
+  `
+  CREATE TABLE trial_progress (
+    trial_id INTEGER NOT NULL REFERENCES trials(id),
+    metric TEXT NOT NULL,
+    step REAL NOT NULL,
+    value REAL NOT NULL,
+    time INTEGER NOT NULL,
+    PRIMARY KEY (trial_id, metric, step)
+  ) WITHOUT ROWID;
+  CREATE INDEX trial_progress_step ON trial_progress (metric, step);
+  `,
 ];

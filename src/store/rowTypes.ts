@@ -2,15 +2,32 @@
 
 export type CampaignState = "RUNNING" | "STOPPED" | "COMPLETED" | "FAILED" | "CANCELLED";
 
+/**
+ * EARLY_STOPPED: stopped by the early-stopping rule while running (docs/early-stopping.md); its
+ * last progress values are kept as its results, and the models count them as data, as Ax does.
+ */
 export type TrialState =
-  "PROPOSED" | "SUBMITTED" | "RUNNING" | "COMPLETED" | "FAILED" | "TIMEOUT" | "CANCELLED";
+  | "PROPOSED"
+  | "SUBMITTED"
+  | "RUNNING"
+  | "COMPLETED"
+  | "EARLY_STOPPED"
+  | "FAILED"
+  | "TIMEOUT"
+  | "CANCELLED";
 
 export const FINAL_TRIAL_STATES: readonly TrialState[] = [
   "COMPLETED",
+  "EARLY_STOPPED",
   "FAILED",
   "TIMEOUT",
   "CANCELLED",
 ];
+/** Whether a trial in this state gives the models data (its results, or its last progress values). */
+export function givesData(state: TrialState): boolean {
+  return state === "COMPLETED" || state === "EARLY_STOPPED";
+}
+
 export const ACTIVE_TRIAL_STATES: readonly TrialState[] = ["PROPOSED", "SUBMITTED", "RUNNING"];
 
 export type AttemptState = "CREATED" | "SUBMITTED" | "RUNNING" | "FINISHED";

@@ -268,6 +268,7 @@ export function countTrialsByState(db: Db, campaignId: number): Record<TrialStat
     FAILED: 0,
     TIMEOUT: 0,
     CANCELLED: 0,
+    EARLY_STOPPED: 0,
   };
   const rows = sql(
     db,

@@ -12,6 +12,7 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { execa } from "execa";
+import { readFileFrom } from "../files/readFileFrom.js";
 import { ClusterError } from "../errors/errors.js";
 import type { FileEntry, RunOptions, RunResult, Transport } from "./transport.js";
 
@@ -79,6 +80,12 @@ export class LocalTransport implements Transport {
       if (isMissing(e)) return null;
       throw fsError("read", path, e);
     }
+  }
+
+  readFrom(path: string, offset: number): Promise<Buffer | null> {
+    return readFileFrom(path, offset).catch((e: unknown) => {
+      throw fsError("read", path, e);
+    });
   }
 
   async writeFile(path: string, content: string, mode?: number): Promise<void> {

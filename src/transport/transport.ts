@@ -45,6 +45,11 @@ export interface Transport {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Reads a file; resolves null when it does not exist. */
   readFile(path: string): Promise<string | null>;
+  /**
+   * The bytes of a growing file from `offset` on (null when it does not exist): follows a
+   * running program's output. Optional: a transport without it cannot follow output.
+   */
+  readFrom?(path: string, offset: number): Promise<Buffer | null>;
   /** Writes a file atomically (temporary name, then rename), creating parent directories. */
   writeFile(path: string, content: string, mode?: number): Promise<void>;
   /** Creates a directory and its parents (no error when it exists). */

@@ -3,7 +3,16 @@
 (function () {
   "use strict";
   const SO = window.SO;
-  const ORDER = ["COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "RETRIED", "RUNNING", "QUEUED"];
+  const ORDER = [
+    "COMPLETED",
+    "EARLY_STOPPED",
+    "FAILED",
+    "TIMEOUT",
+    "CANCELLED",
+    "RETRIED",
+    "RUNNING",
+    "QUEUED",
+  ];
 
   function describe(a) {
     const parts = [`trial ${a.trial} attempt ${a.attempt}: ${a.outcome}`];

@@ -63,6 +63,7 @@
   };
   SO.OUTCOME_COLORS = {
     COMPLETED: "#2f855a",
+    EARLY_STOPPED: "#68a085",
     FAILED: "#c53030",
     TIMEOUT: "#dd6b20",
     CANCELLED: "#b7791f",

@@ -5,6 +5,7 @@
   const SO = window.SO;
   const STATES = [
     "COMPLETED",
+    "EARLY_STOPPED",
     "FAILED",
     "TIMEOUT",
     "CANCELLED",

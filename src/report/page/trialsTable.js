@@ -46,9 +46,16 @@
     });
     const filter = SO.el("select", { "data-role": "state-filter" }, [
       SO.el("option", { value: "", text: "all states" }),
-      ...["COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "RUNNING", "SUBMITTED", "PROPOSED"].map(
-        (s) => SO.el("option", { value: s, text: s.toLowerCase() }),
-      ),
+      ...[
+        "COMPLETED",
+        "EARLY_STOPPED",
+        "FAILED",
+        "TIMEOUT",
+        "CANCELLED",
+        "RUNNING",
+        "SUBMITTED",
+        "PROPOSED",
+      ].map((s) => SO.el("option", { value: s, text: s.toLowerCase() })),
     ]);
     filter.value = view.filter;
     const pager = SO.el("div", { class: "pager" });

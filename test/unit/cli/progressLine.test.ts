@@ -18,6 +18,7 @@ function status(waiting: string | null): CampaignStatus {
       FAILED: 0,
       TIMEOUT: 0,
       CANCELLED: 0,
+      EARLY_STOPPED: 0,
     },
     infeasible: 0,
     hypervolume: null,
