@@ -32,12 +32,33 @@ describe("openStore", () => {
     const db = openStore(path, { create: true });
     try {
       expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
-      expect(tables(db)).toEqual(["attempts", "campaign_events", "campaigns", "trials"]);
+      expect(tables(db)).toEqual([
+        "attempts",
+        "campaign_events",
+        "campaigns",
+        "trial_progress",
+        "trials",
+      ]);
       expect(String(db.pragma("journal_mode", { simple: true })).toUpperCase()).toBe(
         journalModeFor(work),
       );
       expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(statSync(path).mode & 0o777).toBe(0o600);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("migrates a database of schema version 1 (before progress values) to the latest", () => {
+    const path = join(work, "v1.db");
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma("user_version = 1");
+    raw.close();
+    const db = openStore(path, { create: false });
+    try {
+      expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+      expect(tables(db)).toContain("trial_progress");
     } finally {
       db.close();
     }

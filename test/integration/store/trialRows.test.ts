@@ -405,6 +405,7 @@ describe("queries", () => {
       FAILED: 0,
       TIMEOUT: 0,
       CANCELLED: 0,
+      EARLY_STOPPED: 0,
     });
   });
 
