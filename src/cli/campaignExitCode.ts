@@ -15,7 +15,7 @@ export function campaignExitCode(
 ): number {
   if (continuing && status.state === "STOPPED") return CONTINUE_EXIT_CODE;
   const c = status.counts;
-  if (c.COMPLETED === 0 && c.FAILED + c.TIMEOUT > 0) return EXIT.allFailed;
+  if (c.COMPLETED + c.EARLY_STOPPED === 0 && c.FAILED + c.TIMEOUT > 0) return EXIT.allFailed;
   if (status.state === "COMPLETED" && status.stop_reason?.startsWith(GLOBAL_STOP_PREFIX))
     return EXIT.globalStop;
   if (status.state === "STOPPED" && status.stop_reason?.startsWith(EXHAUSTED_PREFIX))

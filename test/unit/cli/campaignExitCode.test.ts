@@ -10,6 +10,7 @@ const counts = (completed: number, failed: number) => ({
   FAILED: failed,
   TIMEOUT: 0,
   CANCELLED: 0,
+  EARLY_STOPPED: 0,
 });
 
 describe("campaignExitCode", () => {
