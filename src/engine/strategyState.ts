@@ -100,9 +100,12 @@ export function planFromCounts(
 ): ProposalPlan {
   let position = 0;
   let previous = -1;
+  // Transitions go forward only (as Ax's): once a later node has proposed, an earlier one whose
+  // count drops again (a trial of it failed) does not take over again.
+  const latestStarted = counts.reduce((at, c, i) => (c.proposed > 0 ? i : at), -1);
   while (position < strategy.length - 1) {
     const node = strategy[position]!;
-    if (!handsOver(node, counts[position]!, singleObjective)) break;
+    if (position >= latestStarted && !handsOver(node, counts[position]!, singleObjective)) break;
     if (!(node.skipIfSingleObjective && singleObjective)) previous = position;
     position++;
   }

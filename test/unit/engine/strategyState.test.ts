@@ -59,6 +59,20 @@ describe("planProposal: Ax's strategy semantics", () => {
     );
   });
 
+  it("never goes back: a Sobol trial failing after the next node proposed does not reopen Sobol", () => {
+    const strategy: StrategyNode[] = [node("sobol", "SOBOL", { trials: 2 }), node("tpe", "TPE")];
+    // Sobol generated 2 (one COMPLETED, one still RUNNING), TPE proposed one; then the running
+    // Sobol trial fails: Sobol's count falls to 1, but TPE keeps the slots.
+    const trials = [...rows(0, "COMPLETED", "FAILED"), ...rows(1, "RUNNING")];
+    const p = planProposal(strategy, trials, 2, true);
+    expect(p.choice.position).toBe(1);
+    expect(p.count).toBe(2);
+    // Before TPE proposed anything, a failed Sobol trial is replaced by Sobol (Ax's counting).
+    const before = planProposal(strategy, rows(0, "COMPLETED", "FAILED"), 2, true);
+    expect(before.choice.position).toBe(0);
+    expect(before.count).toBe(1);
+  });
+
   it("hands over once min_trials_observed earlier trials have results", () => {
     const trials = rows(0, "COMPLETED", "COMPLETED", "RUNNING");
     expect(planProposal(SOBOL_3_GP, trials, 4, true)).toMatchObject({
