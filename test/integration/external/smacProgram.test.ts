@@ -173,7 +173,9 @@ json.dump({"parameters": {"x": random.uniform(-2, 2)}}, open(os.path.join(d, "re
       ],
       crash_cost: 1000,
       max_eval: 8,
-      parallelism: 2,
+      // One at a time, so what each proposal saw is fixed: Sobol replaces its failed trials
+      // (1, 3, 5: Ax's counting) and reaches 4 at trial 6; the generator proposes trial 7.
+      parallelism: 1,
       seed: 5,
       strategy: "SOBOL=4,EXTERNAL_GENERATOR",
       external_generator: { command: `${PYTHON} gen.py` },
@@ -214,13 +216,18 @@ json.dump({"parameters": {"x": random.uniform(-2, 2)}}, open(os.path.join(d, "re
         .map((t) => (JSON.parse(t.params_json) as { x: number }).x),
     );
     expect(crashed.size).toBe(4);
-    // When the last call was made, trials 0-5 had ended (2 slots): crashes 1, 3 and 5 among them.
+    // The generator's call (trial 7) saw trials 0-6: the crashes 1, 3 and 5 at the crash cost.
     let seenCrashes = 0;
     for (const [k, p] of params.entries()) {
       if (crashed.has(p.x)) seenCrashes++;
       expect(results[k]!.RESULT).toBe(crashed.has(p.x) ? 1000 : p.x * p.x);
     }
-    expect(seenCrashes).toBeGreaterThanOrEqual(3);
+    expect(seenCrashes).toBe(3);
+    expect(made).toHaveLength(1);
+    expect(rows.map((t) => t.generation_node)).toEqual([
+      ...Array.from({ length: 7 }, () => "SOBOL"),
+      "EXTERNAL_GENERATOR",
+    ]);
 
     // The same campaign seed gives the same per-trial seeds in a new campaign.
     writeFileSync(join(cwd, "spec.json"), JSON.stringify({ ...spec("b"), max_eval: 4 }));
