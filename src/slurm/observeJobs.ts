@@ -1,5 +1,6 @@
 import { isAccessRefused } from "../errors/errors.js";
 import type { Logger } from "pino";
+import type { SacctJob } from "./sacct.js";
 import type { SlurmCommands } from "./slurmCommands.js";
 import { finalFromSacct, finalFromSqueue, type Tracked } from "./trackedJob.js";
 
@@ -72,7 +73,7 @@ export async function observeJobs(
       const r = await ctx.commands.sacct({ jobIds: [...new Set(asked.map((t) => t.jobId))] });
       accounting = r.accounting;
       for (const t of asked) {
-        const job = r.jobs.get(t.key);
+        const job = sacctJobOf(r.jobs, t);
         if (!job) continue;
         t.lastSeenAt = now;
         const a = job.allocation;
@@ -88,4 +89,20 @@ export async function observeJobs(
     }
   }
   return { failed: false, changed, asked, accounting };
+}
+
+/**
+ * The sacct record of an attempt. An array cancelled before any of its tasks started may stay
+ * in accounting as one line under the bare job id ("4278", or later "4278_[0-1]"): sacct
+ * --jobs=4278_0 then answers nothing. A finished bare line stands for every task of the array
+ * that has no line of its own.
+ */
+export function sacctJobOf(
+  jobs: ReadonlyMap<string, SacctJob>,
+  t: Pick<Tracked, "key" | "jobId" | "arrayTaskId">,
+): SacctJob | undefined {
+  const own = jobs.get(t.key);
+  if (own !== undefined || t.arrayTaskId === null) return own;
+  const whole = jobs.get(t.jobId);
+  return whole !== undefined && whole.allocation.meaning.phase === "finished" ? whole : undefined;
 }

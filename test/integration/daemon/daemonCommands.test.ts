@@ -26,6 +26,7 @@ import {
   type DaemonHome,
 } from "./daemonKit.js";
 import type { CampaignSummary } from "../../../src/daemon/protocol.js";
+import { openCampaign } from "../../../src/index.js";
 
 const run = promisify(execFile);
 
@@ -110,6 +111,19 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     const cancelled = await cli(h, ["cancel", b]);
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect((await summaryOf(h, b)).state).toBe("CANCELLED");
+    // Its trials were cancelled, not lost: a pending array cancelled before Slurm split it
+    // shows in sacct as one bare line (once seen here as "not in squeue or sacct for 120 s").
+    const ofB = await openCampaign(b, { readonly: true });
+    try {
+      const states = ofB.trials().map((t) => t.state);
+      expect(states.length).toBeGreaterThan(0);
+      expect(
+        states.every((st) => st === "CANCELLED"),
+        states.join(","),
+      ).toBe(true);
+    } finally {
+      await ofB.close();
+    }
     await until(
       "b's jobs gone from the queue",
       async () => (await queued(uidB)).length === 0,
