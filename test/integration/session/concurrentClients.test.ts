@@ -15,8 +15,14 @@ const run = promisify(execFile);
 /** One client: the built library (dist/), as another project would import it. */
 const CLIENT = `
 import { openCampaign } from ${JSON.stringify(join(REPO, "dist", "index.js"))};
-const [dir, me] = process.argv.slice(1);
+import { existsSync, writeFileSync } from "node:fs";
+const [dir, me, gate] = process.argv.slice(1);
 const s = await openCampaign(dir);
+// Start together: each client has opened the campaign before any asks (on a loaded machine
+// the first one could otherwise finish all 200 before the last one starts).
+writeFileSync(gate + "/ready-" + me, "");
+while (![0, 1, 2, 3].every((i) => existsSync(gate + "/ready-" + i)))
+  await new Promise((r) => setTimeout(r, 5));
 const told = [];
 for (;;) {
   const asked = await s.ask(2);
@@ -25,6 +31,8 @@ for (;;) {
     await new Promise((r) => setTimeout(r, 5));
     continue;
   }
+  // The evaluation: a few milliseconds in which this client holds no lock.
+  await new Promise((r) => setTimeout(r, 3));
   for (const t of asked) {
     s.tell(t.index, { values: { RESULT: t.parameters.x * t.parameters.x } });
     told.push(t.index);
@@ -51,7 +59,7 @@ describe("four ask/tell clients at once", () => {
     await created.close();
     const clients = await Promise.all(
       [0, 1, 2, 3].map((me) =>
-        run(process.execPath, ["--input-type=module", "-e", CLIENT, dir, String(me)], {
+        run(process.execPath, ["--input-type=module", "-e", CLIENT, dir, String(me), cwd], {
           cwd,
           timeout: 600_000,
         }),
