@@ -28,7 +28,10 @@ export interface Neighbourhood {
   readonly dim: number;
   /** The neighbours of u, in random order. */
   neighbours(u: Float64Array, rng: Rng): Float64Array[];
-  /** Snaps a unit-cube vector to the encoding of its nearest valid point, in place. */
+  /**
+   * Snaps a unit-cube vector to the encoding of its nearest valid point, in place (in a
+   * conditional space the inactive coordinates become NaN).
+   */
   snapInPlace(u: Float64Array): Float64Array;
 }
 
@@ -65,6 +68,9 @@ export function buildNeighbourhood(space: SearchSpace): Neighbourhood {
       else if (mv.type === "integer") u[i] = mv.snap(x);
       else u[i] = (levelOf(x, mv.levels) + 0.5) / mv.levels;
     });
+    // A conditional space's inactive coordinates become NaN, as in the forest's training rows:
+    // a random candidate with every coordinate set is a configuration that cannot exist.
+    if (conditional) u.set(space.snap(u));
     return u;
   };
 

@@ -204,3 +204,31 @@ describe("the one-exchange neighbourhood in a conditional space", () => {
     expect(all.some((n) => space.decode(n).opt === "adam")).toBe(true);
   });
 });
+
+describe("random candidates of the acquisition search in a conditional space", () => {
+  it("have their inactive coordinates NaN, as the forest's training rows do", () => {
+    const space = new SearchSpace([
+      choice("opt", ["sgd", "adam"]),
+      { ...range("momentum", 0, 1), activeIf: "opt == 'sgd'" },
+      { ...range("beta", 0, 1), activeIf: "opt == 'adam'" },
+    ]);
+    const nb = buildNeighbourhood(space);
+    const seen: string[] = [];
+    const ranked = maximizeAcquisition(
+      {
+        neighbourhood: nb,
+        score: (u) => {
+          // Exactly one branch parameter is set: the other is inactive.
+          expect(Number.isNaN(u[1]!) !== Number.isNaN(u[2]!)).toBe(true);
+          seen.push(space.decode(u).opt as string);
+          return 0;
+        },
+        incumbents: [],
+        rng: createRng(8),
+      },
+      { ...SMAC_SEARCH, randomCandidates: 200, randomStarts: 0 },
+    );
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(["sgd", "adam"]));
+  });
+});
