@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { StateError } from "../errors/errors.js";
 
@@ -29,10 +28,19 @@ export const PAGE_STYLE = "report.css";
 export interface PageAssets {
   style: string;
   scripts: string[];
+  /** plotly.js with the page's 2-D trace types (scripts/build-plotly-bundle.mjs). */
   plotly: string;
+  /** The same plus scatter3d, for a three-objective Pareto front. */
+  plotly3d: string;
 }
 
 let cached: PageAssets | null = null;
+
+/**
+ * The partial plotly.js bundles are built into dist/plotly/ by "npm run build"; this module
+ * sits two folders below the package's root both as src/report/*.ts and as dist/report/*.js.
+ */
+const PLOTLY_DIR = new URL("../../dist/plotly/", import.meta.url);
 
 /** Reads the page's assets and plotly.js once per process. */
 export function pageAssets(): PageAssets {
@@ -50,11 +58,12 @@ export function pageAssets(): PageAssets {
   };
   const page = (name: string): string =>
     read(fileURLToPath(new URL(`./page/${name}`, import.meta.url)));
-  const require = createRequire(import.meta.url);
+  const plotly = (name: string): string => read(fileURLToPath(new URL(name, PLOTLY_DIR)));
   cached = {
     style: page(PAGE_STYLE),
     scripts: PAGE_SCRIPTS.map(page),
-    plotly: read(require.resolve("plotly.js-dist-min")),
+    plotly: plotly("plotly-report.min.js"),
+    plotly3d: plotly("plotly-report-3d.min.js"),
   };
   return cached;
 }

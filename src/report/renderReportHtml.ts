@@ -39,9 +39,15 @@ export interface PageOptions {
   title: string;
 }
 
-/** One self-contained HTML page: styles, plotly.js, the page's scripts and (static) the data. */
+/**
+ * One self-contained HTML page: styles, plotly.js, the page's scripts and (static) the data.
+ * plotly.js is the page's largest script: the bundle without 3-D plots is inlined unless the
+ * page may draw a three-objective Pareto front (three or more objectives, or live mode, where
+ * the dashboard may show any campaign).
+ */
 export function renderReportHtml(options: PageOptions): string {
   const assets = pageAssets();
+  const needs3d = options.mode === "live" || (options.data?.objectives.length ?? 0) >= 3;
   const scripts = assets.scripts.map((s) => `<script>${scriptText(s)}</script>`).join("\n");
   return `<!doctype html>
 <html lang="en">
@@ -61,7 +67,7 @@ export function renderReportHtml(options: PageOptions): string {
 <script id="slurmopt-config" type="application/json">${jsonText({ mode: options.mode })}</script>
 <script id="slurmopt-data" type="application/json">${options.data ? jsonText(options.data) : "null"}</script>
 <script>window.PlotlyConfig = { MathJaxConfig: "local" };</script>
-<script>${scriptText(assets.plotly)}</script>
+<script>${scriptText(needs3d ? assets.plotly3d : assets.plotly)}</script>
 ${scripts}
 </body>
 </html>
