@@ -21,6 +21,7 @@ import { hypervolume } from "../src/report/hypervolume.js";
 import { ConstraintSet } from "../src/space/constraints.js";
 import type { Parameter, Point } from "../src/space/parameters.js";
 import { SearchSpace } from "../src/space/searchSpace.js";
+import { OPTUNA_PYTHON, OptunaProcess } from "./optunaProcess.js";
 
 const BUDGET = 50;
 const OBJECTIVES: Objective[] = [
@@ -112,6 +113,18 @@ async function run(
   return hypervolume(rows, Float64Array.from(problem.reference)) ?? 0;
 }
 
+/** The same run with Optuna's default multi-objective sampler choosing all 50 points. */
+async function runOptuna(problem: MoProblem, seed: number, optuna: OptunaProcess): Promise<number> {
+  const rows: Float64Array[] = [];
+  const directions = OBJECTIVES.map(() => "minimize");
+  await optuna.run(problem.parameters, seed, BUDGET, { directions }, (p) => {
+    const values = problem.evaluate(p);
+    rows.push(Float64Array.from(values));
+    return { values };
+  });
+  return hypervolume(rows, Float64Array.from(problem.reference)) ?? 0;
+}
+
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -119,16 +132,22 @@ function median(v: number[]): number {
 }
 
 /** Prints the table: median log10(max_hv - hv) per method (lower is better). */
-export async function multiObjectiveTable(
-  seeds: number,
-  methods: readonly string[],
-): Promise<void> {
+export async function multiObjectiveTable(seeds: number, wanted: readonly string[]): Promise<void> {
+  let methods = [...wanted];
   const names: Record<string, string> = {
     ehvi: "GP EHVI",
     parego: "GP ParEGO",
     tpe: "TPE",
+    optuna: "Optuna NSGA-II",
     sobol: "Sobol",
   };
+  const optuna = methods.includes("optuna")
+    ? await OptunaProcess.open("optuna_multi_objective.py")
+    : null;
+  if (methods.includes("optuna") && !optuna) {
+    console.log(`(Optuna column skipped: ${OPTUNA_PYTHON} has no optuna module)`);
+    methods = methods.filter((m) => m !== "optuna");
+  }
   console.log(
     `\nTwo objectives: median log10(best hypervolume - hypervolume) after ${BUDGET} evaluations, ${seeds} seeds (lower is better)\n`,
   );
@@ -147,7 +166,10 @@ export async function multiObjectiveTable(
       const gaps: number[] = [];
       for (let seed = 0; seed < seeds; seed++) {
         const model = m === "ehvi" ? ehvi : m === "parego" ? parego : m === "tpe" ? tpe : null;
-        const hv = await run(problem, seed, model ? init : 0, sobol, model);
+        const hv =
+          m === "optuna"
+            ? await runOptuna(problem, seed, optuna!)
+            : await run(problem, seed, model ? init : 0, sobol, model);
         gaps.push(Math.log10(Math.max(1e-12, problem.maxHv - hv)));
       }
       cells.push(median(gaps).toFixed(2));
@@ -156,12 +178,13 @@ export async function multiObjectiveTable(
     console.log(`| ${problem.name} | ${cells.join(" | ")} |`);
     console.error(`  (${problem.name}: ${secs.join(", ")})`);
   }
+  optuna?.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
   let seeds = 10;
-  let methods = ["ehvi", "parego", "tpe", "sobol"];
+  let methods = ["ehvi", "parego", "tpe", "optuna", "sobol"];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--seeds") seeds = Number(argv[++i]);
     else if (argv[i] === "--methods") methods = (argv[++i] ?? "").split(",");

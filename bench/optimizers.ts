@@ -13,10 +13,6 @@
  * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective) and the
  * constrained one (bench/constrained.ts: the Gardner problem) follow.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import type { Generator, GeneratorInput, Observation } from "../src/generators/generator.js";
 import { createGpGenerator } from "../src/generators/gpGenerator.js";
 import { proposeGp } from "../src/generators/gp/gpPropose.js";
@@ -27,9 +23,9 @@ import { createRng } from "../src/generators/rng.js";
 import { createSobolGenerator } from "../src/generators/sobolGenerator.js";
 import { createTpeGenerator } from "../src/generators/tpeGenerator.js";
 import { ConstraintSet } from "../src/space/constraints.js";
-import type { Point } from "../src/space/parameters.js";
 import { SearchSpace } from "../src/space/searchSpace.js";
 import { runAsyncBatch } from "./asyncBatch.js";
+import { OPTUNA_PYTHON, OptunaProcess } from "./optunaProcess.js";
 import { constrainedTable } from "./constrained.js";
 import { multiObjectiveTable } from "./multiObjective.js";
 import type { TestProblem } from "./testFunctions.js";
@@ -37,7 +33,6 @@ import { TEST_PROBLEMS } from "./testFunctions.js";
 import { CONDITIONAL_PROBLEMS } from "./conditionalProblem.js";
 
 const BUDGET = 50;
-const OPTUNA_PYTHON = "/usr/bin/python3";
 
 interface Args {
   seeds: number;
@@ -109,52 +104,6 @@ async function runGenerators(
   return best;
 }
 
-/** Optuna's TPE through bench/optuna_tpe.py; null when python3-optuna is not installed. */
-class OptunaRunner {
-  private readonly proc;
-  private readonly lines: AsyncIterator<string>;
-
-  private constructor() {
-    const script = fileURLToPath(new URL("./optuna_tpe.py", import.meta.url));
-    this.proc = spawn(OPTUNA_PYTHON, [script], { stdio: ["pipe", "pipe", "inherit"] });
-    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
-  }
-
-  static async open(): Promise<OptunaRunner | null> {
-    if (!existsSync(OPTUNA_PYTHON)) return null;
-    const ok = await new Promise<boolean>((resolve) => {
-      const p = spawn(OPTUNA_PYTHON, ["-c", "import optuna"], { stdio: "ignore" });
-      p.on("exit", (code) => {
-        resolve(code === 0);
-      });
-      p.on("error", () => {
-        resolve(false);
-      });
-    });
-    return ok ? new OptunaRunner() : null;
-  }
-
-  async run(problem: TestProblem, seed: number): Promise<number> {
-    this.proc.stdin.write(
-      JSON.stringify({ seed, budget: BUDGET, space: problem.parameters }) + "\n",
-    );
-    let best = Infinity;
-    for (;;) {
-      const r = await this.lines.next();
-      if (r.done) throw new Error("optuna_tpe.py ended early");
-      const msg = JSON.parse(r.value) as { params?: Point; done?: boolean };
-      if (msg.done) return best;
-      const v = problem.evaluate(msg.params!);
-      best = Math.min(best, v);
-      this.proc.stdin.write(JSON.stringify({ value: v }) + "\n");
-    }
-  }
-
-  close(): void {
-    this.proc.stdin.end();
-  }
-}
-
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -167,7 +116,7 @@ function fmt(v: number): string {
 }
 
 async function regretTable(args: Args): Promise<void> {
-  const optuna = args.methods.includes("optuna") ? await OptunaRunner.open() : null;
+  const optuna = args.methods.includes("optuna") ? await OptunaProcess.open("optuna_tpe.py") : null;
   const methods = args.methods.filter((m) => m !== "optuna" || optuna);
   if (args.methods.includes("optuna") && !optuna)
     console.log(`(Optuna row skipped: ${OPTUNA_PYTHON} has no optuna module)`);
@@ -214,7 +163,14 @@ async function regretTable(args: Args): Promise<void> {
           // 5 seeds for the parallel column (as BoTorch's reference figures)
           if (seed >= 5) continue;
           best = await runAsyncBatch(problem, seed, init, BUDGET, sobol, gp);
-        } else best = await optuna!.run(problem, seed);
+        } else {
+          best = Infinity;
+          await optuna!.run(problem.parameters, seed, BUDGET, {}, (p) => {
+            const v = problem.evaluate(p);
+            best = Math.min(best, v);
+            return { value: v };
+          });
+        }
         regrets.push(Math.max(0, best - problem.optimum));
       }
       cells.push(fmt(median(regrets)));
@@ -297,7 +253,7 @@ const args = parseArgs(process.argv.slice(2));
 const started = performance.now();
 await regretTable(args);
 if (args.multi)
-  await multiObjectiveTable(Math.min(args.seeds, 10), ["ehvi", "parego", "tpe", "sobol"]);
+  await multiObjectiveTable(Math.min(args.seeds, 10), ["ehvi", "parego", "tpe", "optuna", "sobol"]);
 if (args.constrained) await constrainedTable(Math.min(args.seeds, 10));
 if (args.latency) {
   rfLatency();
