@@ -36,9 +36,13 @@ import {
   processesByAttemptDir,
 } from "./processStartTime.js";
 import { setLongTimeout, type LongTimeout } from "./longTimeout.js";
+import { ProcessGroupReaper, signalGroup } from "./processGroupReaper.js";
 
 export interface LocalExecutorOptions {
-  /** Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt. */
+  /**
+   * Grace between SIGTERM and SIGKILL when a time limit or a cancel stops an attempt, and for
+   * what an ended attempt left running in its process group.
+   */
   killGraceMs?: number;
   /**
    * How often running attempts are checked in /proc (a safety net: attempts normally report
@@ -74,10 +78,12 @@ export class LocalExecutor implements Executor {
   );
   /** Attempts whose launched job could not write attempt.sh (reported before their end). */
   private readonly unwritable = new Set<string>();
+  private readonly reaper: ProcessGroupReaper;
 
   constructor(options: LocalExecutorOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 5000;
     this.watchMs = options.watchMs ?? 500;
+    this.reaper = new ProcessGroupReaper(this.killGraceMs);
   }
 
   get runningCount(): number {
@@ -170,9 +176,13 @@ export class LocalExecutor implements Executor {
     this.running.delete(key);
     this.unwritable.delete(key);
     r.timer?.clear();
-    // The group may still hold background children of the program: end them too.
+    // The group may still hold background children of the program (`sleep 99 & echo ...`):
+    // end them too. A stopped attempt had its SIGTERM and grace already.
     if (r.fault !== null) signalGroup(r.pid, "SIGKILL");
-    else if (r.killTimer) clearTimeout(r.killTimer);
+    else {
+      if (r.killTimer) clearTimeout(r.killTimer);
+      this.reaper.end(r.pid, r.startTicks);
+    }
     const status = reported ? null : readStatus(r.attempt.dir);
     const stdout = readOutput(join(r.attempt.dir, STDOUT_FILE));
     const exitCode = reported ? code : (status?.exitCode ?? (signal ? null : code));
@@ -305,6 +315,7 @@ export class LocalExecutor implements Executor {
     this.running.delete(attemptKey(r.attempt));
     r.timer?.clear();
     if (r.killTimer) clearTimeout(r.killTimer);
+    this.reaper.end(r.pid, r.startTicks);
     this.events.push({
       type: "finished",
       campaignUid: r.attempt.campaignUid,
@@ -344,12 +355,13 @@ export class LocalExecutor implements Executor {
     }
   }
 
-  close(): Promise<void> {
+  /** Stops watching (running attempts go on); what ended attempts left behind is ended first. */
+  async close(): Promise<void> {
     for (const r of this.running.values()) r.timer?.clear();
     if (this.watchTimer) clearInterval(this.watchTimer);
     this.watchTimer = null;
     this.launcher.close();
-    return Promise.resolve();
+    await this.reaper.close();
   }
 
   /** Stops every running attempt now (SIGTERM, then SIGKILL) and waits for them to end. */
@@ -385,14 +397,5 @@ function readStatus(dir: string): ReturnType<typeof parseExitStatus> {
     return status;
   } catch {
     return null;
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  if (pid <= 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
   }
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AttemptResult, AttemptToRun } from "../../../src/executor/executor.js";
 import { LocalExecutor } from "../../../src/executor/localExecutor.js";
+import { processesByAttemptDir } from "../../../src/executor/processStartTime.js";
 import { testDir } from "../../helpers/runCli.js";
 
 let executor: LocalExecutor | null = null;
@@ -145,5 +146,34 @@ describe("local executor (real processes through the launcher)", () => {
     expect(done.get(5)).toMatchObject({ exitCode: 0, signal: null, fault: null });
     expect(done.get(5)!.stdout).toBe("after 139\n");
     expect(readFileSync(join(root, "jobs", "3", "1", "exit-status"), "utf8")).toMatch(/killed=9/);
+  });
+
+  it("ends the background children an attempt left in its process group: SIGTERM, then SIGKILL", async () => {
+    const root = testDir("localexec-children");
+    executor = new LocalExecutor({ killGraceMs: 500 });
+    const batch = [
+      attempt(root, 1, `sleep 297 & echo "RESULT: 1"`),
+      // Catches SIGTERM and says so: the group gets SIGTERM first.
+      attempt(
+        root,
+        2,
+        `(trap 'echo term > got-term; exit 0' TERM; while :; do sleep 1; done) & echo "RESULT: 2"`,
+      ),
+      // Ignores SIGTERM: SIGKILL after the grace period.
+      attempt(root, 3, `(trap '' TERM; exec sleep 298) & echo "RESULT: 3"`),
+    ];
+    await executor.submit(batch);
+    const done = await results(executor, [1, 2, 3]);
+    for (const id of [1, 2, 3]) expect(done.get(id)).toMatchObject({ exitCode: 0, fault: null });
+    // Every process of an attempt carries its SLURMOPT_ATTEMPT_DIR: wait until none is left.
+    const dirs = batch.map((a) => a.dir);
+    const left = () => {
+      const byDir = processesByAttemptDir();
+      return dirs.flatMap((d) => byDir.get(d) ?? []);
+    };
+    const end = Date.now() + 20_000;
+    while (left().length > 0 && Date.now() < end) await sleep(50);
+    expect(left()).toEqual([]);
+    expect(readFileSync(join(root, "got-term"), "utf8")).toBe("term\n");
   });
 });

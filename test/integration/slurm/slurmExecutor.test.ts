@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredAttempt } from "../../../src/executor/executor.js";
+import { processesByAttemptDir } from "../../../src/executor/processStartTime.js";
 import { SlurmExecutor, type SlurmExecutorOptions } from "../../../src/slurm/slurmExecutor.js";
 import type { SlurmSettings } from "../../../src/spec/campaign.js";
 import { LocalTransport } from "../../../src/transport/localTransport.js";
@@ -391,5 +392,35 @@ print('RESULT: 1')"`,
         else process.env[k] = saved[k];
       }
     }
+  });
+
+  it("ends the background children a trial left behind, in a single job and in an array task", async () => {
+    const c = testCampaign("children");
+    const ex = executor(slurmSettings());
+    const single = attempt(c, 0, `sleep 297 & echo "RESULT: 1"`);
+    const batch = [1, 2].map((i) =>
+      attempt(c, i, `(trap '' TERM; exec sleep 298) & echo "RESULT: ${i}"`, {
+        jobName: `${c.name}-${c.uid}-children`,
+      }),
+    );
+    await ex.submit([single]);
+    await ex.submit(batch);
+    const all = [single, ...batch];
+    const { results } = await pollUntilFinished(
+      ex,
+      all.map((a) => a.attemptId),
+      120_000,
+    );
+    for (const a of all)
+      expect(results.get(a.attemptId)).toMatchObject({ exitCode: 0, fault: null });
+    // The single-node cluster runs the jobs on this machine; each of a trial's processes
+    // carries its SLURMOPT_ATTEMPT_DIR.
+    const left = () => {
+      const byDir = processesByAttemptDir();
+      return all.flatMap((a) => byDir.get(a.dir) ?? []);
+    };
+    const end = Date.now() + 20_000;
+    while (left().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(left()).toEqual([]);
   });
 });
