@@ -14,6 +14,7 @@ import {
   signalBeforeLimit,
   timeoutAtLimit,
 } from "./limitsAndFaults.js";
+import { earlyStoppingOnSlurm } from "./earlyStopping.js";
 import { sobolParity } from "./sobolParity.js";
 import { squeueCount } from "./squeueCount.js";
 
@@ -42,6 +43,12 @@ describe.skipIf(slurmSkipped())("campaigns on Slurm through the CLI", () => {
     "with --worker_timeout 1, a trial past its 1-minute Slurm limit is TIMEOUT while the other completes",
     timeoutAtLimit,
     270_000,
+  );
+
+  it.concurrent(
+    "early stopping: trials worse than the median of the others at a step are scancelled and EARLY_STOPPED with their last progress value; the good ones complete",
+    earlyStoppingOnSlurm,
+    240_000,
   );
 
   it.concurrent(
