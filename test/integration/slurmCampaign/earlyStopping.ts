@@ -2,8 +2,11 @@ import { expect } from "vitest";
 import {
   FAST_POLL_SPEC,
   campaignDir,
+  readAttempts,
+  readCampaign,
   readTrials,
   runCampaign,
+  sacctRows,
   squeueOfName,
   uniqueName,
   writeSpec,
@@ -14,7 +17,7 @@ import { testDir } from "../../helpers/runCli.js";
  * Early stopping on Slurm: trials 0-2 print RESULT@1..4 = 1 and complete; the others print
  * RESULT@s = 5 for two minutes unless stopped. With the median rule (min_trials 2) every bad one
  * is worse than the median (1) at step 1 whatever the timing, so it is scancelled, EARLY_STOPPED
- * with RESULT 5 (its last progress value), and leaves the queue.
+ * with RESULT 5 (its last progress value), and leaves the queue; sacct shows its job CANCELLED.
  */
 export async function earlyStoppingOnSlurm(): Promise<void> {
   const name = uniqueName("estop");
@@ -51,4 +54,14 @@ export async function earlyStoppingOnSlurm(): Promise<void> {
     }
   }
   expect(await squeueOfName(name)).toEqual([]);
+  // Slurm saw the stop as a cancel of the bad trials' jobs (scancel), not as their end.
+  const dir = campaignDir(cwd, name);
+  const rows = await sacctRows(readCampaign(dir).uid, 6);
+  for (const a of readAttempts(dir)) {
+    expect(a.job_id, `trial ${a.trial_index}`).not.toBeNull();
+    const key = a.array_task_id === null ? a.job_id! : `${a.job_id}_${a.array_task_id}`;
+    const row = rows.find((x) => x.jobId === key);
+    expect(row, `sacct row of job ${key}`).toBeDefined();
+    expect(row!.state).toMatch(a.trial_index < 3 ? /^COMPLETED$/ : /^CANCELLED/);
+  }
 }
