@@ -3,6 +3,7 @@ import { EXIT, InputError } from "../errors/errors.js";
 import { CampaignSession } from "../session/campaignSession.js";
 import type { TrialRecord, TrialResults } from "../session/publicTypes.js";
 import type { ParamValue } from "../space/parameters.js";
+import { formatShownParameters, pointOfShown } from "../space/shownParameters.js";
 import { campaignFromArgs, type RunArgs } from "./campaignFromArgs.js";
 
 /**
@@ -61,7 +62,10 @@ export async function askCommand(dirArg: string, n: number, json: boolean): Prom
       "no trial to evaluate now: the parallelism is used up, the strategy waits for results, or max_eval is reached (slurmopt status says which)\n",
     );
   else
-    for (const t of asked) process.stdout.write(`${t.index}\t${formatAssignments(t.parameters)}\n`);
+    // An inactive parameter is left out of the line (the program does not get it); --json
+    // shows it as null.
+    for (const t of asked)
+      process.stdout.write(`${t.index}\t${formatAssignments(pointOfShown(t.parameters))}\n`);
   return EXIT.ok;
 }
 
@@ -164,7 +168,7 @@ function printRecord(t: TrialRecord, json: boolean): void {
   process.stdout.write(
     json
       ? `${JSON.stringify(t)}\n`
-      : `trial ${t.index}: ${t.state}${t.reason ? ` (${t.reason})` : ""}\t${formatAssignments(t.parameters)}${Object.keys(t.values).length > 0 ? `\t${formatAssignments(t.values)}` : ""}\n`,
+      : `trial ${t.index}: ${t.state}${t.reason ? ` (${t.reason})` : ""}\t${formatShownParameters(t.parameters)}${Object.keys(t.values).length > 0 ? `\t${formatAssignments(t.values)}` : ""}\n`,
   );
 }
 

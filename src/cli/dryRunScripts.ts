@@ -9,6 +9,7 @@ import { CampaignSession } from "../session/campaignSession.js";
 import { SlurmExecutor } from "../slurm/slurmExecutor.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
+import { pointOfShown } from "../space/shownParameters.js";
 
 /** The folder `slurmopt run` would create (runs/<name>/<first free N>), without creating it. */
 function nextCampaignDir(c: Campaign): string {
@@ -35,7 +36,9 @@ async function firstBatch(
   let points: Point[];
   let uid: string;
   try {
-    points = (await preview.ask(Math.min(c.parallelism, c.maxEval))).map((t) => t.parameters);
+    points = (await preview.ask(Math.min(c.parallelism, c.maxEval))).map((t) =>
+      pointOfShown(t.parameters),
+    );
     uid = preview.row.uid;
   } finally {
     await preview.close();

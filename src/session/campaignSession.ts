@@ -17,7 +17,8 @@ import { paretoFront } from "../report/paretoFront.js";
 import { writeResultsCsv } from "../report/writeResultsCsv.js";
 import type { Campaign, StrategyNode } from "../spec/campaign.js";
 import { ConstraintSet } from "../space/constraints.js";
-import type { ParamValue } from "../space/parameters.js";
+import type { Parameter, ParamValue } from "../space/parameters.js";
+import { shownParameters } from "../space/shownParameters.js";
 import { SearchSpace } from "../space/searchSpace.js";
 import {
   addCampaignEvent,
@@ -45,6 +46,7 @@ import type {
   AskedTrial,
   BestTrial,
   NodeParallelism,
+  Parameters as ParameterSet,
   TrialRecord,
   TrialResults,
 } from "./publicTypes.js";
@@ -214,7 +216,10 @@ export class CampaignSession {
     for (const w of proposal?.warnings ?? []) this.log("warn", w);
     return stored.map(({ row }) => ({
       index: row.trial_index,
-      parameters: JSON.parse(row.params_json) as Record<string, ParamValue>,
+      parameters: shownParameters(
+        JSON.parse(row.params_json) as Record<string, ParamValue>,
+        this.space.parameters,
+      ),
       generationNode: row.generation_node,
     }));
   }
@@ -277,7 +282,7 @@ export class CampaignSession {
    * Adds a trial the user chose (Ax: attach_trial), checked against the space and the
    * constraints. With results it is data at once; without, it is pending until told.
    */
-  attach(parameters: Readonly<Record<string, ParamValue>>, results?: TrialResults): TrialRecord {
+  attach(parameters: ParameterSet, results?: TrialResults): TrialRecord {
     this.assertOpen();
     const point = checkAttachedPoint(this.space, this.constraints, parameters);
     const checked = results ? checkResults(this.campaign, null, results) : null;
@@ -298,13 +303,13 @@ export class CampaignSession {
         ]),
       )
       .immediate();
-    return toRecord(row!);
+    return toRecord(row!, this.space.parameters);
   }
 
   /** Every trial, in index order (the rows of results.csv). */
   trials(): TrialRecord[] {
     this.assertOpen();
-    return listTrials(this.db, this.campaignId).map(toRecord);
+    return listTrials(this.db, this.campaignId).map((t) => toRecord(t, this.space.parameters));
   }
 
   /**
@@ -464,7 +469,7 @@ export class CampaignSession {
             `${verb}: trial ${index} is already ${trial.state}${trial.reason ? ` (${trial.reason})` : ""}; a trial is told, failed or abandoned once`,
           );
         finishServiceTrial(this.db, trial.id, outcome());
-        return toRecord(getTrialByIndex(this.db, this.campaignId, index)!);
+        return toRecord(getTrialByIndex(this.db, this.campaignId, index)!, this.space.parameters);
       })
       .immediate();
   }
@@ -475,11 +480,14 @@ export class CampaignSession {
   }
 }
 
-function toRecord(t: TrialRow): TrialRecord {
+function toRecord(t: TrialRow, parameters: readonly Parameter[]): TrialRecord {
   return {
     index: t.trial_index,
     state: t.state,
-    parameters: JSON.parse(t.params_json) as Record<string, ParamValue>,
+    parameters: shownParameters(
+      JSON.parse(t.params_json) as Record<string, ParamValue>,
+      parameters,
+    ),
     values: t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {},
     sems: t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {},
     generationNode: t.generation_node,

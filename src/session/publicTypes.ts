@@ -1,8 +1,12 @@
-import type { ParamValue } from "../space/parameters.js";
+import type { ShownValue } from "../space/shownParameters.js";
 import type { TrialState } from "../store/rowTypes.js";
 
-/** A parameter set: parameter name to value (numbers for ranges, the value for choices). */
-export type Parameters = Readonly<Record<string, ParamValue>>;
+/**
+ * A parameter set: every parameter of the campaign in spec order, name to value (numbers for
+ * ranges, the value for choices); a conditional parameter that is inactive at the point is
+ * null (its `active_if` does not hold there, so the program does not get it).
+ */
+export type Parameters = Readonly<Record<string, ShownValue>>;
 
 /** A trial handed out by ask(): evaluate `parameters`, then tell(index, ...) or fail(index). */
 export interface AskedTrial {

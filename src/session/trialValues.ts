@@ -62,7 +62,7 @@ export function checkResults(
 export function checkAttachedPoint(
   space: SearchSpace,
   constraints: ConstraintSet,
-  given: Readonly<Record<string, ParamValue>>,
+  given: Readonly<Record<string, ParamValue | boolean | null>>,
 ): Point {
   const point: Record<string, ParamValue> = {};
   for (const [name, v] of Object.entries(given)) {
@@ -71,6 +71,13 @@ export function checkAttachedPoint(
       throw new InputError(
         "POINT_INVALID",
         `attach: unknown parameter "${name}"; the parameters are ${space.parameters.map((q) => q.name).join(", ")}`,
+      );
+    // null: inactive at this point, as ask() and trials() show it (left out of the point).
+    if (v === null) continue;
+    if (typeof v === "boolean")
+      throw new InputError(
+        "POINT_INVALID",
+        `attach: parameter "${name}" must be a number or a string, got ${String(v)}`,
       );
     point[name] = typeof v === "string" && p.valueType !== "string" ? toNumber(name, v) : v;
   }

@@ -3,7 +3,7 @@
  * fixed ones with their value, and a conditional parameter that was inactive at the point as
  * null (a stored point leaves it out; docs/conditional-spaces.md).
  */
-import type { Parameter } from "./parameters.js";
+import type { ParamValue, Parameter, Point } from "./parameters.js";
 
 export type ShownValue = string | number | boolean | null;
 
@@ -23,6 +23,14 @@ export function shownParameters(
   }
   // Keep anything stored that the spec no longer names (a campaign resumed with edits).
   for (const [k, v] of Object.entries(stored)) if (!(k in out)) out[k] = v as ShownValue;
+  return out;
+}
+
+/** The stored point of a shown one: inactive (null) parameters left out. */
+export function pointOfShown(shown: Readonly<Record<string, ShownValue>>): Point {
+  const out: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(shown))
+    if (v !== null) out[k] = typeof v === "boolean" ? String(v) : v;
   return out;
 }
 

@@ -262,3 +262,48 @@ describe("optimize", () => {
     }
   }, 300_000);
 });
+
+describe("a conditional campaign through the API", () => {
+  it("shows an inactive parameter as null in ask() and trials(), and attach() takes null back", async () => {
+    const cond = await createCampaign(
+      spec({
+        name: "svc-cond",
+        strategy: "SOBOL",
+        parameters: [
+          { name: "opt", type: "choice", values: ["sgd", "adam"] },
+          { name: "momentum", type: "range", bounds: [0.1, 0.9], active_if: "opt == 'sgd'" },
+          { name: "beta", type: "range", bounds: [0.5, 0.99], active_if: "opt == 'adam'" },
+        ],
+        program: "echo RESULT: 1",
+      }),
+    );
+    try {
+      const asked = await cond.ask(4);
+      expect(asked.length).toBe(4);
+      for (const t of asked) {
+        // Every parameter is named, in spec order; the inactive branch is null.
+        expect(Object.keys(t.parameters)).toEqual(["opt", "momentum", "beta"]);
+        if (t.parameters.opt === "sgd") {
+          expect(typeof t.parameters.momentum).toBe("number");
+          expect(t.parameters.beta).toBeNull();
+        } else {
+          expect(t.parameters.momentum).toBeNull();
+          expect(typeof t.parameters.beta).toBe("number");
+        }
+      }
+      expect(new Set(asked.map((t) => t.parameters.opt)).size).toBe(2);
+      const stored = cond.trials();
+      expect(stored.map((t) => t.parameters)).toEqual(asked.map((t) => t.parameters));
+      // What ask() handed out can be attached back as it is.
+      const again = cond.attach({ ...asked[0]!.parameters }, { values: { RESULT: 0.5 } });
+      expect(again.parameters).toEqual(asked[0]!.parameters);
+      // null for an active parameter is a missing value.
+      const sgd = asked.find((t) => t.parameters.opt === "sgd")!;
+      expect(() => cond.attach({ ...sgd.parameters, momentum: null })).toThrow(
+        /parameter "momentum" is missing/,
+      );
+    } finally {
+      await cond.close();
+    }
+  });
+});
