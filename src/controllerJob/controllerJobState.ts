@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { LocalTransport } from "../transport/localTransport.js";
 import { CampaignPaths } from "../engine/campaignPaths.js";
+import { SlurmCommands } from "../slurm/slurmCommands.js";
 
 /** Whether a controller job still waits or runs: "gone" once Slurm no longer lists it so. */
 export type ControllerJobState = "alive" | "gone" | "unknown";
@@ -18,19 +19,17 @@ export function latestControllerJob(dir: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** squeue's answer for one job: waiting, running or finishing is "alive". */
+/**
+ * squeue's answer for one job, through the Slurm command layer (its state table: a job that is
+ * pending, running, requeued, held, suspended or completing is "alive").
+ */
 export async function controllerJobState(jobId: string): Promise<ControllerJobState> {
   const transport = new LocalTransport();
   try {
-    const r = await transport.run(["squeue", "--noheader", `--jobs=${jobId}`, "--format=%T"], {
-      timeoutMs: 30_000,
-    });
-    if (r.exitCode !== 0) return /Invalid job id/i.test(r.stderr) ? "gone" : "unknown";
-    const state = r.stdout.trim();
-    if (state === "") return "gone";
-    return /^(PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED|REQUEUED|RESIZING)/.test(state)
-      ? "alive"
-      : "gone";
+    const rows = await new SlurmCommands(transport, 30_000).squeue({ jobIds: [jobId] });
+    const row = rows.find((r) => r.jobId === jobId);
+    if (row === undefined) return "gone";
+    return row.meaning.phase === "finished" ? "gone" : "alive";
   } catch {
     return "unknown";
   } finally {
@@ -47,8 +46,8 @@ export async function cancelQueuedControllerJob(dir: string): Promise<string | n
   if (job === null || (await controllerJobState(job)) !== "alive") return null;
   const transport = new LocalTransport();
   try {
-    const r = await transport.run(["scancel", job], { timeoutMs: 60_000 });
-    return r.exitCode === 0 ? job : null;
+    await new SlurmCommands(transport).scancel([job]);
+    return job;
   } catch {
     return null;
   } finally {

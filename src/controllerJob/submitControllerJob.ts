@@ -2,19 +2,9 @@ import { CampaignPaths } from "../engine/campaignPaths.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ClusterError } from "../errors/errors.js";
+import { SlurmCommands } from "../slurm/slurmCommands.js";
 import { LocalTransport } from "../transport/localTransport.js";
 import { renderControllerScript, type ControllerJobSettings } from "./renderControllerScript.js";
-
-/** `env -u VAR ...` removing the SLURM_* variables of a surrounding job (SLURM_CONF stays). */
-export function withoutSlurmEnv(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): string[] {
-  const unset = Object.keys(env)
-    .filter((k) => k.startsWith("SLURM_") && k !== "SLURM_CONF")
-    .flatMap((k) => ["-u", k]);
-  return unset.length === 0 ? [...argv] : ["env", ...unset, ...argv];
-}
 
 /** bin/slurmopt.js of this installation (the continuation runs the same slurmopt). */
 export function cliPath(): string {
@@ -42,24 +32,23 @@ export async function submitControllerJob(args: {
   writeFileSync(path, script, { mode: 0o700 });
   const transport = new LocalTransport();
   try {
-    const r = await transport.run(withoutSlurmEnv(["sbatch", "--parsable", path]), {
-      timeoutMs: 60_000,
-    });
-    const id = r.stdout.trim().split(";")[0] ?? "";
-    if (r.exitCode !== 0 || !/^\d+$/.test(id))
+    // The command layer's sbatch: the SLURM_* variables of a surrounding job (the controller
+    // job queueing its continuation) are removed, SLURM_CONF stays.
+    const r = await new SlurmCommands(transport).sbatch(path);
+    if (r.kind !== "submitted")
       throw new ClusterError(
         "SLURM_ERROR",
-        `sbatch of the controller job failed (exit ${r.exitCode ?? "killed"}): ${r.stderr.trim() || r.stdout.trim()}; check --partition, --time and --main_process_gb`,
+        `sbatch of the controller job ${r.kind === "refused" ? "was refused" : "got no clear answer"}: ${r.message}; check --partition, --time and --main_process_gb${r.kind === "ambiguous" ? ` (squeue --me shows whether it was queued after all)` : ""}`,
       );
     writeFileSync(
       paths.controllerJobsLog,
-      `${Math.floor(Date.now() / 1000)} submitted -> ${id}\n`,
+      `${Math.floor(Date.now() / 1000)} submitted -> ${r.jobId}\n`,
       {
         flag: "a",
         mode: 0o600,
       },
     );
-    return id;
+    return r.jobId;
   } finally {
     await transport.close();
   }
