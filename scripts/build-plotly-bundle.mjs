@@ -13,7 +13,15 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist/plotly");
 const require = createRequire(import.meta.url);
-const version = JSON.parse(readFileSync(require.resolve("plotly.js/package.json"), "utf8")).version;
+let version;
+try {
+  version = JSON.parse(readFileSync(require.resolve("plotly.js/package.json"), "utf8")).version;
+} catch (e) {
+  console.error(
+    `build-plotly-bundle: plotly.js (a devDependency) is not installed: run "npm install" (${e.message})`,
+  );
+  process.exit(1);
+}
 
 /** Trace types the page's sections draw (src/report/page/*.js); scatter comes with the core. */
 const TRACES_2D = ["bar", "histogram", "contour", "parcoords"];
