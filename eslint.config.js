@@ -56,6 +56,7 @@ export default tseslint.config(
         Plotly: "readonly",
         fetch: "readonly",
         EventSource: "readonly",
+        IntersectionObserver: "readonly",
         URLSearchParams: "readonly",
       },
     },

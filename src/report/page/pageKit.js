@@ -94,8 +94,9 @@
 
   /** Creates (or empties) the section's frame: heading, notes, and a body to draw into. */
   SO.section = function section(root, id, title, notes) {
+    // elementtiming: the browser records when each heading is first shown (bench:report).
     const sec = SO.el("section", { id: `sec-${id}`, class: "report-section", "data-section": id }, [
-      SO.el("h2", { text: title }),
+      SO.el("h2", { text: title, elementtiming: `section-${id}` }),
     ]);
     for (const n of [].concat(notes || [])) {
       if (n)
@@ -109,7 +110,91 @@
 
   SO.PLOT_CONFIG = { displaylogo: false, responsive: true };
 
-  /** Draws a Plotly figure into a new div of the section; returns the div. */
+  /**
+   * Plots beyond the first screen are drawn when they come near the viewport, so a large
+   * campaign's page answers as soon as its first screen is drawn (a WebGL plot such as the
+   * parallel coordinates takes seconds to set up without a GPU). Each waits in `pending` with
+   * its drawing function; SO.drawPending() draws them all at once (before printing, and for
+   * tools that need every plot); SO.whenAllDrawn(f) runs f once none waits.
+   */
+  const NEAR_PX = 200;
+  const pending = new Map();
+  let waiters = [];
+  const near = [];
+  const observer =
+    typeof IntersectionObserver === "function"
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries)
+              if (e.isIntersecting && !near.includes(e.target)) near.push(e.target);
+            window.setTimeout(drawNear, 0);
+          },
+          { rootMargin: `${NEAR_PX}px 0px` },
+        )
+      : null;
+
+  function notifyIfAllDrawn() {
+    if (pending.size > 0) return;
+    const ws = waiters.slice();
+    waiters = [];
+    for (const w of ws) w();
+  }
+
+  function drawOne(div) {
+    const draw = pending.get(div);
+    if (!draw) return;
+    pending.delete(div);
+    if (observer) observer.unobserve(div);
+    const t0 = window.performance.now();
+    draw();
+    const sec = div.closest("[data-section]");
+    const key = `${sec ? sec.getAttribute("data-section") : "plot"} (later)`;
+    SO.timings[key] = (SO.timings[key] || 0) + Math.round(window.performance.now() - t0);
+  }
+
+  /** Draws one plot that came near the viewport per task (the page answers in between). */
+  function drawNear() {
+    const div = near.shift();
+    if (!div) return;
+    drawOne(div);
+    if (near.length > 0) window.setTimeout(drawNear, 0);
+    notifyIfAllDrawn();
+  }
+
+  /**
+   * Draws every plot that waits, one per task as scrolling would; with { now: true } all at
+   * once, before this returns (printing: the page is printed right after "beforeprint").
+   */
+  SO.drawPending = function drawPending(options) {
+    if (options && options.now) {
+      near.length = 0;
+      for (const div of [...pending.keys()]) drawOne(div);
+      notifyIfAllDrawn();
+      return;
+    }
+    for (const div of pending.keys()) if (!near.includes(div)) near.push(div);
+    window.setTimeout(drawNear, 0);
+  };
+
+  SO.whenAllDrawn = function whenAllDrawn(f) {
+    waiters.push(f);
+    notifyIfAllDrawn();
+  };
+
+  /** Forgets the plots of a page that is being redrawn (live mode). */
+  SO.forgetPending = function forgetPending() {
+    if (observer) observer.disconnect();
+    pending.clear();
+    near.length = 0;
+    waiters = [];
+  };
+
+  window.addEventListener("beforeprint", () => SO.drawPending({ now: true }));
+
+  /**
+   * Draws a Plotly figure into a new div of the section, now if the div is near the viewport,
+   * else when it comes near; returns the div.
+   */
   SO.plot = function plot(parent, name, traces, layout, cls) {
     const div = SO.el("div", { class: `plot${cls ? ` ${cls}` : ""}`, "data-plot": name });
     parent.appendChild(div);
@@ -119,7 +204,22 @@
       legend: { orientation: "h", y: -0.2 },
       hovermode: "closest",
     };
-    Plotly.newPlot(div, traces, Object.assign(base, layout), SO.PLOT_CONFIG);
+    const full = Object.assign(base, layout);
+    const draw = () => {
+      div.style.minHeight = "";
+      div.removeAttribute("data-pending");
+      Plotly.newPlot(div, traces, full, SO.PLOT_CONFIG);
+    };
+    const box = div.getBoundingClientRect();
+    if (!observer || (box.bottom > -NEAR_PX && box.top < window.innerHeight + NEAR_PX)) {
+      draw();
+      return div;
+    }
+    // Plotly's default height while waiting, so the page below does not move when it is drawn.
+    div.style.minHeight = `${full.height || 450}px`;
+    div.setAttribute("data-pending", "");
+    pending.set(div, draw);
+    observer.observe(div);
     return div;
   };
 

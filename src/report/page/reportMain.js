@@ -29,14 +29,18 @@
 
   /**
    * Draws every section, one per task (the page stays responsive while the heavier plots of a
-   * large campaign are drawn); body[data-rendered] is set when all are done. A newer render
-   * (live mode) makes an older one stop.
+   * large campaign are drawn); plots beyond the first screen wait until they are scrolled near
+   * (SO.plot). body[data-ready] is set when every section is there, body[data-rendered] when
+   * every plot is drawn too; the performance marks slurmopt-ready and slurmopt-rendered say
+   * when. A newer render (live mode) makes an older one stop. Resolves when ready.
    */
   SO.render = function render(data) {
     const generation = (SO.generation = (SO.generation || 0) + 1);
     const main = document.getElementById("main");
+    SO.forgetPending();
     for (const div of main.querySelectorAll(".js-plotly-plot")) Plotly.purge(div);
     main.replaceChildren();
+    document.body.removeAttribute("data-ready");
     document.body.removeAttribute("data-rendered");
     header(data);
     const toc = document.getElementById("toc");
@@ -50,8 +54,14 @@
         if (generation !== SO.generation) return resolve(false);
         const s = queue.shift();
         if (!s) {
-          document.body.setAttribute("data-rendered", String(data.generatedAt));
+          document.body.setAttribute("data-ready", String(data.generatedAt));
+          window.performance.mark("slurmopt-ready");
           SO.renderCount = (SO.renderCount || 0) + 1;
+          SO.whenAllDrawn(() => {
+            if (generation !== SO.generation) return;
+            document.body.setAttribute("data-rendered", String(data.generatedAt));
+            window.performance.mark("slurmopt-rendered");
+          });
           return resolve(true);
         }
         const t0 = window.performance.now();

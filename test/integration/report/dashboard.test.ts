@@ -13,7 +13,14 @@ import {
   type BrowserPage,
 } from "../../helpers/headlessChromium.js";
 import { runCli, startCli, testDir, type CliChild } from "../../helpers/runCli.js";
-import { campaignFacts, checkCommonSections, counts, loadReport, plotOf } from "./reportPageKit.js";
+import {
+  campaignFacts,
+  checkCommonSections,
+  counts,
+  loadReport,
+  plotOf,
+  scrollUntilDrawn,
+} from "./reportPageKit.js";
 
 const children: CliChild[] = [];
 let browser: BrowserPage | null = null;
@@ -146,7 +153,7 @@ describe("slurmopt serve", () => {
           timeout: 120_000,
         },
       );
-      await browser.page.waitForSelector("body[data-rendered]", { timeout: 120_000 });
+      await scrollUntilDrawn(browser.page);
       const renders = await browser.page.evaluate<number>("window.SO.renderCount");
       expect(renders).toBeGreaterThanOrEqual(4);
       const navigations = await browser.page.evaluate<number>(

@@ -20,7 +20,9 @@ import {
   checkPointPlots,
   counts,
   loadReport,
+  openReport,
   plotOf,
+  scrollUntilDrawn,
 } from "./reportPageKit.js";
 
 let browser: BrowserPage | null = null;
@@ -155,7 +157,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in headless Chromium", (
     const facts = campaignFacts(dir);
     expect(facts.trials).toBe(20_000);
     browser = await openBrowserPage();
-    await loadReport(browser.page, `file://${await report(dir)}`);
+    await openReport(browser.page, `file://${await report(dir)}`);
+    // The first screen is drawn; the parallel coordinates (WebGL, further down) wait until
+    // they are scrolled near, and the page does not claim to be fully drawn before.
+    expect(await browser.page.$('[data-plot="trace-index-RESULT"] .main-svg')).not.toBeNull();
+    expect(await browser.page.$('[data-plot="parallel"][data-pending]')).not.toBeNull();
+    expect(await browser.page.$('[data-plot="parallel"] .main-svg')).toBeNull();
+    expect(await browser.page.$("body[data-rendered]")).toBeNull();
+    await scrollUntilDrawn(browser.page);
+    expect(await browser.page.$('[data-plot="parallel"][data-pending]')).toBeNull();
     await checkCommonSections(browser.page, facts);
     const all = await counts(browser.page);
     const trace = plotOf(all, "trace", "trace-index-RESULT").points;

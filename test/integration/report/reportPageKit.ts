@@ -76,10 +76,36 @@ export function campaignFacts(dir: string): CampaignFacts {
   }
 }
 
-/** Opens a report (or dashboard) URL and waits until every section is drawn. */
-export async function loadReport(page: Page, url: string): Promise<void> {
+/**
+ * Opens a report (or dashboard) URL and waits until every section is there (body[data-ready]);
+ * plots beyond the first screen wait until they are scrolled near.
+ */
+export async function openReport(page: Page, url: string): Promise<void> {
   await page.goto(url, { waitUntil: "commit" });
-  await page.waitForSelector("body[data-rendered]", { timeout: 600_000 });
+  await page.waitForSelector("body[data-ready]", { timeout: 600_000 });
+}
+
+/**
+ * Scrolls to each plot that waits to be drawn, as a reader would, until the page says every
+ * plot is drawn (body[data-rendered]).
+ */
+export async function scrollUntilDrawn(page: Page): Promise<void> {
+  await page.waitForFunction(
+    `(() => {
+      if (document.body.hasAttribute("data-rendered")) return true;
+      const next = document.querySelector("[data-plot][data-pending]");
+      if (next) next.scrollIntoView();
+      return false;
+    })()`,
+    undefined,
+    { timeout: 600_000, polling: 250 },
+  );
+}
+
+/** Opens a report (or dashboard) URL and scrolls through it until every plot is drawn. */
+export async function loadReport(page: Page, url: string): Promise<void> {
+  await openReport(page, url);
+  await scrollUntilDrawn(page);
 }
 
 export async function counts(page: Page): Promise<Record<string, PlotCount[]>> {
