@@ -9,6 +9,7 @@ import { buildCampaign } from "./spec/buildCampaign.js";
 import type { specSchema } from "./spec/specSchema.js";
 import type { z } from "zod";
 import { CampaignSession, type SessionOptions } from "./session/campaignSession.js";
+import { planLoad } from "./priorTrials/continueCampaign.js";
 
 export { CampaignSession, ATTACHED_NODE } from "./session/campaignSession.js";
 export type { SessionOptions } from "./session/campaignSession.js";
@@ -21,6 +22,14 @@ export type {
   TrialRecord,
   TrialResults,
 } from "./session/publicTypes.js";
+export {
+  continueCampaign,
+  createCampaignWithTrials,
+  planContinuation,
+  planLoad,
+  type ContinueOptions,
+  type PriorTrialsPlan,
+} from "./priorTrials/continueCampaign.js";
 export type { Campaign, StrategyNode } from "./spec/campaign.js";
 export type { CampaignStatus } from "./report/campaignStatus.js";
 export type { TrialState, CampaignState } from "./store/rowTypes.js";
@@ -42,21 +51,26 @@ export interface CreateOptions extends SessionOptions {
   cwd?: string;
   /** Receives the spec's warnings; default: ignored. */
   warnings?: Warnings;
+  /**
+   * Earlier runs (slurmopt campaign folders, OmniOpt2 run folders or results.csv files) whose
+   * trials with results the campaign starts with, as OmniOpt2's --load_data_from_existing_jobs;
+   * the spec's max_eval then counts the new trials.
+   */
+  loadFrom?: readonly string[];
 }
 
 /**
  * Validates a spec and creates its campaign folder runs/<name>/<N>/ (run_dir defaults to
- * ./runs); nothing runs until you ask.
+ * ./runs), with the trials of `loadFrom` in it; nothing runs until you ask.
  */
 export async function createCampaign(
   spec: CampaignSpec,
   options: CreateOptions = {},
 ): Promise<CampaignSession> {
-  const campaign = buildCampaign(spec, {
-    cwd: options.cwd ?? process.cwd(),
-    warnings: options.warnings ?? { warn: () => undefined },
-  });
-  return CampaignSession.create(campaign, options);
+  const warnings = options.warnings ?? { warn: () => undefined };
+  const campaign = buildCampaign(spec, { cwd: options.cwd ?? process.cwd(), warnings });
+  const plan = planLoad(campaign, options.loadFrom ?? [], warnings);
+  return CampaignSession.create(plan.campaign, options, plan.trials);
 }
 
 /** Opens a campaign folder (runs/<name>/<N>, its campaign.db, or runs/<name> for the latest). */

@@ -4,7 +4,8 @@ import { CampaignSession } from "../session/campaignSession.js";
 import type { TrialRecord, TrialResults } from "../session/publicTypes.js";
 import type { ParamValue } from "../space/parameters.js";
 import { formatShownParameters, pointOfShown } from "../space/shownParameters.js";
-import { campaignFromArgs, type RunArgs } from "./campaignFromArgs.js";
+import type { RunArgs } from "./campaignFromArgs.js";
+import { campaignPlanFromArgs } from "./priorTrialsFromArgs.js";
 
 /**
  * The ask/tell command line: each command opens the campaign through the library's session,
@@ -21,14 +22,14 @@ export const SERVICE_PROGRAM =
 /** `slurmopt create [spec] [flags]`: creates runs/<name>/<N>/ and prints its path; runs nothing. */
 export async function createCommand(args: RunArgs, json: boolean): Promise<number> {
   const warnings: string[] = [];
-  const campaign = campaignFromArgs(
+  const { campaign, trials } = campaignPlanFromArgs(
     args,
     process.cwd(),
     { warn: (m) => warnings.push(m) },
     SERVICE_PROGRAM,
   );
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  const session = await CampaignSession.create(campaign);
+  const session = await CampaignSession.create(campaign, {}, trials);
   try {
     process.stdout.write(
       json

@@ -1,6 +1,6 @@
 import { InputError } from "../errors/errors.js";
 import type { Warnings } from "../spec/buildParameters.js";
-import { buildCampaign } from "../spec/buildCampaign.js";
+import { buildCampaign, type BuildOptions } from "../spec/buildCampaign.js";
 import type { Campaign } from "../spec/campaign.js";
 import { loadSpecFile } from "../spec/loadSpecFile.js";
 import { extractGroupedFlags, objectivesFromWords, parameterFromWords } from "./groupedFlags.js";
@@ -21,6 +21,32 @@ export function campaignFromArgs(
   /** The program of a campaign whose spec and flags give none (an ask/tell campaign). */
   defaultProgram?: string,
 ): Campaign {
+  const { file, overlay, options } = specFromArgs(args, warnings);
+  const merged = mergeSpec(file, overlay);
+  if (merged.program === undefined && defaultProgram !== undefined) merged.program = defaultProgram;
+  if (!args.specFile) {
+    const missing = ["name", "parameters", "program", "max_eval"].filter(
+      (k) => merged[k] === undefined && !(k === "parameters" && merged.configspace !== undefined),
+    );
+    if (missing.length > 0)
+      throw new InputError(
+        "FLAG_INVALID",
+        `without a spec file these are needed: ${missing.map((k) => flagFor(k)).join(", ")} (or give a spec file: slurmopt run spec.yaml)`,
+      );
+  }
+  return buildCampaign(merged, { ...options, cwd, warnings });
+}
+
+/** What the command line gives: the spec file's keys, the flags' keys over them, build options. */
+export interface SpecFromArgs {
+  file: Record<string, unknown>;
+  overlay: Record<string, unknown>;
+  /** --model, --num_random_steps, --gridsearch, --generation_strategy. */
+  options: Omit<BuildOptions, "cwd" | "warnings">;
+}
+
+/** Reads the spec file and turns the flags into spec keys (refused flags throw, ignored ones note). */
+export function specFromArgs(args: RunArgs, warnings: Warnings): SpecFromArgs {
   refuseFlags(args.flags);
   for (const note of [...ignoredFlagNotes(args.flags), ...occFlagNotes(args.flags)])
     warnings.warn(note);
@@ -38,24 +64,13 @@ export function campaignFromArgs(
       );
     overlay.objectives = [{ name: "RESULT", goal: "max" }];
   }
-  const merged = mergeSpec(file, overlay);
-  if (merged.program === undefined && defaultProgram !== undefined) merged.program = defaultProgram;
-  if (!args.specFile) {
-    const missing = ["name", "parameters", "program", "max_eval"].filter(
-      (k) => merged[k] === undefined && !(k === "parameters" && merged.configspace !== undefined),
-    );
-    if (missing.length > 0)
-      throw new InputError(
-        "FLAG_INVALID",
-        `without a spec file these are needed: ${missing.map((k) => flagFor(k)).join(", ")} (or give a spec file: slurmopt run spec.yaml)`,
-      );
-  }
-  const options: Parameters<typeof buildCampaign>[1] = { cwd, warnings };
+  const options: SpecFromArgs["options"] = {};
   if (typeof args.flags.model === "string") options.defaultModel = args.flags.model;
   if (args.flags.gridsearch === true) {
     // OmniOpt2 keeps the model it is given and only warns; without one, FACTORIAL is the grid.
     const model = options.defaultModel;
-    if (model === undefined && merged.strategy === undefined) options.defaultModel = "FACTORIAL";
+    const strategy = overlay.strategy ?? file.strategy;
+    if (model === undefined && strategy === undefined) options.defaultModel = "FACTORIAL";
     else if (model?.toUpperCase() !== "FACTORIAL")
       warnings.warn(
         `--gridsearch only really works with --model FACTORIAL (as OmniOpt2 warns); ${model !== undefined ? `--model ${model}` : "the given strategy"} is used`,
@@ -74,7 +89,7 @@ export function campaignFromArgs(
       );
     options.numRandomSteps = steps;
   }
-  return buildCampaign(merged, options);
+  return { file, overlay, options };
 }
 
 function flagFor(key: string): string {

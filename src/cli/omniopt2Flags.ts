@@ -123,10 +123,6 @@ export const IGNORED_FLAGS: Readonly<Record<string, IgnoredFlag>> = {
 };
 
 export const REFUSED_FLAGS: Readonly<Record<string, RefusedFlag>> = {
-  continue_previous_job: {
-    type: "string",
-    refused: `continue a campaign with "slurmopt resume <campaign folder>" (runs/<name>/<N>)`,
-  },
   dryrun: {
     type: "boolean",
     refused: `OmniOpt2's --dryrun runs one quick trial: use --max_eval 1 for that, or --dry-run to validate and print the job script without running anything`,
@@ -161,11 +157,6 @@ export const REFUSED_FLAGS: Readonly<Record<string, RefusedFlag>> = {
   force_choice_for_ranges: {
     type: "boolean",
     refused: "write the values as a choice parameter (--parameter NAME choice a,b,c)",
-  },
-  load_data_from_existing_jobs: {
-    type: "array",
-    refused:
-      "loading trials of other runs is not offered; continue a campaign with `slurmopt resume`",
   },
   calculate_pareto_front_of_job: {
     type: "array",

@@ -2,7 +2,8 @@ import { createExecutor, prepareExecutor, resolveExecutorKind } from "../engine/
 import { EXIT, InputError } from "../errors/errors.js";
 import { CampaignSession } from "../session/campaignSession.js";
 import type { Campaign } from "../spec/campaign.js";
-import { campaignFromArgs, type RunArgs } from "./campaignFromArgs.js";
+import type { RunArgs } from "./campaignFromArgs.js";
+import { campaignPlanFromArgs } from "./priorTrialsFromArgs.js";
 import { driveInForeground } from "./driveInForeground.js";
 import { printSlurmDryRun } from "./dryRunScripts.js";
 import { followCampaign } from "../controllerJob/followCampaign.js";
@@ -26,7 +27,9 @@ export interface RunCommandOptions {
 /** `slurmopt run`: validate, create runs/<name>/<N>/, drive the campaign in the foreground. */
 export async function runCommand(args: RunArgs, options: RunCommandOptions): Promise<number> {
   const warnings: string[] = [];
-  const campaign = campaignFromArgs(args, process.cwd(), { warn: (m) => warnings.push(m) });
+  const { campaign, trials } = campaignPlanFromArgs(args, process.cwd(), {
+    warn: (m) => warnings.push(m),
+  });
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const onSlurm = resolveExecutorKind(campaign) === "slurm";
   if (options.dryRun) {
@@ -55,10 +58,12 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     );
   // Partition, time limit, memory (and the SSH side): refused before runs/<name>/<N> exists.
   if (onSlurm) await checkCluster(campaign);
-  const created = await CampaignSession.create(campaign);
+  const created = await CampaignSession.create(campaign, {}, trials);
   const { dir, row } = created;
   await created.close();
-  process.stderr.write(`slurmopt: campaign ${campaign.name} in ${dir} (seed ${campaign.seed})\n`);
+  process.stderr.write(
+    `slurmopt: campaign ${campaign.name} in ${dir} (seed ${campaign.seed}${trials.length > 0 ? `; ${trials.length} trials of earlier runs, ${campaign.maxEval - trials.length} new` : ""})\n`,
+  );
   if (options.inSlurm)
     return startControllerJob(dir, row.uid, campaign, options.inSlurm, options.follow);
   if (options.detach === true) {

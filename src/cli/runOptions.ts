@@ -63,7 +63,26 @@ export const RUN_OPTIONS = {
     describe: "Value a FAILED/TIMEOUT trial gives the model (SMAC's crash_cost)",
     group: "Campaign:",
   },
-  max_eval: { type: "number", describe: "Number of trials", group: "Campaign:" },
+  max_eval: {
+    type: "number",
+    describe: "Number of trials (with --continue or --load-from: of NEW trials)",
+    group: "Campaign:",
+  },
+  continue_previous_job: {
+    type: "string",
+    alias: "continue",
+    describe:
+      "OmniOpt2: continue this run (campaign folder, OmniOpt2 run folder or results.csv) in a NEW folder that starts with its trials; these flags override its settings",
+    group: "Campaign:",
+  },
+  load_data_from_existing_jobs: {
+    type: "string",
+    array: true,
+    alias: ["load-from", "load_previous_job_data"],
+    describe:
+      "OmniOpt2: start with the trials that have results of these runs (campaign folders, OmniOpt2 run folders or results.csv files)",
+    group: "Campaign:",
+  },
   parallelism: {
     type: "number",
     describe: "Trials running at once (default 1)",

@@ -3,6 +3,7 @@ import { renameSync } from "node:fs";
 import type { Campaign } from "../spec/campaign.js";
 import { StateError } from "../errors/errors.js";
 import { getCampaignById, insertCampaign, listCampaigns } from "../store/campaignRows.js";
+import { insertImportedTrials, type ImportedTrial } from "../store/importedTrials.js";
 import { IN_MEMORY, openStore, type Db } from "../store/openStore.js";
 import type { CampaignRow } from "../store/rowTypes.js";
 import { createCampaignFolder } from "./campaignFolder.js";
@@ -23,19 +24,28 @@ export function newCampaignUid(): string {
 /**
  * Creates runs/<name>/<N>/campaign.db holding the campaign (the resolved spec, seed included).
  * The database is built under a temporary name and renamed into place, so a crash at any
- * instant leaves either no campaign.db or a complete one.
+ * instant leaves either no campaign.db or a complete one; `trials` (from earlier runs:
+ * continue, load) are in it from the start.
  */
-export function createCampaignRecord(campaign: Campaign): OpenCampaign {
+export function createCampaignRecord(
+  campaign: Campaign,
+  trials: readonly ImportedTrial[] = [],
+): OpenCampaign {
   const dir = createCampaignFolder(campaign.runDir, campaign.name);
   const paths = new CampaignPaths(dir);
   const tmp = paths.dbCreating;
   const building = openStore(tmp, { create: true });
-  insertCampaign(building, {
-    uid: newCampaignUid(),
-    name: campaign.name,
-    dir,
-    specJson: JSON.stringify(campaign),
-  });
+  building
+    .transaction(() => {
+      const row = insertCampaign(building, {
+        uid: newCampaignUid(),
+        name: campaign.name,
+        dir,
+        specJson: JSON.stringify(campaign),
+      });
+      insertImportedTrials(building, row.id, trials);
+    })
+    .immediate();
   building.pragma("journal_mode = DELETE");
   building.close();
   renameSync(tmp, paths.db);

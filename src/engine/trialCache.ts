@@ -50,6 +50,11 @@ interface Slim {
   state: TrialState;
   /** Counted in `tried` (completed with values, failed or pending). */
   tried: boolean;
+  /**
+   * Outside the search space (a trial of an earlier run, continued in a narrower space): kept
+   * for reference, never data for the models or a node's count of results.
+   */
+  readonly reference: boolean;
   /** Its place in the history lists (kept history only). */
   history: "completed" | "failed" | null;
 }
@@ -164,6 +169,7 @@ export class TrialCache {
         state: row.state,
         tried: false,
         history: null,
+        reference: this.options.space.check(point) !== null,
       };
       this.slim.set(row.id, s);
       this.keys.add(s.key);
@@ -185,7 +191,7 @@ export class TrialCache {
     this.counts[s.state]--;
     const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated--;
-    if (givesData(s.state)) n.withData--;
+    if (givesData(s.state) && !s.reference) n.withData--;
     if (PENDING.has(s.state)) n.pending--;
     if (s.tried) {
       const c = (this.tried.get(s.key) ?? 1) - 1;
@@ -206,7 +212,7 @@ export class TrialCache {
     this.counts[s.state]++;
     const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated++;
-    if (givesData(s.state)) n.withData++;
+    if (givesData(s.state) && !s.reference) n.withData++;
     const pending = PENDING.has(s.state);
     if (pending) n.pending++;
     const values = parseNumbers(row.results_json, pendingOld);
@@ -215,6 +221,7 @@ export class TrialCache {
       row.results_json !== null &&
       this.options.objectives.every((o) => Number.isFinite(values[o.name]));
     const failed = s.state === "FAILED" || s.state === "TIMEOUT";
+    if (s.reference) return;
     if (pending || hasValues || failed) {
       s.tried = true;
       this.tried.set(s.key, (this.tried.get(s.key) ?? 0) + 1);

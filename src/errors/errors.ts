@@ -34,7 +34,9 @@ export type ErrorCode =
   /** A told result that is not a number, or lacks an objective. */
   | "RESULT_INVALID"
   /** An attached point outside the space or against a constraint. */
-  | "POINT_INVALID";
+  | "POINT_INVALID"
+  /** A run to continue or load trials from is missing or unreadable (folder, results.csv). */
+  | "PRIOR_RUN_INVALID";
 
 export class SlurmoptError extends Error {
   readonly code: ErrorCode;

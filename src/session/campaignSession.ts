@@ -26,6 +26,7 @@ import {
   setCampaignState,
   updateCampaignSpec,
 } from "../store/campaignRows.js";
+import type { ImportedTrial } from "../store/importedTrials.js";
 import type { Db } from "../store/openStore.js";
 import type { CampaignRow, CampaignState, TrialRow } from "../store/rowTypes.js";
 import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
@@ -108,9 +109,16 @@ export class CampaignSession {
     this.generatorFor = this.makeGenerators(open.campaign);
   }
 
-  /** Creates runs/<name>/<N>/ with the campaign (nothing runs) and opens it. */
-  static async create(campaign: Campaign, options: SessionOptions = {}): Promise<CampaignSession> {
-    const open = createCampaignRecord(campaign);
+  /**
+   * Creates runs/<name>/<N>/ with the campaign (nothing runs) and opens it; `trials` from
+   * earlier runs (continueCampaign, loadTrials) are stored with it in one step.
+   */
+  static async create(
+    campaign: Campaign,
+    options: SessionOptions = {},
+    trials: readonly ImportedTrial[] = [],
+  ): Promise<CampaignSession> {
+    const open = createCampaignRecord(campaign, trials);
     return CampaignSession.fromRecord(open, options);
   }
 

@@ -374,11 +374,9 @@ describe("OmniOpt2 command lines", () => {
       "--max_eval",
       "1",
     ];
-    const refused = await runCli([...base, "--continue_previous_job", "runs/r/0"], { cwd });
+    const refused = await runCli([...base, "--db_url", "postgres://db"], { cwd });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(
-      /--continue_previous_job is not supported: continue a campaign with "slurmopt resume/,
-    );
+    expect(refused.stderr).toMatch(/--db_url is not supported: campaigns are stored in their/);
     const docker = await runCli([...base, "--run_mode", "docker"], { cwd });
     expect(docker.code).toBe(2);
     expect(docker.stderr).toMatch(/--run_mode "docker" is not offered/);

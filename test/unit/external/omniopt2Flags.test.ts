@@ -29,8 +29,8 @@ describe("OmniOpt2 flags without effect or refused", () => {
   });
 
   it("refuses a refused flag with its reason", () => {
-    expect(() => refuseFlags({ continue_previous_job: "runs/x/0" })).toThrow(
-      /--continue_previous_job is not supported: continue a campaign with "slurmopt resume/,
+    expect(() => refuseFlags({ db_url: "postgres://db" })).toThrow(
+      /--db_url is not supported: campaigns are stored in their campaign.db/,
     );
     expect(() => refuseFlags({ slurm_use_srun: true })).toThrow(/sbatch/);
     expect(() => refuseFlags({ slurm_use_srun: false, live_share: true })).not.toThrow();
