@@ -26,6 +26,32 @@ export function parseNumberText(text: string): number | null {
   return m[1] === "-" ? -Infinity : Infinity;
 }
 
+const LEADING_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
+const LEADING_SPECIAL = /^[+-]?(?:infinity|inf|nan)(?![A-Za-z0-9_])/i;
+
+export interface LeadingNumber {
+  /** The number (NaN and infinities as such), or null when the text does not start with one. */
+  readonly value: number | null;
+  /** The characters that made the number ("" when there is none). */
+  readonly text: string;
+  /** What followed the number, trimmed ("" when nothing did). */
+  readonly rest: string;
+}
+
+/**
+ * The first number at the start of `text` (after spaces), in the full float grammar of
+ * parseNumberText, and what follows it: OmniOpt2 takes the first number after `NAME:` and
+ * ignores the rest (`0.13,` is 0.13; `1.5.2` is 1.5), but reads `1.5e-3` as 1.5; here the
+ * exponent belongs to the number. `inf` and `nan` count only as whole words (`infinite` is
+ * no number).
+ */
+export function leadingNumber(text: string): LeadingNumber {
+  const t = text.trimStart();
+  const m = LEADING_DECIMAL.exec(t) ?? LEADING_SPECIAL.exec(t);
+  if (m === null) return { value: null, text: "", rest: t.trimEnd() };
+  return { value: parseNumberText(m[0]), text: m[0], rest: t.slice(m[0].length).trim() };
+}
+
 /** Describes why a parsed value is not a usable result, or null when it is finite. */
 export function unusableNumber(value: number | null): string | null {
   if (value === null) return "is not a number";

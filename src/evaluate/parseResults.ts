@@ -3,8 +3,10 @@
  *
  * For every objective NAME a result line is `NAME: value` at the start of a line (after
  * optional spaces or tabs); `MY_RESULT: 9` and `RESULT2: 3` are not RESULT. The value is the
- * first word after the colon in the full float grammar (`1.5e-3`, `.5`, `5.`, `+3`, `1E5`,
- * `-inf`, `nan`); anything after it, separated by whitespace, is ignored.
+ * first number after the colon, as OmniOpt2 reads it (anything after it is ignored: `0.13,` is
+ * 0.13, `1.5.2` is 1.5), but in the full float grammar (`1.5e-3` is 0.0015, not 1.5 as in
+ * OmniOpt2; `.5`, `5.`, `+3`, `1E5`, `-inf`, `nan`). Text ignored after the number gives a
+ * warning that is stored with the trial.
  * - `SEM-NAME: value` gives the standard error of NAME (a bad or negative one is ignored with
  *   a note; it never fails the trial).
  * - `OO-Info: key: value` becomes the extra column `OO_Info_key` (runs of characters other
@@ -20,7 +22,7 @@
  */
 import type { EndInfo, Outcome } from "./outcome.js";
 import { exitCodeNote, faultOutcome } from "./outcome.js";
-import { parseNumberText, stripAnsi, unusableNumber } from "./outputText.js";
+import { leadingNumber, stripAnsi, unusableNumber } from "./outputText.js";
 
 export interface InvalidResult {
   readonly name: string;
@@ -43,6 +45,11 @@ export interface ParsedResults {
   readonly invalid: InvalidResult[];
   /** Remarks worth keeping (repeated lines, ignored SEM or OO-Info lines). */
   readonly notes: string[];
+  /**
+   * Text ignored after an objective's number (`RESULT: 0.13,`): stored with the trial (its
+   * reason), since it may mean the number was misread (`1,5` is read as 1).
+   */
+  readonly warnings: string[];
 }
 
 const patterns = new Map<string, RegExp>();
@@ -66,10 +73,13 @@ function patternFor(objectiveNames: readonly string[]): RegExp {
   return re;
 }
 
-function firstWord(text: string): string {
-  const t = text.trim();
-  const space = t.search(/\s/);
-  return space < 0 ? t : t.slice(0, space);
+/** Longest ignored text quoted in a warning. */
+const MAX_QUOTED = 60;
+
+function ignoredText(name: string, read: { text: string; rest: string }): string {
+  const rest =
+    read.rest.length > MAX_QUOTED ? `${read.rest.slice(0, MAX_QUOTED)}...[truncated]` : read.rest;
+  return `${name}: text after the number ${read.text} ignored (${JSON.stringify(rest)})`;
 }
 
 /** Most undeclared `NAME: value` lines kept per trial (as printed_NAME extras). */
@@ -122,23 +132,26 @@ export function parseResults(
   const sems: Record<string, number> = {};
   const missing: string[] = [];
   const invalid: InvalidResult[] = [];
+  const warnings: string[] = [];
   for (const name of objectiveNames) {
     const seen = last.get(name);
     if (seen === undefined) {
       missing.push(name);
     } else {
-      const word = firstWord(seen.text);
-      const v = parseNumberText(word);
-      const problem = unusableNumber(v);
-      if (problem === null) values[name] = v!;
-      else invalid.push({ name, text: seen.text.trim(), problem });
+      const read = leadingNumber(seen.text);
+      const problem = unusableNumber(read.value);
+      if (problem === null) {
+        values[name] = read.value!;
+        if (read.rest !== "") warnings.push(ignoredText(name, read));
+      } else invalid.push({ name, text: seen.text.trim(), problem });
       if (seen.count > 1)
-        notes.push(`${name} was printed ${seen.count} times; the last line counts (${word})`);
+        notes.push(
+          `${name} was printed ${seen.count} times; the last line counts (${read.text || seen.text.trim()})`,
+        );
     }
     const sem = lastSem.get(name);
     if (sem !== undefined) {
-      const word = firstWord(sem.text);
-      const s = parseNumberText(word);
+      const s = leadingNumber(sem.text).value;
       const problem = unusableNumber(s) ?? (s! < 0 ? "is negative" : null);
       if (problem === null) sems[name] = s!;
       else notes.push(`SEM-${name} ${JSON.stringify(sem.text.trim())} ${problem}; ignored`);
@@ -149,16 +162,16 @@ export function parseResults(
   for (const name of metricNames) {
     const seen = last.get(name);
     if (seen !== undefined) {
-      const v = parseNumberText(firstWord(seen.text));
+      const v = leadingNumber(seen.text).value;
       const problem = unusableNumber(v);
       if (problem === null) values[name] = v!;
       else notes.push(`metric ${name} ${JSON.stringify(seen.text.trim())} ${problem}; not stored`);
     }
     const sem = lastSem.get(name);
-    const s = sem === undefined ? undefined : parseNumberText(firstWord(sem.text));
+    const s = sem === undefined ? undefined : leadingNumber(sem.text).value;
     if (s !== undefined && unusableNumber(s) === null && s! >= 0) sems[name] = s!;
   }
-  return { values, sems, extras, missing, invalid, notes };
+  return { values, sems, extras, missing, invalid, notes, warnings };
 }
 
 /** Why the objectives are not all usable, or null when they are. */
@@ -179,7 +192,8 @@ export interface ClassifyInput extends EndInfo {
  * 1. a fault (time-out, cancel, out of memory, node failure...) or a deadly signal beats any
  *    result line: TIMEOUT / CANCELLED / FAILED with the fault as reason;
  * 2. otherwise, when every objective has a finite value the trial is COMPLETED, even with a
- *    non-zero exit code (as in OmniOpt2; the exit code is kept, the reason says so);
+ *    non-zero exit code (as in OmniOpt2; the exit code is kept, the reason says so, and names
+ *    any text ignored after a number);
  * 3. otherwise FAILED, the reason naming each missing or unusable objective and the exit code.
  */
 export function classifyOutcome(input: ClassifyInput): Outcome {
@@ -190,10 +204,10 @@ export function classifyOutcome(input: ClassifyInput): Outcome {
   const problems = resultProblems(parsed);
   if (problems !== null)
     return { state: "FAILED", reason: problems + exitCodeNote(input.exitCode) };
+  const remarks = [...parsed.warnings];
   if (input.exitCode !== null && input.exitCode !== 0)
-    return {
-      state: "COMPLETED",
-      reason: `exit code ${input.exitCode}, but every result was printed: counted as completed (as OmniOpt2 does)`,
-    };
-  return { state: "COMPLETED", reason: null };
+    remarks.unshift(
+      `exit code ${input.exitCode}, but every result was printed: counted as completed (as OmniOpt2 does)`,
+    );
+  return { state: "COMPLETED", reason: remarks.length > 0 ? remarks.join("; ") : null };
 }

@@ -172,7 +172,15 @@ export function parseSmacOutput(stdout: string, objectiveNames: readonly string[
   const invalid: InvalidResult[] = [];
   const notes: string[] = [];
   if (pairs === null) {
-    const parsed = { values, sems: {}, extras, missing: [...objectiveNames], invalid, notes };
+    const parsed = {
+      values,
+      sems: {},
+      extras,
+      missing: [...objectiveNames],
+      invalid,
+      notes,
+      warnings: [],
+    };
     return {
       found: false,
       status: null,
@@ -209,7 +217,7 @@ export function parseSmacOutput(stdout: string, objectiveNames: readonly string[
   }
   const rt = parseNumberText(pairs.get("runtime") ?? "");
   const runtime = rt !== null && Number.isFinite(rt) ? rt : null;
-  const parsed = { values, sems: {}, extras, missing, invalid, notes };
+  const parsed = { values, sems: {}, extras, missing, invalid, notes, warnings: [] };
   return { found: true, status, parsed, runtime, stopRequested: status === "STOP", costMismatch };
 }
 

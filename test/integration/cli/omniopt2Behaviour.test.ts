@@ -240,3 +240,44 @@ describe("OmniOpt2 behaviour: exit codes", () => {
     expect(trialStates(campaignDir(cwd, "af"))).toEqual(["FAILED", "FAILED"]);
   });
 });
+
+describe("OmniOpt2 behaviour: results", () => {
+  it("reads the first number after NAME: (RESULT: 0.13, is 0.13), stores a warning for the ignored text, and the last line wins", async () => {
+    const cwd = testDir("oo2-results");
+    const r = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "res",
+        ...LOCAL,
+        "--parameter",
+        "x",
+        "range",
+        "0",
+        "1",
+        "--result_names",
+        "RESULT=min",
+        "LOSS=min",
+        "--run_program",
+        "printf 'RESULT: 9\\nRESULT: 0.13,\\nLOSS: 1.5e-3\\n'",
+        "--max_eval",
+        "1",
+      ],
+      { cwd, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const db = new Database(join(campaignDir(cwd, "res"), "campaign.db"), { readonly: true });
+    try {
+      const row = db.prepare("SELECT state, results_json, reason FROM trials").get() as {
+        state: string;
+        results_json: string;
+        reason: string | null;
+      };
+      expect(row.state).toBe("COMPLETED");
+      expect(JSON.parse(row.results_json)).toEqual({ RESULT: 0.13, LOSS: 0.0015 });
+      expect(row.reason).toBe('RESULT: text after the number 0.13 ignored (",")');
+    } finally {
+      db.close();
+    }
+  });
+});

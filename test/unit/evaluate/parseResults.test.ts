@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseNumberText, stripAnsi } from "../../../src/evaluate/outputText.js";
+import { leadingNumber, parseNumberText, stripAnsi } from "../../../src/evaluate/outputText.js";
 import type { ParsedResults } from "../../../src/evaluate/parseResults.js";
 import { classifyOutcome, parseResults } from "../../../src/evaluate/parseResults.js";
 
@@ -61,6 +61,61 @@ describe("parseResults: OmniOpt2's bug cases done right", () => {
   });
 });
 
+describe("parseResults: the first number after NAME:, as OmniOpt2 reads it", () => {
+  it.each([
+    ["RESULT: 0.13,", 0.13, ","],
+    ["RESULT: 0.5abc", 0.5, "abc"],
+    ["RESULT: 1.5.2", 1.5, ".2"],
+    ["RESULT: 1-2", 1, "-2"],
+    ["RESULT: 1,5", 1, ",5"],
+    ["RESULT: 1.5e-3;", 0.0015, ";"],
+    ["RESULT: 2e", 2, "e"],
+    ["RESULT: 0.5 (best so far)", 0.5, "(best so far)"],
+  ])("reads %j as %d, ignoring %j with a stored warning", (line, value, rest) => {
+    const p = parseResults(`${line}\n`, R);
+    expect(p.values).toEqual({ RESULT: value });
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toContain(`ignored (${JSON.stringify(rest)})`);
+    const o = classifyOutcome({ exitCode: 0, signal: null, fault: null, parsed: p });
+    expect(o.state).toBe("COMPLETED");
+    expect(o.reason).toBe(p.warnings[0]);
+  });
+
+  it("gives no warning when nothing follows the number", () => {
+    const p = parseResults("RESULT: 1.5e-3  \n", R);
+    expect(p.values).toEqual({ RESULT: 0.0015 });
+    expect(p.warnings).toEqual([]);
+  });
+
+  it("keeps only the counted line's warning: the last line wins", () => {
+    const p = parseResults("RESULT: 9,\nRESULT: 0.25\n", R);
+    expect(p.values).toEqual({ RESULT: 0.25 });
+    expect(p.warnings).toEqual([]);
+  });
+
+  it("cuts long ignored text in the warning, with a marker", () => {
+    const p = parseResults(`RESULT: 1 ${"x".repeat(10_000)}\n`, R);
+    expect(p.warnings[0]!.length).toBeLessThan(200);
+    expect(p.warnings[0]).toContain("...[truncated]");
+  });
+
+  it("puts the warning after the exit-code remark in a completed trial's reason", () => {
+    const o = classifyOutcome({
+      exitCode: 3,
+      signal: null,
+      fault: null,
+      parsed: parseResults("RESULT: 4,\n", R),
+    });
+    expect(o.reason).toMatch(/^exit code 3, .*; RESULT: text after the number 4 ignored \(","\)$/);
+  });
+
+  it("leadingNumber splits the number from what follows", () => {
+    expect(leadingNumber("  -1.5E+2xyz ")).toEqual({ value: -150, text: "-1.5E+2", rest: "xyz" });
+    expect(leadingNumber("inf,")).toEqual({ value: Infinity, text: "inf", rest: "," });
+    expect(leadingNumber("x1")).toEqual({ value: null, text: "", rest: "x1" });
+  });
+});
+
 describe("parseResults: lines and values", () => {
   it("takes the LAST line when a name is printed several times, with a note", () => {
     const p = parseResults("RESULT: 9\nRESULT: 7\nRESULT: 0.25\n", R);
@@ -91,13 +146,20 @@ describe("parseResults: lines and values", () => {
   });
 
   it("reports NaN, infinite and non-numeric values as invalid, naming the objective", () => {
-    const p = parseResults("A: nan\nB: -inf\nC: 0.5abc\nD:\n", ["A", "B", "C", "D"]);
+    const p = parseResults("A: nan\nB: -inf\nC: abc 0.5\nD:\nE: infinite\n", [
+      "A",
+      "B",
+      "C",
+      "D",
+      "E",
+    ]);
     expect(p.values).toEqual({});
     expect(p.invalid).toEqual([
       { name: "A", text: "nan", problem: "is NaN" },
       { name: "B", text: "-inf", problem: "is infinite" },
-      { name: "C", text: "0.5abc", problem: "is not a number" },
+      { name: "C", text: "abc 0.5", problem: "is not a number" },
       { name: "D", text: "", problem: "is not a number" },
+      { name: "E", text: "infinite", problem: "is not a number" },
     ]);
   });
 
