@@ -151,6 +151,60 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in headless Chromium", (
     expect(browser.requests).toEqual([]);
   }, 600_000);
 
+  it("draws the Pareto front of a three-objective campaign in 3-D (the page then inlines plotly.js with scatter3d)", async () => {
+    const cwd = testDir("report-three");
+    writeFileSync(
+      join(cwd, "spec.json"),
+      JSON.stringify({
+        name: "three",
+        parameters: [
+          { name: "x", type: "range", bounds: [0, 1] },
+          { name: "y", type: "range", bounds: [0, 1] },
+        ],
+        objectives: [
+          { name: "A", goal: "min" },
+          { name: "B", goal: "min" },
+          { name: "C", goal: "min" },
+        ],
+        program: `awk 'BEGIN { x = %(x); y = %(y); print "A: " x; print "B: " (1 - x) * (1 - x) + y; print "C: " y + (1 - x) / 2 }'`,
+        max_eval: 12,
+        parallelism: 4,
+        seed: 5,
+        executor: "local",
+        strategy: "SOBOL",
+      }),
+    );
+    const run = await runCli(["run", "spec.json", "--quiet", "--no-report"], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(cwd, "runs", "three", "0");
+    const facts = campaignFacts(dir);
+    expect(facts.completed).toBe(12);
+    const best = await runCli(["best", dir, "--json", "--n", "100"], { cwd });
+    const pareto = JSON.parse(best.stdout) as { kind: string; trials: unknown[] };
+    expect(pareto.kind).toBe("pareto");
+
+    browser = await openBrowserPage();
+    await loadReport(browser.page, `file://${await report(dir)}`);
+    await checkCommonSections(browser.page, facts);
+    const front = await browser.page.evaluate<{ type: string; name: string; n: number }[]>(`(() => {
+      const gd = document.querySelector('[data-plot="pareto-front"]');
+      return gd.data.map((t) => ({ type: t.type, name: t.name, n: t.z.length }));
+    })()`);
+    expect(front.map((t) => [t.type, t.name])).toEqual([
+      ["scatter3d", "dominated"],
+      ["scatter3d", "Pareto-optimal"],
+    ]);
+    expect(front[0]!.n + front[1]!.n).toBe(facts.completed);
+    expect(front[1]!.n).toBe(pareto.trials.length);
+    expect(front[0]!.n).toBeGreaterThan(0);
+    // Plotly drew the 3-D scene (a WebGL canvas in the plot), not an error box.
+    expect(await browser.page.$('[data-plot="pareto-front"] .gl-container canvas')).not.toBeNull();
+    expect(plotOf(await counts(browser.page), "pareto", "hypervolume").drawn).toBe(true);
+    await screenshotSections(browser.page, "report-three");
+    expect(browser.errors).toEqual([]);
+    expect(browser.requests).toEqual([]);
+  }, 600_000);
+
   it("keeps a 20,000-trial campaign usable: downsampled plots that say so, every failure and retry on the timeline, all trials in the table", async () => {
     const cwd = testDir("report-20k");
     const { dir, counts: made } = writeSyntheticCampaign(cwd, 20_000);
