@@ -4,7 +4,7 @@ import { CampaignPaths } from "./campaignPaths.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
 import type { Db } from "../store/openStore.js";
-import type { AttemptRow, TrialRow } from "../store/rowTypes.js";
+import { givesData, type AttemptRow, type TrialRow } from "../store/rowTypes.js";
 import type { NewAttempt, TrialOutcome } from "../store/trialRows.js";
 import { attemptIdsWithJobName, listOpenAttempts } from "../store/trialRows.js";
 import type { TrialOutcomeValues, TrialProgram } from "./trialProgram.js";
@@ -102,10 +102,7 @@ export function outcomeRecord(o: TrialOutcomeValues): TrialOutcome {
     Object.keys(v).length > 0 ? JSON.stringify(v) : null;
   return {
     state: o.state,
-    resultsJson:
-      o.state === "COMPLETED" || o.state === "EARLY_STOPPED"
-        ? JSON.stringify(o.values)
-        : json(o.values),
+    resultsJson: givesData(o.state) ? JSON.stringify(o.values) : json(o.values),
     semsJson: json(o.sems),
     extrasJson: json(o.extras),
     reason: o.reason,

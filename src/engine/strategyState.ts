@@ -1,5 +1,5 @@
 import type { StrategyNode } from "../spec/campaign.js";
-import { givesData, type TrialRow, type TrialState } from "../store/rowTypes.js";
+import { givesData, isActiveTrial, type TrialRow, type TrialState } from "../store/rowTypes.js";
 
 export interface NodeChoice {
   position: number;
@@ -26,7 +26,6 @@ export interface NodeCounts {
 }
 
 const NOT_COUNTED: ReadonlySet<TrialState> = new Set(["FAILED", "TIMEOUT", "CANCELLED"]);
-const PENDING: ReadonlySet<TrialState> = new Set(["PROPOSED", "SUBMITTED", "RUNNING"]);
 
 function countByNode(strategy: readonly StrategyNode[], trials: readonly TrialRow[]): NodeCounts[] {
   const counts = strategy.map(() => ({ generated: 0, withData: 0, pending: 0, proposed: 0 }));
@@ -38,7 +37,7 @@ function countByNode(strategy: readonly StrategyNode[], trials: readonly TrialRo
     c.proposed++;
     if (!NOT_COUNTED.has(t.state)) c.generated++;
     if (givesData(t.state)) c.withData++;
-    if (PENDING.has(t.state)) c.pending++;
+    if (isActiveTrial(t.state)) c.pending++;
   }
   return counts;
 }

@@ -2,7 +2,13 @@ import type { Objective, Observation } from "../generators/generator.js";
 import type { Point } from "../space/parameters.js";
 import type { SearchSpace } from "../space/searchSpace.js";
 import type { Db } from "../store/openStore.js";
-import { givesData, type TrialRow, type TrialState } from "../store/rowTypes.js";
+import {
+  givesData,
+  isActiveTrial,
+  isFailedTrial,
+  type TrialRow,
+  type TrialState,
+} from "../store/rowTypes.js";
 import { listTrialsChangedSince } from "../store/trialRows.js";
 import type { NodeCounts } from "./strategyState.js";
 
@@ -39,7 +45,6 @@ export interface TrialView {
   readonly failed: readonly Point[];
 }
 
-const PENDING: ReadonlySet<TrialState> = new Set(["PROPOSED", "SUBMITTED", "RUNNING"]);
 const NOT_GENERATED: ReadonlySet<TrialState> = new Set(["FAILED", "TIMEOUT", "CANCELLED"]);
 
 /** The little a cache remembers of each trial to account for its next change. */
@@ -192,7 +197,7 @@ export class TrialCache {
     const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated--;
     if (givesData(s.state) && !s.reference) n.withData--;
-    if (PENDING.has(s.state)) n.pending--;
+    if (isActiveTrial(s.state)) n.pending--;
     if (s.tried) {
       const c = (this.tried.get(s.key) ?? 1) - 1;
       if (c > 0) this.tried.set(s.key, c);
@@ -213,14 +218,14 @@ export class TrialCache {
     const n = this.countsOf(s);
     if (!NOT_GENERATED.has(s.state)) n.generated++;
     if (givesData(s.state) && !s.reference) n.withData++;
-    const pending = PENDING.has(s.state);
+    const pending = isActiveTrial(s.state);
     if (pending) n.pending++;
     const values = parseNumbers(row.results_json, pendingOld);
     const hasValues =
       givesData(s.state) &&
       row.results_json !== null &&
       this.options.objectives.every((o) => Number.isFinite(values[o.name]));
-    const failed = s.state === "FAILED" || s.state === "TIMEOUT";
+    const failed = isFailedTrial(s.state);
     if (s.reference) return;
     if (pending || hasValues || failed) {
       s.tried = true;

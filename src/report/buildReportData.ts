@@ -1,6 +1,6 @@
 import type { OpenCampaign } from "../engine/campaignRecord.js";
 import { listCampaignAttempts } from "../store/campaignAttempts.js";
-import type { TrialRow, TrialState } from "../store/rowTypes.js";
+import { isFailedTrial, type TrialRow, type TrialState } from "../store/rowTypes.js";
 import { listTrials } from "../store/trialRows.js";
 import { campaignMetrics, isFeasible } from "./campaignMetrics.js";
 import { evenSample } from "./downsample.js";
@@ -79,7 +79,7 @@ export function buildReportData(open: OpenCampaign, now = Date.now()): ReportDat
 
   const lastAttempt = new Map<number, number>();
   for (const a of attemptRows) lastAttempt.set(a.trial_index, a.attempt_no);
-  const failedTrials = trials.filter((t) => t.state === "FAILED" || t.state === "TIMEOUT");
+  const failedTrials = trials.filter((t) => isFailedTrial(t.state));
   const failures: ReportFailure[] = failedTrials.slice(-MAX_FAILURES).map((t) => {
     const last = attemptRows.findLast((a) => a.trial_index === t.index);
     return {
@@ -223,7 +223,7 @@ function nodeSummary(trials: readonly ReportTrial[], rows: readonly TrialRow[]):
     }
     e.trials++;
     if (t.state === "COMPLETED") e.completed++;
-    if (t.state === "FAILED" || t.state === "TIMEOUT") e.failed++;
+    if (isFailedTrial(t.state)) e.failed++;
     const g = rows[i]!.generation_ms;
     if (g !== null) {
       e.genSum += g;

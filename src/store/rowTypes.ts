@@ -28,7 +28,18 @@ export function givesData(state: TrialState): boolean {
   return state === "COMPLETED" || state === "EARLY_STOPPED";
 }
 
+/** Handed out and not ended: proposed, submitted or running (pending for the models). */
 export const ACTIVE_TRIAL_STATES: readonly TrialState[] = ["PROPOSED", "SUBMITTED", "RUNNING"];
+
+/** Whether a trial is handed out and not ended (see ACTIVE_TRIAL_STATES). */
+export function isActiveTrial(state: TrialState): boolean {
+  return state === "PROPOSED" || state === "SUBMITTED" || state === "RUNNING";
+}
+
+/** Whether a trial ended as a failure (FAILED, or TIMEOUT: past its time limit). */
+export function isFailedTrial(state: TrialState): boolean {
+  return state === "FAILED" || state === "TIMEOUT";
+}
 
 export type AttemptState = "CREATED" | "SUBMITTED" | "RUNNING" | "FINISHED";
 
