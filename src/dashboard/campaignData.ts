@@ -1,5 +1,6 @@
 import { openCampaignRecord } from "../engine/campaignRecord.js";
 import { buildReportData } from "../report/buildReportData.js";
+import type { ModelFitMemory } from "../report/modelView.js";
 import type { ReportData } from "../report/reportData.js";
 import { countTrialsByState } from "../store/trialRows.js";
 
@@ -49,17 +50,21 @@ export function campaignList(folders: readonly string[]): CampaignEntry[] {
 }
 
 const cache = new Map<string, { mark: string; data: ReportData }>();
+const modelMemories = new Map<string, ModelFitMemory>();
 
 /**
  * The report data of a campaign folder, rebuilt only when the watcher's change mark moved (many
- * viewers of one campaign cost one build per change).
+ * viewers of one campaign cost one build per change); the model view's GP hyperparameters are
+ * refitted only every so many new trials (ModelFitMemory), so an update is quick.
  */
 export function campaignData(folder: string, mark: string | null): ReportData {
   const hit = cache.get(folder);
   if (hit && mark !== null && hit.mark === mark) return hit.data;
   const open = openCampaignRecord(folder, true);
   try {
-    const data = buildReportData(open);
+    let memory = modelMemories.get(folder);
+    if (!memory) modelMemories.set(folder, (memory = { fit: null }));
+    const data = buildReportData(open, Date.now(), memory);
     if (mark !== null) cache.set(folder, { mark, data });
     return data;
   } finally {

@@ -4,7 +4,7 @@ import { isFailedTrial, type TrialRow, type TrialState } from "../store/rowTypes
 import { listTrials } from "../store/trialRows.js";
 import { campaignMetrics, isFeasible } from "./campaignMetrics.js";
 import { evenSample } from "./downsample.js";
-import { modelView } from "./modelView.js";
+import { modelView, type ModelFitMemory } from "./modelView.js";
 import { paretoView } from "./paretoView.js";
 import {
   REPORT_DATA_VERSION,
@@ -23,8 +23,16 @@ export const MAX_TIMELINE_ATTEMPTS = 2000;
 /** Most failures listed (the latest ones). */
 export const MAX_FAILURES = 300;
 
-/** Everything the report shows, read from the campaign's database (and stderr tails). */
-export function buildReportData(open: OpenCampaign, now = Date.now()): ReportData {
+/**
+ * Everything the report shows, read from the campaign's database (and stderr tails). The live
+ * dashboard passes a ModelFitMemory per campaign, so its model view refits the GP's
+ * hyperparameters only every so many new trials.
+ */
+export function buildReportData(
+  open: OpenCampaign,
+  now = Date.now(),
+  modelMemory?: ModelFitMemory,
+): ReportData {
   const { db, row, campaign, dir } = open;
   const rows = listTrials(db, row.id);
   const attemptRows = listCampaignAttempts(db, row.id);
@@ -113,10 +121,21 @@ export function buildReportData(open: OpenCampaign, now = Date.now()): ReportDat
         value: t.results![obj.name]!,
       })),
       seed: campaign.seed,
+      ...(modelMemory ? { memory: modelMemory } : {}),
     });
     if (!model) modelNote = "Too few completed trials (at least 5) to fit a GP yet.";
-    else if (model.fittedOn < model.completed)
-      notes.model = `The GP is fitted on ${model.fittedOn} of ${model.completed} completed trials (the best third and a seeded random sample of the rest).`;
+    else {
+      const said: string[] = [];
+      if (model.fittedOn < model.completed)
+        said.push(
+          `The GP is fitted on ${model.fittedOn} of ${model.completed} completed trials (the best third and a seeded random sample of the rest).`,
+        );
+      if (model.hyperparametersFittedAt < model.completed)
+        said.push(
+          `Its lengthscales (and so the importance) were fitted when ${model.hyperparametersFittedAt} trials had completed: the dashboard refits them after a tenth more (at least 10).`,
+        );
+      if (said.length > 0) notes.model = said.join(" ");
+    }
   }
 
   const durations = {

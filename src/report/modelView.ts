@@ -21,12 +21,36 @@ const GRID = 30;
 /** Stream tag for the report's subsample ("RP"). */
 const REPORT_STREAM = 0x5250;
 
+/** Fitted GP hyperparameters, and how many completed trials there were when they were fitted. */
+export interface ModelFit {
+  theta: Float64Array;
+  completed: number;
+}
+
+/**
+ * What the live dashboard keeps between its rebuilds of a campaign's data: the last fitted
+ * hyperparameters, reused while the completed trials have grown by less than a tenth (at
+ * least REFIT_MIN_NEW) since, so that most updates cost one posterior, not a fit.
+ */
+export interface ModelFitMemory {
+  fit: ModelFit | null;
+}
+export const REFIT_MIN_NEW = 10;
+
 export interface ModelInput {
   parameters: readonly Parameter[];
   objective: Objective;
   /** Completed trials with a finite value of the objective, in trial order. */
   observations: readonly { point: Point; value: number }[];
   seed: number;
+  /** The dashboard's memory of the last fit (absent: always fit, as report.html does). */
+  memory?: ModelFitMemory;
+}
+
+function reusable(memory: ModelFitMemory | undefined, completed: number): ModelFit | null {
+  const fit = memory?.fit ?? null;
+  if (!fit || fit.completed > completed) return null;
+  return completed - fit.completed < Math.max(REFIT_MIN_NEW, fit.completed / 10) ? fit : null;
 }
 
 export function modelView(input: ModelInput): ModelView | null {
@@ -52,8 +76,15 @@ export function modelView(input: ModelInput): ModelView | null {
     ),
   };
   const train = subsetForFit(full, MODEL_MAX_POINTS, createRng(input.seed, REPORT_STREAM));
-  const fit = fitHyperparameters(train, { starts: 2 });
-  const model = buildModel(train, fit.theta);
+  const previous = reusable(input.memory, obs.length);
+  let model = previous ? buildModel(train, previous.theta) : null;
+  let fittedAt = previous?.completed ?? obs.length;
+  if (!model) {
+    const fit = fitHyperparameters(train, { starts: 2 });
+    model = buildModel(train, fit.theta);
+    fittedAt = obs.length;
+    if (input.memory) input.memory.fit = { theta: fit.theta, completed: obs.length };
+  }
   if (!model) return null;
   const inverse = Array.from(model.params.lengthscales, (l) => 1 / l);
   const total = inverse.reduce((a, b) => a + b, 0);
@@ -125,5 +156,6 @@ export function modelView(input: ModelInput): ModelView | null {
     contour,
     fittedOn: train.n,
     completed: obs.length,
+    hyperparametersFittedAt: fittedAt,
   };
 }

@@ -108,6 +108,11 @@ export interface ModelView {
   /** Trials the GP was fitted on, and how many had results. */
   fittedOn: number;
   completed: number;
+  /**
+   * Completed trials when the hyperparameters (lengthscales, so the importance) were fitted:
+   * fewer than `completed` when the dashboard reused an earlier fit (ModelFitMemory).
+   */
+  hyperparametersFittedAt: number;
 }
 
 export interface ParetoView {
