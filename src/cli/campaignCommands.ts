@@ -22,6 +22,8 @@ export interface ResumeOptions {
   report?: boolean;
   /** Hand the campaign to the daemon instead of driving it here. */
   detach?: boolean;
+  /** The folder is a copy of a campaign whose folder still exists: give it its own identity. */
+  asCopy?: boolean;
 }
 
 /** What the daemon reports for a campaign it is driving right now. */
@@ -80,6 +82,7 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,
     resume: true,
+    asCopy: options.asCopy === true,
     // Changes are applied once this controller holds the campaign lock.
     afterLock: (session) => {
       const total = resumeSession(session, {

@@ -28,6 +28,8 @@ export interface ForegroundOptions {
   afterLock?: (session: CampaignSession) => void;
   /** Write report.html at the end (default true; --no-report). */
   report?: boolean;
+  /** resume --as-copy: a copied campaign folder gets a uid of its own. */
+  asCopy?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function driveInForeground(dir: string, options: ForegroundOptions)
   let handle: ReturnType<typeof driveCampaign> | null = null;
   const session = await CampaignSession.open(dir, {
     logger,
+    asCopy: options.asCopy === true,
     lock: {
       onCompromised: (e) => {
         logger.error({ err: e }, "the campaign lock was taken by another controller; stopping");

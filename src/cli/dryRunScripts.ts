@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { newAttempt, type CampaignIdentity } from "../engine/attemptPlan.js";
+import { attemptDirOf, newAttempt, type CampaignIdentity } from "../engine/attemptPlan.js";
 import { createExecutor, prepareExecutor } from "../engine/createExecutor.js";
 import { createTrialProgram } from "../engine/createTrialProgram.js";
 import { ClusterError, InputError, errorMessage } from "../errors/errors.js";
@@ -53,7 +53,8 @@ async function firstBatch(
   const max = Math.max(1, c.slurm.maxArraySize);
   const batch = points.map((point, i): AttemptToRun => {
     const a = newAttempt(identity, i, 1, Math.floor(i / max) * max);
-    const { command, env } = program.render(point, { index: i, id: i + 1, attemptDir: a.dir });
+    const dir = attemptDirOf(identity, a.dir);
+    const { command, env } = program.render(point, { index: i, id: i + 1, attemptDir: dir });
     return {
       attemptId: i + 1,
       trialId: i + 1,
@@ -65,7 +66,7 @@ async function firstBatch(
       command,
       env,
       workdir: c.ssh?.workdir ?? c.workdir,
-      dir: a.dir,
+      dir,
       timeoutMs: c.workerTimeoutSeconds === null ? null : c.workerTimeoutSeconds * 1000,
     };
   });

@@ -110,6 +110,11 @@ async function main(given: string[]): Promise<number> {
           .option("detach", {
             type: "boolean",
             describe: "Hand the campaign to the slurmopt daemon instead of driving it here",
+          })
+          .option("as-copy", {
+            type: "boolean",
+            describe:
+              "The folder is a copy of a campaign whose folder still exists: give the copy a campaign uid of its own",
           }),
       async (a) => {
         const { resumeCommand } = await import("./campaignCommands.js");
@@ -118,6 +123,7 @@ async function main(given: string[]): Promise<number> {
         exitCode = await resumeCommand(a.dir, {
           report: a["no-report"] !== true,
           detach: a.detach === true,
+          asCopy: a["as-copy"] === true,
           spec: r.spec,
           maxEval: r.max_eval,
           parallelism: r.parallelism,

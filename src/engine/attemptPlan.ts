@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { AttemptToRun, StoredAttempt } from "../executor/executor.js";
-import { CampaignPaths } from "./campaignPaths.js";
+import { CampaignPaths, relativeAttemptDir } from "./campaignPaths.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Point } from "../space/parameters.js";
 import type { Db } from "../store/openStore.js";
@@ -28,7 +28,7 @@ export function jobsRoot(c: CampaignIdentity): string {
 }
 
 /**
- * Job name and directory of an attempt. Trials proposed together share the job name of the
+ * Job name and directory (stored relative to the jobs root) of an attempt. Trials proposed together share the job name of the
  * first one (one Slurm job array); a retry gets a name of its own.
  */
 export function newAttempt(
@@ -40,8 +40,13 @@ export function newAttempt(
   return {
     executor: c.executorKind,
     jobName: `${c.campaign.name}-${c.uid}-t${batchStart}a${attemptNo}`,
-    dir: new CampaignPaths(jobsRoot(c)).attemptDir(trialIndex, attemptNo),
+    dir: relativeAttemptDir(trialIndex, attemptNo),
   };
+}
+
+/** Where a stored attempt directory is now: below the jobs root of the folder opened. */
+export function attemptDirOf(c: CampaignIdentity, stored: string): string {
+  return new CampaignPaths(jobsRoot(c)).resolveAttemptDir(stored);
 }
 
 /** The executor's view of a stored attempt: command, environment, directories, time limit. */
@@ -52,10 +57,11 @@ export function attemptToRun(
   attempt: AttemptRow,
 ): AttemptToRun {
   const point = JSON.parse(trial.params_json) as Point;
+  const dir = attemptDirOf(c, attempt.dir);
   const { command, env } = program.render(point, {
     index: trial.trial_index,
     id: trial.id,
-    attemptDir: attempt.dir,
+    attemptDir: dir,
   });
   const timeout = c.campaign.workerTimeoutSeconds;
   return {
@@ -69,7 +75,7 @@ export function attemptToRun(
     command,
     env,
     workdir: c.campaign.ssh?.workdir ?? c.campaign.workdir,
-    dir: attempt.dir,
+    dir,
     timeoutMs: timeout === null ? null : timeout * 1000,
   };
 }
@@ -87,7 +93,7 @@ export function storedAttempts(db: Db, campaignId: number, c: CampaignIdentity):
     arrayTaskId: a.array_task_id,
     pid: a.pid,
     pidStart: a.pid_start,
-    dir: a.dir,
+    dir: attemptDirOf(c, a.dir),
     startTime: a.start_time,
     remainingMs:
       timeout === null

@@ -34,6 +34,20 @@ export const CAMPAIGN_FILES = {
   externalWork: "external_generator_tmp",
 } as const;
 
+/** jobs/<trial index>/<attempt number>: how an attempt directory is stored. */
+export function relativeAttemptDir(trialIndex: number, attemptNo: number): string {
+  return posix.join(CAMPAIGN_FILES.jobs, String(trialIndex), String(attemptNo));
+}
+
+/**
+ * The stored form of an absolute attempt directory <root>/jobs/<trial>/<attempt> (rows written
+ * before schema 3), or null when it does not end that way.
+ */
+export function relativeFromAbsoluteAttemptDir(dir: string): string | null {
+  const m = /(?:^|\/)jobs\/(\d+)\/(\d+)\/*$/.exec(dir);
+  return m === null ? null : relativeAttemptDir(Number(m[1]), Number(m[2]));
+}
+
 export class CampaignPaths {
   constructor(readonly dir: string) {}
 
@@ -85,7 +99,14 @@ export class CampaignPaths {
     return this.file(CAMPAIGN_FILES.externalWork);
   }
   attemptDir(trialIndex: number, attemptNo: number): string {
-    return posix.join(this.dir, CAMPAIGN_FILES.jobs, String(trialIndex), String(attemptNo));
+    return posix.join(this.dir, relativeAttemptDir(trialIndex, attemptNo));
+  }
+  /**
+   * An attempt directory as stored (relative to this folder since schema 3, so that a moved
+   * campaign folder keeps working; absolute in older rows that could not be converted).
+   */
+  resolveAttemptDir(stored: string): string {
+    return posix.isAbsolute(stored) ? stored : posix.join(this.dir, stored);
   }
   arrayDir(jobName: string): string {
     return posix.join(this.dir, CAMPAIGN_FILES.arrays, jobName);

@@ -127,7 +127,9 @@ export class CampaignRunner {
     return {
       campaign: this.campaign,
       uid: this.uid,
-      dir: this.deps.session.row.dir,
+      // The folder opened, not the one stored: they differ for a moved campaign until it is
+      // recorded.
+      dir: this.deps.session.dir,
       executorKind: this.deps.executor.kind,
     };
   }

@@ -51,6 +51,7 @@ import type {
   TrialRecord,
   TrialResults,
 } from "./publicTypes.js";
+import { settleCampaignFolder } from "./campaignFolderCheck.js";
 import { checkAttachedPoint, checkResults } from "./trialValues.js";
 
 /** The generation node of trials the user attached (they belong to no strategy node). */
@@ -72,6 +73,11 @@ export interface SessionOptions {
   logger?: Logger;
   /** Open for reading only (status): every change is refused by SQLite. */
   readonly?: boolean;
+  /**
+   * With `lock`: the folder is a copy of a campaign whose folder still exists; give it a uid
+   * and folder of its own (resume --as-copy) instead of refusing it.
+   */
+  asCopy?: boolean;
 }
 
 /**
@@ -141,6 +147,20 @@ export class CampaignSession {
       try {
         release = await lockCampaign(open.dir, options.lock);
       } catch (e) {
+        open.db.close();
+        throw e;
+      }
+    }
+    if (options.lock && !options.readonly) {
+      try {
+        // Under the lock: a moved folder becomes the campaign's folder, a copy is refused.
+        const current = getCampaignById(open.db, open.row.id) ?? open.row;
+        settleCampaignFolder(open.db, current, open.dir, {
+          asCopy: options.asCopy,
+          logger: options.logger,
+        });
+      } catch (e) {
+        await release?.();
         open.db.close();
         throw e;
       }

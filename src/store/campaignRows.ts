@@ -79,3 +79,30 @@ export function recentCampaignEvents(
     `SELECT time, level, message FROM campaign_events WHERE campaign_id = ? ORDER BY id DESC LIMIT ?`,
   ).all(campaignId, limit) as { time: number; level: string; message: string }[];
 }
+
+/** Records the folder (and uid) a campaign lives in: after a move, or as a copy of its own. */
+export function setCampaignFolder(
+  db: Db,
+  id: number,
+  uid: string,
+  dir: string,
+  now = Date.now(),
+): void {
+  sql(db, `UPDATE campaigns SET uid = ?, dir = ?, updated_at = ? WHERE id = ?`).run(
+    uid,
+    dir,
+    now,
+    id,
+  );
+}
+
+/** Attempts of a campaign not yet finished (created, submitted or running). */
+export function countOpenAttempts(db: Db, campaignId: number): number {
+  return (
+    sql(
+      db,
+      `SELECT COUNT(*) AS n FROM attempts a JOIN trials t ON t.id = a.trial_id
+         WHERE t.campaign_id = ? AND a.state != 'FINISHED'`,
+    ).get(campaignId) as { n: number }
+  ).n;
+}

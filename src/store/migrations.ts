@@ -1,8 +1,12 @@
+import { relativeFromAbsoluteAttemptDir } from "../engine/campaignPaths.js";
+import type { Db } from "./openStore.js";
+
 /**
- * Numbered migrations; the database's version is PRAGMA user_version. Each migration runs in
- * its own transaction. Never edit a released migration: add a new one.
+ * Numbered migrations (SQL, or a function for what SQL cannot say); the database's version is
+ * PRAGMA user_version. Each migration runs in its own transaction. Never edit a released
+ * migration: add a new one.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   // 1: campaigns, trials, attempts
   `
   CREATE TABLE campaigns (
@@ -94,4 +98,17 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX trial_progress_step ON trial_progress (metric, step);
   `,
+  // 3: attempt directories relative to the campaign folder (jobs/<trial>/<attempt>), so that a
+  // moved campaign folder resumes in place; a row that does not end that way stays absolute
+  (db: Db) => {
+    const rows = db.prepare(`SELECT id, dir FROM attempts WHERE dir LIKE '/%'`).all() as {
+      id: number;
+      dir: string;
+    }[];
+    const update = db.prepare(`UPDATE attempts SET dir = ? WHERE id = ?`);
+    for (const r of rows) {
+      const relative = relativeFromAbsoluteAttemptDir(r.dir);
+      if (relative !== null) update.run(relative, r.id);
+    }
+  },
 ];

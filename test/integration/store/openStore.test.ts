@@ -52,13 +52,41 @@ describe("openStore", () => {
   it("migrates a database of schema version 1 (before progress values) to the latest", () => {
     const path = join(work, "v1.db");
     const raw = new Database(path);
-    raw.exec(MIGRATIONS[0]!);
+    raw.exec(MIGRATIONS[0] as string);
     raw.pragma("user_version = 1");
     raw.close();
     const db = openStore(path, { create: false });
     try {
       expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
       expect(tables(db)).toContain("trial_progress");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("migrates version-2 attempt directories to paths relative to the campaign folder", () => {
+    const path = join(work, "v2.db");
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0] as string);
+    raw.exec(MIGRATIONS[1] as string);
+    raw.pragma("user_version = 2");
+    raw.exec(`INSERT INTO campaigns (uid, name, dir, spec_json, state, created_at, updated_at)
+      VALUES ('u1', 'n', '/old/runs/n/0', '{}', 'RUNNING', 1, 1);
+      INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node, node_position, created_at)
+      VALUES (1, 0, 'COMPLETED', '{}', 'sobol', 'SOBOL', 0, 1), (1, 12, 'RUNNING', '{}', 'sobol', 'SOBOL', 0, 1);
+      INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir) VALUES
+        (1, 1, 'FINISHED', 'local', 'j0', '/old/runs/n/0/jobs/0/1'),
+        (2, 2, 'RUNNING', 'slurm', 'j12', '/scratch/me/n/u1/jobs/12/2/'),
+        (2, 3, 'CREATED', 'slurm', 'j12b', '/somewhere/else');`);
+    raw.close();
+    const db = openStore(path, { create: false });
+    try {
+      expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.prepare(`SELECT dir FROM attempts ORDER BY id`).all()).toEqual([
+        { dir: "jobs/0/1" },
+        { dir: "jobs/12/2" },
+        { dir: "/somewhere/else" },
+      ]);
     } finally {
       db.close();
     }
