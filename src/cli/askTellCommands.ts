@@ -93,6 +93,51 @@ export async function tellCommand(
   return EXIT.ok;
 }
 
+/**
+ * `slurmopt progress <dir> <trial> <step> NAME=VALUE...`: intermediate values of a trial at a
+ * step (the session's report), stored as a progress line NAME@STEP of a run trial is.
+ */
+export async function progressCommand(
+  dirArg: string,
+  trial: string,
+  step: string,
+  values: readonly string[],
+): Promise<number> {
+  const index = trialIndex("progress", trial);
+  const at = step.trim() === "" ? NaN : Number(step);
+  if (!Number.isFinite(at) || at < 0)
+    throw new InputError(
+      "RESULT_INVALID",
+      `progress: the step must be a number >= 0 (an epoch, an iteration, the budget used), got "${step}"`,
+    );
+  const reported = numbers("progress", values, "a value");
+  await withSession(dirArg, (s) => s.report(index, at, reported));
+  return EXIT.ok;
+}
+
+/**
+ * `slurmopt should-stop <dir> <trial> [--json]`: the campaign's early_stopping rule on the
+ * trial's latest reported step. Prints `stop` (the trial is now EARLY_STOPPED: stop evaluating
+ * it) or `continue`; exits 0 either way.
+ */
+export async function shouldStopCommand(
+  dirArg: string,
+  trial: string,
+  json: boolean,
+): Promise<number> {
+  const index = trialIndex("should-stop", trial);
+  const { stop, record } = await withSession(dirArg, (s) => {
+    const stop = s.shouldStop(index);
+    return { stop, record: s.trials().find((t) => t.index === index)! };
+  });
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ stop, trial: record })}\n`
+      : `${stop ? `stop\t${record.reason ?? ""}` : "continue"}\n`,
+  );
+  return EXIT.ok;
+}
+
 /** `slurmopt fail <dir> <trial> [--reason TEXT]` */
 export async function failCommand(
   dirArg: string,

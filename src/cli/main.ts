@@ -293,6 +293,33 @@ async function main(given: string[]): Promise<number> {
       },
     )
     .command(
+      "progress <dir> <trial> <step> [values..]",
+      "Record intermediate values of a trial at a step: RESULT=0.4 (for early stopping)",
+      (y) =>
+        y
+          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
+          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
+          .positional("step", { type: "string", demandOption: true, describe: "Step (>= 0)" })
+          .positional("values", { type: "string", array: true, describe: "NAME=VALUE" }),
+      async (a) => {
+        const { progressCommand } = await import("./askTellCommands.js");
+        exitCode = await progressCommand(a.dir, a.trial, a.step, (a.values ?? []).map(String));
+      },
+    )
+    .command(
+      "should-stop <dir> <trial>",
+      "Whether to stop a trial now by the early_stopping rule: prints stop (it is then EARLY_STOPPED) or continue",
+      (y) =>
+        y
+          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
+          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
+          .option("json", { type: "boolean", describe: "Print {stop, trial} as JSON" }),
+      async (a) => {
+        const { shouldStopCommand } = await import("./askTellCommands.js");
+        exitCode = await shouldStopCommand(a.dir, a.trial, a.json === true);
+      },
+    )
+    .command(
       "fail <dir> <trial>",
       "Record that a trial's evaluation failed",
       (y) =>

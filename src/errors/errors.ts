@@ -36,7 +36,9 @@ export type ErrorCode =
   /** An attached point outside the space or against a constraint. */
   | "POINT_INVALID"
   /** A run to continue or load trials from is missing or unreadable (folder, results.csv). */
-  | "PRIOR_RUN_INVALID";
+  | "PRIOR_RUN_INVALID"
+  /** shouldStop on a campaign without an early_stopping rule. */
+  | "EARLY_STOPPING_OFF";
 
 export class SlurmoptError extends Error {
   readonly code: ErrorCode;

@@ -36,6 +36,7 @@ import {
   getTrialByIndex,
   insertServiceTrials,
 } from "../store/serviceTrials.js";
+import { insertProgress } from "../store/progressRows.js";
 import { listTrials } from "../store/trialRows.js";
 import {
   freeSlots,
@@ -52,6 +53,7 @@ import type {
   TrialResults,
 } from "./publicTypes.js";
 import { settleCampaignFolder } from "./campaignFolderCheck.js";
+import { checkProgress, progressVerdict } from "./reportedProgress.js";
 import { checkAttachedPoint, checkResults } from "./trialValues.js";
 
 /** The generation node of trials the user attached (they belong to no strategy node). */
@@ -284,6 +286,46 @@ export class CampaignSession {
     }));
   }
 
+  /**
+   * Records intermediate values of an asked or attached trial at a step (an epoch, an
+   * iteration, the budget used), as a progress line `NAME@STEP: value` of a trial run by
+   * slurmopt is recorded; a step reported again keeps its last values.
+   */
+  report(index: number, step: number, values: Readonly<Record<string, number>>): void {
+    this.assertOpen();
+    const progress = checkProgress(this.campaign, index, step, values);
+    this.db
+      .transaction(() => insertProgress(this.db, this.activeTrial(index, "report").id, progress))
+      .immediate();
+  }
+
+  /**
+   * Whether to stop an asked or attached trial now (Ax: should_stop_early), by the campaign's
+   * early_stopping rule at the trial's latest reported step. When it says stop, the trial is
+   * stored EARLY_STOPPED with its last reported values as its results (data for the models,
+   * as Ax keeps them) and the rule's decision as its reason; asking again says true.
+   */
+  shouldStop(index: number): boolean {
+    this.assertOpen();
+    return this.db
+      .transaction(() => {
+        const stopped = getTrialByIndex(this.db, this.campaignId, index);
+        if (stopped?.state === "EARLY_STOPPED" && attemptCount(this.db, stopped.id) === 0)
+          return true;
+        const trial = this.activeTrial(index, "shouldStop");
+        const v = progressVerdict(this.db, this.campaignId, this.campaign, trial.id, index);
+        if (!v.stop) return false;
+        finishServiceTrial(this.db, trial.id, {
+          state: "EARLY_STOPPED",
+          resultsJson: JSON.stringify(v.lastValues),
+          semsJson: null,
+          reason: `early stopped: ${v.reason}`,
+        });
+        return true;
+      })
+      .immediate();
+  }
+
   /** Records that a trial's evaluation failed (the models keep away from its point). */
   fail(index: number, reason: string): TrialRecord {
     this.assertOpen();
@@ -473,33 +515,38 @@ export class CampaignSession {
     verb: "tell" | "fail" | "abandon",
     outcome: () => Parameters<typeof finishServiceTrial>[2],
   ): TrialRecord {
+    return this.db
+      .transaction(() => {
+        finishServiceTrial(this.db, this.activeTrial(index, verb).id, outcome());
+        return toRecord(getTrialByIndex(this.db, this.campaignId, index)!, this.space.parameters);
+      })
+      .immediate();
+  }
+
+  /** A trial a client evaluates that has not ended (the caller's transaction); refused otherwise. */
+  private activeTrial(index: number, verb: string): TrialRow {
     if (!Number.isInteger(index) || index < 0)
       throw new InputError(
         "TRIAL_UNKNOWN",
         `${verb}: trial index must be a whole number >= 0, got ${index}`,
       );
-    return this.db
-      .transaction(() => {
-        const trial = getTrialByIndex(this.db, this.campaignId, index);
-        if (!trial)
-          throw new InputError(
-            "TRIAL_UNKNOWN",
-            `${verb}: campaign ${this.campaign.name} has no trial ${index}; ask for trials first ("slurmopt ask ${this.dir}")`,
-          );
-        if (attemptCount(this.db, trial.id) > 0)
-          throw new InputError(
-            "TRIAL_CONTROLLED",
-            `${verb}: trial ${index} is run by slurmopt's executor (a job of the campaign); its result comes from its job, not from ${verb}`,
-          );
-        if (!ACTIVE_TRIAL_STATES.includes(trial.state))
-          throw new InputError(
-            "TRIAL_FINISHED",
-            `${verb}: trial ${index} is already ${trial.state}${trial.reason ? ` (${trial.reason})` : ""}; a trial is told, failed or abandoned once`,
-          );
-        finishServiceTrial(this.db, trial.id, outcome());
-        return toRecord(getTrialByIndex(this.db, this.campaignId, index)!, this.space.parameters);
-      })
-      .immediate();
+    const trial = getTrialByIndex(this.db, this.campaignId, index);
+    if (!trial)
+      throw new InputError(
+        "TRIAL_UNKNOWN",
+        `${verb}: campaign ${this.campaign.name} has no trial ${index}; ask for trials first ("slurmopt ask ${this.dir}")`,
+      );
+    if (attemptCount(this.db, trial.id) > 0)
+      throw new InputError(
+        "TRIAL_CONTROLLED",
+        `${verb}: trial ${index} is run by slurmopt's executor (a job of the campaign); its results (and progress lines) come from its job, not from ${verb}`,
+      );
+    if (!ACTIVE_TRIAL_STATES.includes(trial.state))
+      throw new InputError(
+        "TRIAL_FINISHED",
+        `${verb}: trial ${index} is already ${trial.state}${trial.reason ? ` (${trial.reason})` : ""}; a trial is told, failed or abandoned once, and reports progress only while it runs`,
+      );
+    return trial;
   }
 
   private assertOpen(): void {

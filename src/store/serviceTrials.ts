@@ -71,7 +71,7 @@ export function finishServiceTrial(
   db: Db,
   trialId: number,
   outcome: {
-    state: Extract<TrialState, "COMPLETED" | "FAILED" | "CANCELLED">;
+    state: Extract<TrialState, "COMPLETED" | "EARLY_STOPPED" | "FAILED" | "CANCELLED">;
     resultsJson: string | null;
     semsJson: string | null;
     reason: string | null;

@@ -110,6 +110,60 @@ describe("ask/tell on the command line", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ counts: { COMPLETED: 2, FAILED: 1 } });
   });
 
+  it("progress and should-stop: the early_stopping rule stops a bad trial (EARLY_STOPPED with its last value), bad calls change nothing", async () => {
+    const cwd = testDir("asktell-es");
+    const dir = await create(cwd, [
+      "--num_random_steps",
+      "5",
+      "--early_stopping",
+      "median",
+      "--early_stopping_min_trials",
+      "2",
+      "--early_stopping_min_progression",
+      "1",
+    ]);
+    expect((await runCli(["ask", dir, "--n", "3"], { cwd })).code).toBe(0);
+    for (const [trial, value] of [
+      ["0", "1"],
+      ["1", "1.5"],
+      ["2", "4"],
+    ]) {
+      const r = await runCli(["progress", dir, trial!, "1", `RESULT=${value}`], { cwd });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const keep = await runCli(["should-stop", dir, "0"], { cwd });
+    expect([keep.code, keep.stdout]).toEqual([0, "continue\n"]);
+    const stop = await runCli(["should-stop", dir, "2"], { cwd });
+    expect([stop.code, stop.stdout]).toEqual([
+      0,
+      "stop\tearly stopped: RESULT@1 = 4 worse than the median 1.25 of 2 other trial(s) at that step\n",
+    ]);
+    const again = await runCli(["should-stop", dir, "2", "--json"], { cwd });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      stop: true,
+      trial: { index: 2, state: "EARLY_STOPPED", values: { RESULT: 4 } },
+    });
+    const before = await snapshot(dir);
+    const bad: [string[], RegExp][] = [
+      [["progress", dir, "2", "2", "RESULT=3"], /TRIAL_FINISHED.*trial 2 is already EARLY_STOPPED/],
+      [["progress", dir, "0", "-1", "RESULT=3"], /RESULT_INVALID.*step must be a number >= 0/],
+      [["progress", dir, "0", "x", "RESULT=3"], /RESULT_INVALID.*got "x"/],
+      [["progress", dir, "0", "2", "RESULT=abc"], /RESULT_INVALID.*not a finite number/],
+      [["progress", dir, "0", "2", "LOSS=1"], /RESULT_INVALID.*"LOSS" is neither an objective/],
+      [["progress", dir, "0", "2"], /RESULT_INVALID.*no value given/],
+      [["should-stop", dir, "7"], /TRIAL_UNKNOWN.*has no trial 7/],
+      [["tell", dir, "2", "RESULT=0"], /TRIAL_FINISHED.*already EARLY_STOPPED/],
+    ];
+    for (const [args, message] of bad) {
+      const r = await runCli(args, { cwd });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(await snapshot(dir), args.join(" ")).toBe(before);
+    }
+    const status = await runCli(["status", dir, "--json"], { cwd });
+    expect(JSON.parse(status.stdout)).toMatchObject({ counts: { EARLY_STOPPED: 1, RUNNING: 2 } });
+  });
+
   it("refuses every bad call with exit 2 and its message, and changes nothing", async () => {
     const cwd = testDir("asktell-bad");
     const dir = await create(cwd);
