@@ -47,6 +47,7 @@ export interface SpecFromArgs {
 
 /** Reads the spec file and turns the flags into spec keys (refused flags throw, ignored ones note). */
 export function specFromArgs(args: RunArgs, warnings: Warnings): SpecFromArgs {
+  if (args.flags.dryrun === true) args = { ...args, flags: dryrunFlags(args.flags, warnings) };
   refuseFlags(args.flags);
   for (const note of [...ignoredFlagNotes(args.flags), ...occFlagNotes(args.flags)])
     warnings.warn(note);
@@ -101,4 +102,24 @@ function flagFor(key: string): string {
       max_eval: "--max_eval",
     }[key] ?? `--${key}`
   );
+}
+
+/**
+ * OmniOpt2's --dryrun: one quick trial to test the installation, paths and environment. As
+ * OmniOpt2 does, it sets max_eval to 1 whatever was given and forces local execution (the trial
+ * runs here, not on Slurm); one trial at a time. OmniOpt2 also skips its random steps and asks
+ * for the point (HUMAN_INTERVENTION_MINIMUM); here the one trial is the strategy's first point.
+ */
+function dryrunFlags(flags: Record<string, unknown>, warnings: Warnings): Record<string, unknown> {
+  warnings.warn(
+    "--dryrun: one quick trial to test the set-up: max_eval set to 1 (ignoring your setting), run locally, not on Slurm",
+  );
+  return {
+    ...flags,
+    max_eval: 1,
+    force_local_execution: true,
+    executor: undefined,
+    num_parallel_jobs: 1,
+    parallelism: undefined,
+  };
 }

@@ -123,10 +123,6 @@ export const IGNORED_FLAGS: Readonly<Record<string, IgnoredFlag>> = {
 };
 
 export const REFUSED_FLAGS: Readonly<Record<string, RefusedFlag>> = {
-  dryrun: {
-    type: "boolean",
-    refused: `OmniOpt2's --dryrun runs one quick trial: use --max_eval 1 for that, or --dry-run to validate and print the job script without running anything`,
-  },
   tests: {
     type: "boolean",
     refused: "OmniOpt2's self-tests do not apply; slurmopt's tests run with `npm test`",
@@ -134,7 +130,8 @@ export const REFUSED_FLAGS: Readonly<Record<string, RefusedFlag>> = {
   run_tests_that_fail_on_taurus: { type: "boolean", refused: "OmniOpt2's self-tests do not apply" },
   just_return_defaults: {
     type: "boolean",
-    refused: "belongs to OmniOpt2's --dryrun, which is not offered",
+    refused:
+      "OmniOpt2's --dryrun asks for a point interactively unless this is given; slurmopt's --dryrun never asks (its one trial is the strategy's first point)",
   },
   skip_search: {
     type: "boolean",

@@ -215,6 +215,12 @@ export const RUN_OPTIONS = {
     describe: "OmniOpt2: same as --executor local",
     group: "Execution:",
   },
+  dryrun: {
+    type: "boolean",
+    describe:
+      "OmniOpt2: one quick trial to test the set-up: --max_eval 1, run locally (--force_local_execution), one at a time",
+    group: "Execution:",
+  },
   strategy: {
     type: "string",
     describe: "Generation strategy, e.g. SOBOL=10,GP (models are case-insensitive)",

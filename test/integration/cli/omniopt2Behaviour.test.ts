@@ -281,3 +281,39 @@ describe("OmniOpt2 behaviour: results", () => {
     }
   });
 });
+
+describe("OmniOpt2 behaviour: --dryrun", () => {
+  it("runs one quick trial locally, whatever --max_eval says, and exits 0", async () => {
+    const cwd = testDir("oo2-dryrun");
+    const r = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "dry",
+        "--dryrun",
+        "--parameter",
+        "x",
+        "range",
+        "0",
+        "1",
+        "--run_program",
+        "echo RESULT: %x",
+        "--max_eval",
+        "10",
+        "--num_parallel_jobs",
+        "5",
+      ],
+      { cwd, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("--dryrun: one quick trial");
+    const dir = campaignDir(cwd, "dry");
+    expect(trialStates(dir)).toEqual(["COMPLETED"]);
+    const spec = JSON.parse(campaignRow(dir).spec_json) as {
+      maxEval: number;
+      executor: string;
+      parallelism: number;
+    };
+    expect(spec).toMatchObject({ maxEval: 1, executor: "local", parallelism: 1 });
+  });
+});
