@@ -30,7 +30,7 @@ export interface ResumeOptions {
 const LIVE_IN_DAEMON = new Set(["driving", "paused", "window-closed", "stopping"]);
 
 /**
- * `slurmopt resume <dir>` (OmniOpt2: --continue_previous_job <dir>): reconciles with the
+ * `slurmopt resume <dir>` (in place; OmniOpt2's --continue_previous_job is run --continue): reconciles with the
  * executor first (adopts running jobs, collects finished ones, learns unrecorded job ids),
  * then goes on proposing until max_eval.
  */

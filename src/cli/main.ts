@@ -81,7 +81,7 @@ async function main(given: string[]): Promise<number> {
     )
     .command(
       "resume <dir>",
-      "Continue a campaign (OmniOpt2: --continue_previous_job): re-attach to its jobs, collect what finished, go on",
+      "Continue a campaign in place: re-attach to its jobs, collect what finished, go on (OmniOpt2's --continue_previous_job, a new folder, is run --continue)",
       (y) =>
         y
           .positional("dir", {
