@@ -11,6 +11,9 @@ export default tseslint.config(
       "coverage/",
       "**/*.cjs",
       "eslint.config.js",
+      // A separate project, typechecked by its own tsc against the installed package
+      // (test/integration/examples/typescriptExample.test.ts).
+      "examples/typescript/",
     ],
   },
   eslint.configs.recommended,
