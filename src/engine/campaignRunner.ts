@@ -15,7 +15,13 @@ import {
   recordStarted,
   recordSubmitted,
 } from "../store/trialRows.js";
-import { newAttempt, outcomeRecord, storedAttempts, type CampaignIdentity } from "./attemptPlan.js";
+import {
+  attemptDirOf,
+  newAttempt,
+  outcomeRecord,
+  storedAttempts,
+  type CampaignIdentity,
+} from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { GlobalStopping } from "./globalStopping.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
@@ -204,7 +210,11 @@ export class CampaignRunner {
    */
   async followProgress(): Promise<void> {
     if (this.progress === null || this.state !== "running") return;
-    const open = listOpenAttempts(this.db, this.campaignId);
+    // Attempt directories are stored relative to the campaign folder (or its remote folder).
+    const open = listOpenAttempts(this.db, this.campaignId).map((o) => ({
+      ...o,
+      attempt: { ...o.attempt, dir: attemptDirOf(this.identity, o.attempt.dir) },
+    }));
     const orders = await this.progress.poll(this.deps.executor, open);
     for (const s of orders) this.log("info", `trial ${s.trialIndex}: ${s.reason}; cancelling it`);
     if (orders.length > 0) this.cancelAttempts(orders.map((s) => s.attemptId));

@@ -157,7 +157,9 @@ describe("local executor (real processes through the launcher)", () => {
       attempt(
         root,
         2,
-        `(trap 'echo term > got-term; exit 0' TERM; while :; do sleep 1; done) & echo "RESULT: 2"`,
+        // It says when its trap is set, and the program ends only then (on a loaded machine the
+        // group's SIGTERM could otherwise come before the trap, and nothing would be written).
+        `(trap 'echo term > got-term; exit 0' TERM; : > trap-set; while :; do sleep 1; done) & while [ ! -e trap-set ]; do sleep 0.05; done; echo "RESULT: 2"`,
       ),
       // Ignores SIGTERM: SIGKILL after the grace period.
       attempt(root, 3, `(trap '' TERM; exec sleep 298) & echo "RESULT: 3"`),

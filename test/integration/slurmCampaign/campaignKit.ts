@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { runCli, type CliResult } from "../../helpers/runCli.js";
 
@@ -104,7 +104,7 @@ export function readAttempts(dir: string): AttemptRecord[] {
           "SELECT a.*, t.trial_index FROM attempts a JOIN trials t ON t.id = a.trial_id ORDER BY t.trial_index, a.attempt_no",
         )
         .all() as AttemptRecord[],
-  );
+  ).map((a) => ({ ...a, dir: resolve(dir, a.dir) })); // stored relative to the campaign folder
 }
 
 export function readCampaign(dir: string): {
