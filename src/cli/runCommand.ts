@@ -1,4 +1,5 @@
 import { createExecutor, prepareExecutor, resolveExecutorKind } from "../engine/createExecutor.js";
+import { checkWorkdirExists } from "../engine/workdirCheck.js";
 import { EXIT, InputError } from "../errors/errors.js";
 import { CampaignSession } from "../session/campaignSession.js";
 import type { Campaign } from "../spec/campaign.js";
@@ -31,6 +32,7 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     warn: (m) => warnings.push(m),
   });
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  checkWorkdirExists(campaign);
   const onSlurm = resolveExecutorKind(campaign) === "slurm";
   if (options.dryRun) {
     process.stdout.write(describeDryRun(campaign, onSlurm ? "slurm" : "local"));

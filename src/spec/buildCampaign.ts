@@ -5,6 +5,7 @@ import { InputError } from "../errors/errors.js";
 import { validateCommandTemplate } from "../evaluate/commandTemplate.js";
 import { splitProgram, validateSmacParameters } from "../evaluate/smacTarget.js";
 import type { Objective } from "../generators/generator.js";
+import { checkConstraintsFeasible } from "../space/constraintFeasibility.js";
 import { ConstraintSet } from "../space/constraints.js";
 import { SearchSpace } from "../space/searchSpace.js";
 import { buildParameters, normalizeParameterList, type Warnings } from "./buildParameters.js";
@@ -113,7 +114,8 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     );
   const constraints = raw.constraints ?? [];
   const forbidden = raw.forbidden ?? [];
-  new ConstraintSet(constraints, space, forbidden); // validates names, types and grammar
+  // Names, types and grammar; then whether the linear ones leave any point (an LP).
+  checkConstraintsFeasible(new ConstraintSet(constraints, space, forbidden).all, space);
   const results = buildObjectives(raw.objectives);
   const occ = buildOcc(raw.occ, results);
   const objectives = occ ? [{ name: OCC_OBJECTIVE, goal: occGoal(results) }] : results;

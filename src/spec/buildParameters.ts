@@ -1,3 +1,4 @@
+import { checkNotShadowing } from "./shadowedNames.js";
 import { InputError } from "../errors/errors.js";
 import type { ParamValue, Parameter } from "../space/parameters.js";
 import { PARAMETER_NAME, formatNumber, valueTypeOf } from "../space/parameters.js";
@@ -36,6 +37,7 @@ export function buildParameters(raw: readonly RawParameter[], warnings: Warnings
         "SPEC_INVALID",
         `${where}: parameter names use letters, digits and _ and start with a letter or _; rename it`,
       );
+    checkNotShadowing(p.name, where);
     if (seen.has(p.name))
       throw new InputError("SPEC_INVALID", `${where}: the name is used twice; rename one of them`);
     seen.add(p.name);

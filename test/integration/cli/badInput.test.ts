@@ -50,6 +50,72 @@ describe("bad input ends with a one-line error, not a stack trace or a hang", ()
     expect(existsSync(join(cwd, "runs"))).toBe(false);
   });
 
+  it("refuses a workdir that does not exist or is a file, before anything is written", async () => {
+    const cwd = testDir("badinput-workdir");
+    writeFileSync(join(cwd, "afile"), "");
+    for (const workdir of ["missing/dir", "afile"]) {
+      const r = await runCli(["run", "--experiment_name", "t", ...BASE, "--workdir", workdir], {
+        cwd,
+        timeoutMs: 60_000,
+      });
+      expectOneLineError(
+        r,
+        2,
+        workdir === "afile"
+          ? /workdir \S+afile is not a directory: the trials run there; create it/
+          : /workdir \S+missing\/dir does not exist: the trials run there; create it/,
+      );
+    }
+    expect(existsSync(join(cwd, "runs"))).toBe(false);
+  });
+
+  it("refuses infeasible linear constraints (decided by an LP), == on a float, and parameter names that shadow PATH or HOME, before anything is written", async () => {
+    const cwd = testDir("badinput-space");
+    const xy = ["--parameter", "x", "range", "0", "1", "--parameter", "y", "range", "0", "1"];
+    const cases: [string[], RegExp][] = [
+      [
+        [
+          ...xy,
+          "--experiment_constraint",
+          "x + y >= 1.5",
+          "--experiment_constraint",
+          "x - y >= 0.9",
+        ],
+        /constraints "x \+ y >= 1.5", "x - y >= 0.9": no point within the parameters' bounds satisfies them all \(x in \[0, 1\], y in \[0, 1\]\); widen the bounds/,
+      ],
+      [
+        [...xy, "--experiment_constraint", "x + y == 1"],
+        /constraint "x \+ y == 1": "==" on the continuous parameters "x", "y" holds only on a set no sampler can hit/,
+      ],
+      [
+        ["--parameter", "PATH", "range", "0", "1"],
+        /"PATH": the name is the environment variable PATH that programs and their shell need.*rename the parameter \(for example path\)/,
+      ],
+      [
+        ["--parameter", "HOME", "choice", "a,b"],
+        /"HOME": the name is the environment variable HOME/,
+      ],
+    ];
+    for (const [space, message] of cases) {
+      const r = await runCli(
+        [
+          "run",
+          "--experiment_name",
+          "t",
+          ...space,
+          "--run_program",
+          "echo RESULT: 1",
+          "--max_eval",
+          "2",
+          "--force_local_execution",
+        ],
+        { cwd, timeoutMs: 60_000 },
+      );
+      expectOneLineError(r, 2, message);
+    }
+    expect(existsSync(join(cwd, "runs"))).toBe(false);
+  });
+
   it("refuses a spec that is a device or a FIFO without reading it, and a constraint nested 3000 deep", async () => {
     const cwd = testDir("badinput-specfile");
     const zero = await runCli(["run", "/dev/zero"], { cwd, timeoutMs: 60_000 });
