@@ -1,5 +1,5 @@
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
-import { EXIT, InputError } from "../errors/errors.js";
+import { EXIT, InputError, SlurmoptError } from "../errors/errors.js";
 import { CampaignSession } from "../session/campaignSession.js";
 import type { TrialRecord, TrialResults } from "../session/publicTypes.js";
 import type { ParamValue } from "../space/parameters.js";
@@ -49,6 +49,24 @@ async function withSession<T>(dirArg: string, f: (s: CampaignSession) => Promise
     return await f(session);
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * The session names its method in its messages ("report: trial 3: ..."); on the command line
+ * the command the user typed is named instead ("progress: trial 3: ..."), with the same error
+ * class and code.
+ */
+async function naming<T>(command: string, method: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof SlurmoptError) || !e.message.includes(method)) throw e;
+    const Class = e.constructor as typeof SlurmoptError;
+    const message = e.message
+      .replace(new RegExp(`^${method}:`), `${command}:`)
+      .replace(new RegExp(`not from ${method}\\b`), `not from slurmopt ${command}`);
+    throw new Class(e.code, message, { cause: e, unreachable: e.unreachable });
   }
 }
 
@@ -111,7 +129,9 @@ export async function progressCommand(
       `progress: the step must be a number >= 0 (an epoch, an iteration, the budget used), got "${step}"`,
     );
   const reported = numbers("progress", values, "a value");
-  await withSession(dirArg, (s) => s.report(index, at, reported));
+  await naming("progress", "report", () =>
+    withSession(dirArg, (s) => s.report(index, at, reported)),
+  );
   return EXIT.ok;
 }
 
@@ -126,10 +146,12 @@ export async function shouldStopCommand(
   json: boolean,
 ): Promise<number> {
   const index = trialIndex("should-stop", trial);
-  const { stop, record } = await withSession(dirArg, (s) => {
-    const stop = s.shouldStop(index);
-    return { stop, record: s.trials().find((t) => t.index === index)! };
-  });
+  const { stop, record } = await naming("should-stop", "shouldStop", () =>
+    withSession(dirArg, (s) => {
+      const stop = s.shouldStop(index);
+      return { stop, record: s.trials().find((t) => t.index === index)! };
+    }),
+  );
   process.stdout.write(
     json
       ? `${JSON.stringify({ stop, trial: record })}\n`

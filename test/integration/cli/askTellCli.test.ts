@@ -145,13 +145,19 @@ describe("ask/tell on the command line", () => {
     });
     const before = await snapshot(dir);
     const bad: [string[], RegExp][] = [
-      [["progress", dir, "2", "2", "RESULT=3"], /TRIAL_FINISHED.*trial 2 is already EARLY_STOPPED/],
+      [
+        ["progress", dir, "2", "2", "RESULT=3"],
+        /TRIAL_FINISHED.*progress: trial 2 is already EARLY_STOPPED/,
+      ],
       [["progress", dir, "0", "-1", "RESULT=3"], /RESULT_INVALID.*step must be a number >= 0/],
       [["progress", dir, "0", "x", "RESULT=3"], /RESULT_INVALID.*got "x"/],
       [["progress", dir, "0", "2", "RESULT=abc"], /RESULT_INVALID.*not a finite number/],
-      [["progress", dir, "0", "2", "LOSS=1"], /RESULT_INVALID.*"LOSS" is neither an objective/],
+      [
+        ["progress", dir, "0", "2", "LOSS=1"],
+        /RESULT_INVALID.*progress: trial 0: "LOSS" is neither an objective/,
+      ],
       [["progress", dir, "0", "2"], /RESULT_INVALID.*no value given/],
-      [["should-stop", dir, "7"], /TRIAL_UNKNOWN.*has no trial 7/],
+      [["should-stop", dir, "7"], /TRIAL_UNKNOWN.*should-stop: campaign \S+ has no trial 7/],
       [["tell", dir, "2", "RESULT=0"], /TRIAL_FINISHED.*already EARLY_STOPPED/],
     ];
     for (const [args, message] of bad) {
