@@ -7,11 +7,29 @@ import {
   insertProgress,
   lastProgressValues,
   progressAtStep,
+  recordStopOrder,
+  STOP_ORDER_PREFIX,
+  storedStopOrder,
   type ProgressValue,
 } from "../store/progressRows.js";
 import type { TrialWithAttempt } from "../store/trialRows.js";
 import { ProgressLineParser } from "./progressLines.js";
 import { decideEarlyStop, type EarlyStopping } from "./stoppingRules.js";
+
+/** Output reads sent at once per cycle (SFTP requests in flight on the one channel). */
+const READS_IN_FLIGHT = 16;
+
+/** `fn` over `items`, at most `width` at a time; the results in the items' order. */
+async function inBatches<T, R>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += width)
+    out.push(...(await Promise.all(items.slice(i, i + width).map(fn))));
+  return out;
+}
 
 /** A running attempt the rule says to stop. */
 export interface StopOrder {
@@ -48,28 +66,50 @@ export class ProgressFollower {
     this.names = new Set(names);
   }
 
-  /** Reads the new output of the running attempts; returns the ones to stop now. */
+  /**
+   * Reads the new output of the running attempts; returns the ones to stop now. The reads of
+   * one cycle go out together (over SSH they share the transport's one SFTP channel, a few
+   * requests in flight at a time), then the values are stored and judged in trial order.
+   */
   async poll(executor: Executor, open: readonly TrialWithAttempt[]): Promise<StopOrder[]> {
     const read = executor.readOutputFrom?.bind(executor);
     if (read === undefined) return [];
     const orders: StopOrder[] = [];
     const live = new Set<number>();
+    const toRead: {
+      trial: TrialWithAttempt["trial"];
+      attempt: TrialWithAttempt["attempt"];
+      f: Followed;
+    }[] = [];
     for (const { trial, attempt } of open) {
       if (attempt.state !== "RUNNING") continue;
       live.add(attempt.id);
       if (this.ordered.has(attempt.id)) continue;
+      // A decision stored by an earlier controller that may not have cancelled it yet.
+      const stored = storedStopOrder(this.db, attempt.id);
+      if (stored !== null) {
+        this.ordered.set(attempt.id, stored);
+        orders.push({ attemptId: attempt.id, trialIndex: trial.trial_index, reason: stored });
+        continue;
+      }
       let f = this.followed.get(attempt.id);
       if (f === undefined) {
         f = { offset: 0, parser: new ProgressLineParser(this.names), decoder: new TextDecoder() };
         this.followed.set(attempt.id, f);
       }
-      let bytes: Buffer | null;
+      toRead.push({ trial, attempt, f });
+    }
+    const read1 = async (x: (typeof toRead)[number]): Promise<Buffer | null> => {
       try {
-        bytes = await read(attempt.dir, f.offset);
+        return await read(x.attempt.dir, x.f.offset);
       } catch (e) {
-        this.warn(`trial ${trial.trial_index}: cannot read its output: ${errorMessage(e)}`);
-        continue;
+        this.warn(`trial ${x.trial.trial_index}: cannot read its output: ${errorMessage(e)}`);
+        return null;
       }
+    };
+    const got = await inBatches(toRead, READS_IN_FLIGHT, read1);
+    for (const [i, { trial, attempt, f }] of toRead.entries()) {
+      const bytes = got[i] ?? null;
       if (bytes === null || bytes.length === 0) continue;
       f.offset += bytes.length;
       const values = f.parser.feed(f.decoder.decode(bytes, { stream: true }));
@@ -77,6 +117,7 @@ export class ProgressFollower {
       insertProgress(this.db, trial.id, values);
       const reason = this.decide(trial.id, values);
       if (reason !== null) {
+        recordStopOrder(this.db, attempt.id, reason);
         this.ordered.set(attempt.id, reason);
         orders.push({ attemptId: attempt.id, trialIndex: trial.trial_index, reason });
       }
@@ -98,12 +139,12 @@ export class ProgressFollower {
     o: TrialOutcomeValues,
     stdout: string,
   ): TrialOutcomeValues {
-    const reason = this.ordered.get(attemptId);
+    const reason = this.ordered.get(attemptId) ?? storedStopOrder(this.db, attemptId);
     this.ordered.delete(attemptId);
     this.followed.delete(attemptId);
     // What it printed after the last read (it may have ended between two polls) counts too.
     insertProgress(this.db, trialId, new ProgressLineParser(this.names).feed(`${stdout}\n`));
-    if (reason === undefined || o.state !== "CANCELLED") return o;
+    if (reason === null || o.state !== "CANCELLED") return o;
     return {
       ...o,
       state: "EARLY_STOPPED",
@@ -118,7 +159,7 @@ export class ProgressFollower {
       if (v.metric !== this.rule.metric) continue;
       const others = progressAtStep(this.db, this.campaignId, v.metric, v.step, trialId);
       const d = decideEarlyStop(this.rule, this.goal, v.step, v.value, others);
-      if (d.stop) return `early stopped: ${d.reason}`;
+      if (d.stop) return `${STOP_ORDER_PREFIX}${d.reason}`;
     }
     return null;
   }

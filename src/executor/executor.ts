@@ -136,7 +136,8 @@ export interface Executor {
   resume(attempts: readonly StoredAttempt[]): Promise<ResumeFinding[]>;
   /**
    * The bytes of a running attempt's stdout from `offset` on (null while there is none), for
-   * progress lines. Optional: without it (SSH for now) progress lines are not followed.
+   * progress lines (Slurm over SSH reads it over the transport's SFTP channel). Optional:
+   * without it progress lines are not followed.
    */
   readOutputFrom?(dir: string, offset: number): Promise<Buffer | null>;
   /** Releases resources. Leaves running attempts alone unless they were cancelled. */

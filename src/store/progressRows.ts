@@ -57,3 +57,26 @@ export function lastProgressValues(db: Db, trialId: number): Record<string, numb
   for (const p of trialProgress(db, trialId)) out[p.metric] = p.value;
   return out;
 }
+
+/**
+ * Stores the early-stopping decision on a running attempt (its `reason`, empty until it ends),
+ * so that a controller restarted between the decision and the attempt's end still cancels it
+ * and records it EARLY_STOPPED. The attempt's end overwrites it with the executor's reason.
+ */
+export function recordStopOrder(db: Db, attemptId: number, reason: string): void {
+  sql(db, `UPDATE attempts SET reason = ? WHERE id = ? AND state <> 'FINISHED'`).run(
+    reason,
+    attemptId,
+  );
+}
+
+/** The stored early-stopping decision of an unfinished attempt (null: none). */
+export function storedStopOrder(db: Db, attemptId: number): string | null {
+  const row = sql(db, `SELECT reason FROM attempts WHERE id = ? AND state <> 'FINISHED'`).get(
+    attemptId,
+  ) as { reason: string | null } | undefined;
+  return row?.reason?.startsWith(STOP_ORDER_PREFIX) === true ? row.reason : null;
+}
+
+/** How every early-stopping decision's reason starts. */
+export const STOP_ORDER_PREFIX = "early stopped: ";

@@ -82,8 +82,8 @@ export class LocalTransport implements Transport {
     }
   }
 
-  readFrom(path: string, offset: number): Promise<Buffer | null> {
-    return readFileFrom(path, offset).catch((e: unknown) => {
+  readFrom(path: string, offset: number, maxBytes?: number): Promise<Buffer | null> {
+    return readFileFrom(path, offset, maxBytes).catch((e: unknown) => {
       throw fsError("read", path, e);
     });
   }

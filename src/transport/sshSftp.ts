@@ -91,6 +91,54 @@ export async function sftpReadFile(s: SftpSession, path: string): Promise<string
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * The bytes of a growing file from `offset` on, at most `maxBytes` (null when it does not
+ * exist; empty when nothing was added): open, reads until end of file or `maxBytes`, close,
+ * each request with its deadline. Follows a running job's output without reading it again.
+ */
+export async function sftpReadFrom(
+  s: SftpSession,
+  path: string,
+  offset: number,
+  maxBytes: number,
+): Promise<Buffer | null> {
+  const p = sftpPath(path);
+  let handle: Buffer;
+  try {
+    handle = await s.request<Buffer>(`open ${path}`, (cb) => {
+      s.sftp.open(p, "r", cb);
+    });
+  } catch (e) {
+    if (isNoSuchFile(e)) return null;
+    throw e;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    while (total < maxBytes) {
+      const want = Math.min(CHUNK, maxBytes - total);
+      const buffer = Buffer.allocUnsafe(want);
+      const n = await s.request<number>(`read ${path}`, (cb) => {
+        s.sftp.read(handle, buffer, 0, want, offset + total, (err, bytesRead) => {
+          cb(err, bytesRead);
+        });
+      });
+      if (n === 0) break;
+      chunks.push(buffer.subarray(0, n));
+      total += n;
+      // A short read is (almost always) the end of the file: the next poll reads on from here.
+      if (n < want) break;
+    }
+  } catch (e) {
+    await closeQuietly(s, handle, path);
+    throw e;
+  }
+  await s.done(`close ${path}`, (cb) => {
+    s.sftp.close(handle, cb);
+  });
+  return Buffer.concat(chunks, total);
+}
+
 /** Creates or truncates `path` and writes `data` to it (each request with its deadline). */
 async function writeWhole(
   s: SftpSession,

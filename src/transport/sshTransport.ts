@@ -29,7 +29,15 @@ import {
 } from "./sshReconnect.js";
 import type { ReconnectPolicy } from "./sshReconnect.js";
 import { remoteCommandLine, remoteScript } from "./sshRemoteCommand.js";
-import { sftpList, sftpMkdirp, sftpReadFile, sftpRemove, sftpWriteFileAtomic } from "./sshSftp.js";
+import {
+  sftpList,
+  sftpMkdirp,
+  sftpReadFile,
+  sftpReadFrom,
+  sftpRemove,
+  sftpWriteFileAtomic,
+} from "./sshSftp.js";
+import { MAX_READ_BYTES } from "../files/readFileFrom.js";
 import { shellJoin } from "./shellQuote.js";
 import type { FileEntry, RunOptions, RunResult, Transport } from "./transport.js";
 
@@ -284,6 +292,17 @@ export class SshTransport implements Transport {
 
   readFile(path: string): Promise<string | null> {
     return this.retrying(`reading ${path}`, async (c) => sftpReadFile(await this.sftp(c), path));
+  }
+
+  /**
+   * Over the connection's one SFTP channel (shared by every read of a poll cycle, no new
+   * connection or channel per file), again on a new connection after a drop (a read is
+   * idempotent).
+   */
+  readFrom(path: string, offset: number, maxBytes = MAX_READ_BYTES): Promise<Buffer | null> {
+    return this.retrying(`reading ${path} from byte ${offset}`, async (c) =>
+      sftpReadFrom(await this.sftp(c), path, offset, maxBytes),
+    );
   }
 
   writeFile(path: string, content: string, mode?: number): Promise<void> {

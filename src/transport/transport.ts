@@ -46,10 +46,11 @@ export interface Transport {
   /** Reads a file; resolves null when it does not exist. */
   readFile(path: string): Promise<string | null>;
   /**
-   * The bytes of a growing file from `offset` on (null when it does not exist): follows a
-   * running program's output. Optional: a transport without it cannot follow output.
+   * The bytes of a growing file from `offset` on, at most `maxBytes` (default 1 MiB; null when
+   * it does not exist, empty when nothing was added): follows a running program's output. SSH
+   * reads over its one SFTP channel. Optional: a transport without it cannot follow output.
    */
-  readFrom?(path: string, offset: number): Promise<Buffer | null>;
+  readFrom?(path: string, offset: number, maxBytes?: number): Promise<Buffer | null>;
   /** Writes a file atomically (temporary name, then rename), creating parent directories. */
   writeFile(path: string, content: string, mode?: number): Promise<void>;
   /** Creates a directory and its parents (no error when it exists). */

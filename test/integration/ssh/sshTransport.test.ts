@@ -1,5 +1,6 @@
 /** SshTransport against a real OpenSSH sshd on 127.0.0.1 (scripts/sshd-loopback.sh). */
 import { execFileSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ClusterError } from "../../../src/errors/errors.js";
@@ -149,6 +150,33 @@ describe("files over SFTP", () => {
     const t = loopbackTransport(sshd);
     expect(await t.readFile(`${base}/nope.txt`)).toBeNull();
     expect(await t.list(`${base}/no-such-dir`)).toEqual([]);
+  });
+
+  it("readFrom follows a growing file from an offset, at most maxBytes, over one SFTP channel", async () => {
+    const t = loopbackTransport(sshd);
+    const path = `${base}/follow/stdout`;
+    expect(await t.readFrom(`${base}/follow/none`, 0)).toBeNull();
+    await t.writeFile(path, "RESULT@1: 5\n");
+    const first = await t.readFrom(path, 0);
+    expect(first?.toString()).toBe("RESULT@1: 5\n");
+    expect((await t.readFrom(path, first!.length))?.length).toBe(0); // nothing added yet
+    appendFileSync(path, "RESULT@2: 4\nRESULT@3: ü\n");
+    expect((await t.readFrom(path, first!.length))?.toString()).toBe("RESULT@2: 4\nRESULT@3: ü\n");
+    expect((await t.readFrom(path, 3, 4))?.toString()).toBe("ULT@");
+    // Past 256 KiB (more than one SFTP read), cut at maxBytes.
+    const big = "x".repeat(600 * 1024);
+    await t.writeFile(`${base}/follow/big`, big);
+    expect((await t.readFrom(`${base}/follow/big`, 10))?.toString()).toBe(big.slice(10));
+    expect((await t.readFrom(`${base}/follow/big`, 10, 300 * 1024))?.length).toBe(300 * 1024);
+    // Many reads at once share the connection and its one SFTP channel (a channel each would
+    // pass sshd's MaxSessions, 10).
+    const port = await clientPortOf(t);
+    const all = await Promise.all(Array.from({ length: 40 }, () => t.readFrom(path, 0)));
+    expect(new Set(all.map((b) => b?.toString()))).toEqual(
+      new Set(["RESULT@1: 5\nRESULT@2: 4\nRESULT@3: ü\n"]),
+    );
+    expect(await clientPortOf(t)).toBe(port);
+    expect(t.connects).toBe(1);
   });
 
   it("tells which of many files exist in one remote command, whatever their names", async () => {
