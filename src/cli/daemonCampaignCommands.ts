@@ -7,6 +7,8 @@ import { daemonSocket, requestDaemon } from "../daemon/socketClient.js";
 import { daemonPaths } from "../daemon/statePaths.js";
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { EXIT, StateError } from "../errors/errors.js";
+import { readCampaignStatus } from "../controllerJob/followCampaign.js";
+import { watchedCampaignExitCode } from "./campaignExitCode.js";
 import { ProgressLine } from "./progressLine.js";
 
 /** Hands a campaign folder to the daemon (starting one when none runs); returns its summary. */
@@ -126,7 +128,8 @@ export async function followCommand(dirArg: string, intervalMs = 1000): Promise<
   line.end();
   process.stdout.write(`${summaryLine(last)}\n`);
   if (last.lastError) process.stdout.write(`last error: ${last.lastError}\n`);
-  return last.state === "FAILED" ? EXIT.failure : EXIT.ok;
+  // The daemon let it go: ended, with that ending's code; else (stopped, dropped) 0.
+  return watchedCampaignExitCode(readCampaignStatus(dir), EXIT.ok);
 }
 
 /** `slurmopt logs [<dir>] [--follow]`: the daemon's log, or a campaign's slurmopt.log. */

@@ -7,7 +7,8 @@ import type { RunArgs } from "./campaignFromArgs.js";
 import { campaignPlanFromArgs } from "./priorTrialsFromArgs.js";
 import { driveInForeground } from "./driveInForeground.js";
 import { printSlurmDryRun } from "./dryRunScripts.js";
-import { followCampaign } from "../controllerJob/followCampaign.js";
+import { followCampaign, readCampaignStatus } from "../controllerJob/followCampaign.js";
+import { watchedCampaignExitCode } from "./campaignExitCode.js";
 import type { ControllerJobSettings } from "../controllerJob/renderControllerScript.js";
 import { submitControllerJob } from "../controllerJob/submitControllerJob.js";
 import { handToDaemon } from "./daemonCampaignCommands.js";
@@ -74,7 +75,8 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
     process.stderr.write(
       `slurmopt: the daemon drives it; "slurmopt follow ${dir}" shows its progress\n`,
     );
-    return s.state === "FAILED" ? EXIT.failure : EXIT.ok;
+    // Usually still running; one that already ended says how, as every client does.
+    return watchedCampaignExitCode(s.state === "RUNNING" ? null : readCampaignStatus(dir), EXIT.ok);
   }
   return driveInForeground(dir, {
     quiet: options.quiet,
@@ -102,7 +104,8 @@ async function startControllerJob(
   );
   if (!follow) return EXIT.ok;
   const final = await followCampaign(dir);
-  return final?.state === "COMPLETED" ? EXIT.ok : EXIT.failure;
+  // Not ended: the controller job went without finishing it or queueing a continuation.
+  return watchedCampaignExitCode(final, EXIT.failure);
 }
 
 async function checkCluster(campaign: Campaign): Promise<void> {

@@ -3,20 +3,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { openCampaignRecord } from "../engine/campaignRecord.js";
 import { CampaignPaths } from "../engine/campaignPaths.js";
 import { campaignStatus, formatStatus, type CampaignStatus } from "../report/campaignStatus.js";
+import { campaignHasEnded } from "../cli/campaignExitCode.js";
 import { ProgressLine, progressText } from "../cli/progressLine.js";
 import {
   controllerJobState,
   latestControllerJob,
   type ControllerJobState,
 } from "./controllerJobState.js";
-import { CONTINUATION_REASON } from "./renderControllerScript.js";
-
-const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
-
-/** Ended for good: a final state, or stopped for another reason than a continuation. */
-function hasEnded(s: CampaignStatus): boolean {
-  return FINAL.has(s.state) || (s.state === "STOPPED" && s.stop_reason !== CONTINUATION_REASON);
-}
 
 export interface FollowOptions {
   intervalMs?: number;
@@ -24,7 +17,8 @@ export interface FollowOptions {
   jobState?: (jobId: string) => Promise<ControllerJobState>;
 }
 
-function readStatus(dir: string): CampaignStatus | null {
+/** The campaign's status read from its folder, or null when it has no campaign.db (yet). */
+export function readCampaignStatus(dir: string): CampaignStatus | null {
   if (!existsSync(new CampaignPaths(dir).db)) return null;
   const open = openCampaignRecord(dir, true);
   try {
@@ -51,7 +45,7 @@ export async function followCampaign(
   let lastPrinted = "";
   let goneChecks = 0;
   for (;;) {
-    const s = readStatus(dir);
+    const s = readCampaignStatus(dir);
     if (s) {
       const text = progressText(s, startedAt);
       // Not a terminal (a log file): one line per change of the counts, not of the ETA.
@@ -59,7 +53,7 @@ export async function followCampaign(
       if (process.stdout.isTTY) line.update(text);
       else if (counts !== lastPrinted) process.stdout.write(`${text}\n`);
       lastPrinted = counts;
-      if (hasEnded(s)) {
+      if (campaignHasEnded(s)) {
         line.end();
         process.stdout.write(`${formatStatus(s)}\n`);
         return s;
@@ -70,8 +64,8 @@ export async function followCampaign(
     // campaign's final state is stored before its controller ends.
     goneChecks = job !== null && (await jobState(job)) === "gone" ? goneChecks + 1 : 0;
     if (goneChecks >= 2 && job === latestControllerJob(dir)) {
-      const last = readStatus(dir);
-      if (last && hasEnded(last)) continue; // ended just now: shown at the top
+      const last = readCampaignStatus(dir);
+      if (last && campaignHasEnded(last)) continue; // ended just now: shown at the top
       line.end();
       process.stdout.write(
         `the controller job ${job} ended without finishing the campaign and queued no continuation (see ${new CampaignPaths(dir).controllerOut(String(job))}); start it again with "sbatch ${new CampaignPaths(dir).controllerScript}" or "slurmopt resume ${dir}"\n`,
