@@ -33,6 +33,7 @@ import type { Parameter, ParamValue, Point } from "../space/parameters.js";
 import { formatValue } from "../space/parameters.js";
 import type { MarkContext } from "./shellContext.js";
 import { PLACEHOLDER_MARK, scanShellContexts } from "./shellContext.js";
+import { shellReentryBefore } from "./shellReentry.js";
 
 export const PARAMETER_ENV_PREFIX = "SLURMOPT_P_";
 export const TRIAL_ID_ENV = "SLURMOPT_TRIAL_ID";
@@ -212,9 +213,23 @@ export function validateCommandTemplate(
           `merge with it; remove that character or write the placeholder elsewhere`,
       );
     }
-    if (ph.context.kind !== "unsafe") continue;
+    const reentry =
+      ph.context.kind === "unquoted" || ph.context.kind === "double" || ph.context.kind === "single"
+        ? shellReentryBefore(template, ph.at)
+        : null;
+    if (ph.context.kind !== "unsafe" && reentry === null) continue;
     const bad = possibleValues(p).find((v) => !isPlainValue(v));
     if (bad === undefined) continue;
+    if (ph.context.kind !== "unsafe") {
+      fail(
+        `parameter "${p.name}" can take the value ${JSON.stringify(bad)}, which is not only letters, ` +
+          `digits and ._+-:=@/, and its placeholder "${ph.text}" at offset ${ph.at} comes after ` +
+          `"${reentry}", which runs its argument as shell code again: the value would be executed ` +
+          `there. Fix: read "$${parameterEnvName(p.name)}" in the inner command instead ` +
+          `(sh -c 'prog "$${parameterEnvName(p.name)}"': the inner shell expands it as data), or restrict the values of "${p.name}" to letters, digits and ._+-:=@/`,
+      );
+      continue;
+    }
     if (bad === "" && p.activeIf !== undefined && p.inactiveValue === undefined)
       fail(
         `parameter "${p.name}" is conditional (active_if "${p.activeIf}") and stands for the empty ` +

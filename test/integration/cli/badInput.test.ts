@@ -116,6 +116,42 @@ describe("bad input ends with a one-line error, not a stack trace or a hang", ()
     expect(existsSync(join(cwd, "runs"))).toBe(false);
   });
 
+  it("refuses a hostile choice value where sh -c or eval would run it; the inner shell's own reference reads it as data", async () => {
+    const cwd = testDir("badinput-reentry");
+    const hostile = ["--parameter", "c", "choice", "1;touch pwned,2"];
+    const run = (program: string) =>
+      runCli(
+        [
+          "run",
+          "--experiment_name",
+          "t",
+          ...hostile,
+          "--run_program",
+          program,
+          "--max_eval",
+          "2",
+          "--force_local_execution",
+        ],
+        { cwd, timeoutMs: 120_000 },
+      );
+    for (const program of [
+      'sh -c "echo RESULT: %(c)"',
+      "sh -c 'echo RESULT: %(c)'",
+      "eval echo RESULT: %(c)",
+    ]) {
+      const r = await run(program);
+      expectOneLineError(
+        r,
+        2,
+        /parameter "c" can take the value "1;touch pwned".*runs its argument as shell code again/,
+      );
+    }
+    expect(existsSync(join(cwd, "runs"))).toBe(false);
+    const safe = await run(`sh -c 'echo RESULT: "$SLURMOPT_P_c"'`);
+    expect(safe.code, safe.stderr).toBe(0);
+    expect(existsSync(join(cwd, "pwned"))).toBe(false);
+  });
+
   it("refuses a spec that is a device or a FIFO without reading it, and a constraint nested 3000 deep", async () => {
     const cwd = testDir("badinput-specfile");
     const zero = await runCli(["run", "/dev/zero"], { cwd, timeoutMs: 60_000 });

@@ -194,6 +194,30 @@ describe("validateCommandTemplate", () => {
     expect(msg).toMatch(/restrict the values/);
   });
 
+  it.each([
+    ["sh -c", 'sh -c "echo %flag"'],
+    ["bash -lc", "bash -lc 'true' && bash -lc \"run %flag\""],
+    ["/bin/dash -e -c", "/bin/dash -e -c run\\ %flag"],
+    ["eval", "eval %flag"],
+    ["eval in double quotes", 'x=1; eval "echo %flag"'],
+    ["sh -c in single quotes", "sh -c 'echo %flag'"],
+    ["eval in single quotes", "eval 'echo %flag'"],
+  ])(
+    "refuses a non-plain value where %s would run it as shell code again, naming the fix",
+    (_what, t) => {
+      expect(() => validateCommandTemplate(t, space)).toThrow(
+        /parameter "flag" can take the value "--a b".* comes after "(sh -c|bash -lc|\/bin\/dash -e -c|eval)", which runs its argument as shell code again.*Fix: read "\$SLURMOPT_P_flag" in the inner command/,
+      );
+    },
+  );
+
+  it("accepts a re-reading shell given plain-only values or the variable, and a shell without -c", () => {
+    expect(() => validateCommandTemplate('sh -c "train --opt %opt --x %x"', space)).not.toThrow();
+    expect(() => validateCommandTemplate(`sh -c 'echo "$SLURMOPT_P_flag"'`, space)).not.toThrow();
+    expect(() => validateCommandTemplate("bash run.sh %flag", space)).not.toThrow();
+    expect(() => validateCommandTemplate("evaluate %flag && shell -c %flag", space)).not.toThrow();
+  });
+
   it("refuses a placeholder right after an active backslash or dollar, for any parameter", () => {
     expect(() => validateCommandTemplate("echo \\%x", space)).toThrow(/"%x".*right after a `\\`/);
     expect(() => validateCommandTemplate('echo "\\$x"', space)).toThrow(InputError);
