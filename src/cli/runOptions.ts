@@ -2,6 +2,7 @@ import type { Options } from "yargs";
 import { decodeMaybeBase64 } from "../spec/decodeMaybeBase64.js";
 import { instanceFromFlag } from "../spec/buildSmacRuns.js";
 import { occTypeFromFlag, weightsFromFlag } from "./omniopt2Flags.js";
+import { BUDGET_OPTIONS, budgetOverlay } from "./budgetFlags.js";
 
 /**
  * Every flag of `slurmopt run`: slurmopt's own names (the spec keys) and OmniOpt2's names
@@ -262,6 +263,7 @@ export const RUN_OPTIONS = {
     describe: "Trees of the RANDOMFOREST model (default 10, as SMAC)",
     group: "Optimization:",
   },
+  ...BUDGET_OPTIONS,
   gridsearch: {
     type: "boolean",
     describe: "OmniOpt2: same as --model FACTORIAL",
@@ -442,6 +444,7 @@ export function specOverlayFromFlags(f: FlagValues): Record<string, unknown> {
   set("revert_to_random_when_seemingly_exhausted", f.revert_to_random_when_seemingly_exhausted);
   set("max_nr_of_zero_results", f.max_nr_of_zero_results);
   set("n_estimators_randomforest", f.n_estimators_randomforest);
+  set("budget", budgetOverlay(f));
   const slurm: Record<string, unknown> = {};
   const slurmKeys = [
     "partition",
@@ -489,7 +492,7 @@ export function occFlagNotes(f: FlagValues): string[] {
   return given.map((k) => `--${k} has no effect without --occ (as in OmniOpt2)`);
 }
 
-/** Merges the flag overlay into the spec file's object (nested slurm, external_generator, stop_when and early_stopping keys merge too). */
+/** Merges the flag overlay into the spec file's object (nested slurm, external_generator, stop_when, early_stopping and budget keys merge too). */
 export function mergeSpec(
   file: Record<string, unknown>,
   overlay: Record<string, unknown>,
@@ -501,7 +504,8 @@ export function mergeSpec(
       (k === "slurm" ||
         k === "external_generator" ||
         k === "stop_when" ||
-        k === "early_stopping") &&
+        k === "early_stopping" ||
+        k === "budget") &&
       typeof cur === "object" &&
       cur !== null &&
       typeof v === "object" &&

@@ -62,6 +62,9 @@ export function attemptToRun(
     index: trial.trial_index,
     id: trial.id,
     attemptDir: dir,
+    ...(trial.budget !== null
+      ? { budget: { budget: trial.budget, configIndex: trial.config_index } }
+      : {}),
   });
   const timeout = c.campaign.workerTimeoutSeconds;
   return {

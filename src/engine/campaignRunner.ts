@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { errorMessage } from "../errors/errors.js";
 import type { AttemptEvent, Executor } from "../executor/executor.js";
 import type { CampaignSession } from "../session/campaignSession.js";
-import { freeSlots } from "../session/proposeTrials.js";
+import { freeSlots, nodeLabelOf, nodePositionOf } from "../session/proposeTrials.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import {
@@ -27,6 +27,8 @@ import { GlobalStopping } from "./globalStopping.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
 import { planFromCounts } from "./strategyState.js";
 import type { TrialProgram } from "./trialProgram.js";
+import { planCampaignSlots } from "../budgets/budgetSlots.js";
+import type { TrialView } from "./trialCache.js";
 import { ProgressFollower } from "../earlyStopping/progressFollower.js";
 import { metricNames } from "../spec/campaign.js";
 
@@ -285,15 +287,17 @@ export class CampaignRunner {
       this.nextRoundAfter = null;
     }
     // A node waiting for data (or at its max_parallelism) leaves the slots free.
-    const plan = planFromCounts(
-      this.campaign.strategy,
-      view.nodes,
-      free,
-      this.campaign.objectives.length === 1,
-      view.outside.withData,
-    );
-    if (plan.count > 0) {
-      this.proposing = this.proposeAndSubmit(plan.count)
+    const count = this.campaign.budget
+      ? this.budgetSlots(free, remaining, view)
+      : planFromCounts(
+          this.campaign.strategy,
+          view.nodes,
+          free,
+          this.campaign.objectives.length === 1,
+          view.outside.withData,
+        ).count;
+    if (count > 0) {
+      this.proposing = this.proposeAndSubmit(count)
         .catch((e: unknown) => {
           if (this.state !== "running" || this.globalStopReason !== null) {
             this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
@@ -307,6 +311,31 @@ export class CampaignRunner {
           this.deps.wake?.();
         });
     }
+  }
+
+  /**
+   * With budgets: the trials to propose now, the promotions owed (even while the strategy node
+   * waits for data) and the new configurations the node may propose; 0 while every free slot
+   * waits for a rung to end (max_eval's rest is kept for the brackets under way).
+   */
+  private budgetSlots(free: number, remaining: number, view: TrialView): number {
+    const slots = planCampaignSlots(
+      this.db,
+      this.campaignId,
+      this.campaign.budget!,
+      this.campaign,
+      free,
+      remaining,
+    );
+    const promotions = slots.filter((s) => s.kind === "promotion").length;
+    const news = planFromCounts(
+      this.campaign.strategy,
+      view.nodes,
+      slots.length - promotions,
+      this.campaign.objectives.length === 1,
+      view.outside.withData,
+    );
+    return promotions + news.count;
   }
 
   /** Ax's global stopping: decides after a completed trial whether to start no more trials. */
@@ -403,12 +432,17 @@ export class CampaignRunner {
               this.db,
               this.campaignId,
               p.points.map((pt, k) => ({
+                ...(pt.budget ? { budget: pt.budget } : {}),
                 paramsJson: JSON.stringify(pt.point),
                 generator: pt.generator,
-                generationNode: p.choice.node.label,
-                nodePosition: p.choice.position,
+                generationNode: nodeLabelOf(pt, p.choice),
+                nodePosition: nodePositionOf(pt, p.choice),
                 generationMs: p.msPerPoint,
-                programString: this.deps.program.describe(pt.point, first + k),
+                programString: this.deps.program.describe(
+                  pt.point,
+                  first + k,
+                  pt.budget && { budget: pt.budget.budget, configIndex: pt.budget.configIndex },
+                ),
               })),
               (index) => {
                 // Trials proposed together share a job name (one Slurm job array per chunk).

@@ -20,7 +20,8 @@ import {
 import type { Point } from "../space/parameters.js";
 import { formatValue, formatNumber } from "../space/parameters.js";
 import { shellJoin } from "../transport/shellQuote.js";
-import type { TrialOutcomeValues, TrialProgram } from "./trialProgram.js";
+import type { TrialOutcomeValues, TrialProgram, TrialRun } from "./trialProgram.js";
+import { BUDGET_NAME } from "../spec/buildBudget.js";
 
 /**
  * How a campaign's program runs and how its output becomes an outcome:
@@ -40,13 +41,16 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
     campaign.occ && combined !== null ? withOcc(o, campaign.occ, combined) : o;
   if (campaign.programStyle === "smac") {
     const runs = smacRunSettings(campaign);
-    const argvFor = (point: Point, index: number): string[] => {
-      const instance = smacInstanceFor(runs, campaign.seed, index);
+    const argvFor = (point: Point, index: number, run?: TrialRun): string[] => {
+      // A configuration keeps the seed and instance of its first trial at every budget.
+      const configIndex = run?.configIndex ?? index;
+      const instance = smacInstanceFor(runs, campaign.seed, configIndex);
       return buildSmacArgv(campaign.program, point, {
-        seed: smacSeedFor(runs, campaign.seed, index),
+        seed: smacSeedFor(runs, campaign.seed, configIndex),
         ...(instance !== null
           ? { instance: instance.name, instanceFeatures: instance.features }
           : {}),
+        ...(run !== undefined ? { budget: run.budget } : {}),
       });
     };
     return {
@@ -57,9 +61,10 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
           [ATTEMPT_DIR_ENV]: trial.attemptDir,
         };
         for (const [name, v] of Object.entries(point)) env[parameterEnvName(name)] = formatValue(v);
-        return { command: shellJoin(argvFor(point, trial.index)), env };
+        if (trial.budget !== undefined) env[BUDGET_ENV] = formatNumber(trial.budget.budget);
+        return { command: shellJoin(argvFor(point, trial.index, trial.budget)), env };
       },
-      describe: (point, index) => shellJoin(argvFor(point, index)),
+      describe: (point, index, run) => shellJoin(argvFor(point, index, run)),
       outcome(result: AttemptResult): TrialOutcomeValues {
         const smac = parseSmacOutput(result.stdout, names);
         const o = classifySmacOutcome({ ...result, smac });
@@ -76,16 +81,18 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
   }
   return {
     render(point: Point, trial) {
-      const r = renderCommand(campaign.program, withInactiveValues(point, campaign.parameters), {
+      const r = renderCommand(campaign.program, withBudget(campaign, point, trial.budget), {
         trialId: trial.id,
         trialIndex: trial.index,
         attemptDir: trial.attemptDir,
+        ...(trial.budget !== undefined
+          ? { env: { [BUDGET_ENV]: formatNumber(trial.budget.budget) } }
+          : {}),
       });
       return { command: r.command, env: r.env };
     },
-    describe(point: Point): string {
-      return renderCommand(campaign.program, withInactiveValues(point, campaign.parameters))
-        .command;
+    describe(point: Point, _index, run): string {
+      return renderCommand(campaign.program, withBudget(campaign, point, run)).command;
     },
     outcome(result: AttemptResult): TrialOutcomeValues {
       const parsed = parseResults(result.stdout, names, metrics);
@@ -99,6 +106,15 @@ export function createTrialProgram(campaign: Campaign): TrialProgram {
       });
     },
   };
+}
+
+/** The environment variable holding the budget of a trial at a budget (both program styles). */
+export const BUDGET_ENV = "SLURMOPT_BUDGET";
+
+/** The point as the command template sees it: inactive values, and `budget` at a budget. */
+function withBudget(campaign: Campaign, point: Point, run: TrialRun | undefined): Point {
+  const full = withInactiveValues(point, campaign.parameters);
+  return run === undefined ? full : { ...full, [BUDGET_NAME]: run.budget };
 }
 
 /** The campaign's SMAC run settings; a campaign stored before them used its seed for all trials. */

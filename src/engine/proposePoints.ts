@@ -3,10 +3,13 @@ import type { Generator, GeneratorInput } from "../generators/generator.js";
 import type { ConstraintSet } from "../space/constraints.js";
 import type { Point } from "../space/parameters.js";
 import type { SearchSpace } from "../space/searchSpace.js";
+import type { TrialBudget } from "../store/trialRows.js";
 
 export interface ProposedPoint {
   point: Point;
   generator: string;
+  /** Campaigns with budgets: the budget, bracket and rung the trial runs at (src/budgets). */
+  budget?: TrialBudget;
 }
 
 /**

@@ -42,6 +42,8 @@ export interface TrialView {
    * order: kept only when the cache keeps history (a model-based generator's training data).
    */
   readonly completed: readonly Observation[];
+  /** The budget each entry of `completed` ran at (null without budgets), in the same order. */
+  readonly completedBudgets: readonly (number | null)[];
   readonly failed: readonly Point[];
 }
 
@@ -103,7 +105,7 @@ export class TrialCache {
   private readonly slim = new Map<number, Slim>();
   private readonly pendingById = new Map<number, CachedTrial>();
   private pendingList: CachedTrial[] | null = [];
-  private readonly completedList: { index: number; obs: Observation }[] = [];
+  private readonly completedList: { index: number; obs: Observation; budget: number | null }[] = [];
   private readonly failedList: { index: number; point: Point }[] = [];
   private readonly counts = emptyCounts();
   private readonly nodes: NodeCounts[];
@@ -153,6 +155,7 @@ export class TrialCache {
       keys: this.keys,
       pending: this.pendingList,
       completed: this.completedList.map((c) => c.obs),
+      completedBudgets: this.completedList.map((c) => c.budget),
       failed: this.failedList.map((f) => f.point),
     };
   }
@@ -249,14 +252,22 @@ export class TrialCache {
         values[o.name] = crash[o.name]!;
         sems[o.name] = null;
       }
-      insertSorted(this.completedList, { index: s.index, obs: { point, values, sems } });
+      insertSorted(this.completedList, {
+        index: s.index,
+        obs: { point, values, sems },
+        budget: row.budget,
+      });
       s.history = "completed";
     } else if (hasValues) {
       const sems =
         row.sems_json === null ? NONE : (JSON.parse(row.sems_json) as Record<string, number>);
       const s2: Record<string, number | null> = {};
       for (const o of this.options.objectives) s2[o.name] = sems[o.name] ?? null;
-      insertSorted(this.completedList, { index: s.index, obs: { point, values, sems: s2 } });
+      insertSorted(this.completedList, {
+        index: s.index,
+        obs: { point, values, sems: s2 },
+        budget: row.budget,
+      });
       s.history = "completed";
     } else if (failed) {
       insertSorted(this.failedList, { index: s.index, point });
@@ -308,5 +319,6 @@ export const EMPTY_TRIAL_VIEW: TrialView = {
   keys: new Set(),
   pending: [],
   completed: [],
+  completedBudgets: [],
   failed: [],
 };

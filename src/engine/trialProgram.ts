@@ -5,11 +5,21 @@ import type { Point } from "../space/parameters.js";
 export interface TrialProgram {
   render(
     point: Point,
-    trial: { index: number; id: number; attemptDir: string },
+    trial: { index: number; id: number; attemptDir: string; budget?: TrialRun },
   ): { command: string; env: Record<string, string> };
   /** The command text stored with trial `index` (results.csv's program_string). */
-  describe(point: Point, index: number): string;
+  describe(point: Point, index: number, budget?: TrialRun): string;
   outcome(result: AttemptResult): TrialOutcomeValues;
+}
+
+/**
+ * A trial at a budget (successive halving): the budget the program gets, and the bottom-rung
+ * trial that first ran the configuration (a SMAC-style program gets that trial's seed and
+ * instance at every budget, as SMAC keeps them for a configuration).
+ */
+export interface TrialRun {
+  readonly budget: number;
+  readonly configIndex: number | null;
 }
 
 export interface TrialOutcomeValues {

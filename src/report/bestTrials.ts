@@ -32,7 +32,8 @@ export function bestTrials(db: Db, campaignId: number, campaign: Campaign, n: nu
   const metrics = campaignMetrics(campaign, new Set());
   const objectives = campaign.objectives;
   const usable = listTrials(db, campaignId)
-    .filter((t) => t.state === "COMPLETED" && t.results_json)
+    // With budgets, a trial below the max budget is never among the best.
+    .filter((t) => t.state === "COMPLETED" && t.results_json && t.below_max_budget === 0)
     .map((t) => ({
       t,
       results: JSON.parse(t.results_json!) as Record<string, number>,

@@ -8,6 +8,7 @@ import type { Db } from "../store/openStore.js";
 import { ACTIVE_TRIAL_STATES, givesData } from "../store/rowTypes.js";
 import type { CampaignRow, TrialRow, TrialState } from "../store/rowTypes.js";
 import { planFromCounts, type NodeCounts } from "../engine/strategyState.js";
+import { countTrialsByRung, type RungCount } from "../store/budgetRows.js";
 import {
   bestCompletedTrial,
   completedResults,
@@ -61,6 +62,8 @@ export interface CampaignStatus {
   results_csv_problem: string | null;
   /** Why free slots stay free right now (a strategy node waiting for data), or null. */
   waiting: string | null;
+  /** Campaigns with budgets: trials per rung (successive halving); absent without budgets. */
+  budgets?: { eta: number; max: number; rungs: RungCount[] };
 }
 
 export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): CampaignStatus {
@@ -114,6 +117,15 @@ export function campaignStatus(db: Db, stale: CampaignRow, campaign: Campaign): 
     recent_events: recentCampaignEvents(db, row.id, 5),
     results_csv_problem: resultsCsvProblem(db, row.id),
     waiting: row.state === "RUNNING" ? waitingFor(db, row.id, campaign, counts) : null,
+    ...(campaign.budget
+      ? {
+          budgets: {
+            eta: campaign.budget.eta,
+            max: campaign.budget.max,
+            rungs: countTrialsByRung(db, row.id),
+          },
+        }
+      : {}),
   };
 }
 
@@ -197,6 +209,17 @@ export function formatStatus(s: CampaignStatus): string {
     `  #${t.trial_index} ${Object.entries(t.results)
       .map(([k, v]) => `${k}=${v}${t.sems[k] === undefined ? "" : ` ±${t.sems[k]}`}`)
       .join(" ")}  at ${formatShownParameters(t.parameters)}`;
+  if (s.budgets)
+    lines.push(
+      `budgets (successive halving, eta ${s.budgets.eta}): ${
+        s.budgets.rungs
+          .map(
+            (r) =>
+              `rung ${r.rung} at ${r.budget}: ${r.trials} trial(s), ${r.completed} completed${r.running > 0 ? `, ${r.running} running` : ""}`,
+          )
+          .join("; ") || "no trial yet"
+      }; the best counts trials at the max budget ${s.budgets.max} only`,
+    );
   if (s.best.length === 1) lines.push("best:", fmt(s.best[0]!));
   else if (s.best.length > 1)
     lines.push(`Pareto-optimal trials (${s.best.length}):`, ...s.best.map(fmt));

@@ -11,7 +11,9 @@ import { formatValue, type ParamValue } from "../space/parameters.js";
  * trial_status, generation_node; then slurmopt's generator, generation_ms and reason; then
  * OO_Info_* and printed_* columns; then one column per objective (with OCC: each result, then
  * OCC), one per metric (outcome-constraint and tracking metrics), `feasible` (true/false, when
- * the campaign has outcome constraints), `hypervolume` (2 or 3 objectives: after each trial,
+ * the campaign has outcome constraints), with budgets (successive halving) budget, bracket, rung,
+ * parent_trial (the trial whose configuration a promotion runs again) and config_trial (the
+ * bottom-rung trial that first ran it) right after reason, `hypervolume` (2 or 3 objectives: after each trial,
  * in trial order), `SEM-NAME` for each objective or metric that has a
  * standard error in some trial; then one per parameter.
  * Times are Unix epoch seconds (integers); queue_time and run_time are seconds.
@@ -49,6 +51,15 @@ export const RESULTS_FIXED_COLUMNS: readonly string[] = [
   "reason",
 ];
 
+/** The columns a campaign with budgets adds after `reason` (no parameter may use these names). */
+export const BUDGET_COLUMNS: readonly string[] = [
+  "budget",
+  "bracket",
+  "rung",
+  "parent_trial",
+  "config_trial",
+];
+
 /** results.csv's OO-Info columns start with this. */
 export const OO_INFO_PREFIX = "OO_Info_";
 
@@ -62,6 +73,8 @@ export interface ResultsColumns {
   /** 2 or 3 objectives: a `hypervolume` column (after each trial, in trial order). */
   readonly hypervolume: boolean;
   readonly parameterNames: readonly string[];
+  /** Budget columns (a campaign with budgets). */
+  readonly budget: boolean;
 }
 
 /** Whether results.csv has a hypervolume column (2 or 3 objectives). */
@@ -114,8 +127,10 @@ export function resultsColumns(
   const semNames = resultNames.filter((n) => withSem.has(n));
   const outcomeConstraints = campaign.outcomeConstraints;
   const parameterNames = campaign.parameters.map((p) => p.name);
+  const budget = campaign.budget != null;
   const header = [
     ...RESULTS_FIXED_COLUMNS,
+    ...(budget ? BUDGET_COLUMNS : []),
     ...extras,
     ...resultNames,
     ...(outcomeConstraints.length > 0 ? ["feasible"] : []),
@@ -131,6 +146,7 @@ export function resultsColumns(
     outcomeConstraints,
     hypervolume: hasHypervolumeColumn(campaign),
     parameterNames,
+    budget,
   };
 }
 
@@ -161,6 +177,11 @@ export function resultsRow(
     t.generator,
     t.generation_ms === null ? "" : t.generation_ms.toFixed(1),
     t.reason ?? "",
+    ...(c.budget
+      ? [t.budget, t.bracket, t.rung, t.parent_index, t.config_index].map((v) =>
+          v === null ? "" : String(v),
+        )
+      : []),
     ...c.extras.map((k) => extra[k] ?? ""),
     ...c.resultNames.map((name) => (results[name] === undefined ? "" : String(results[name]))),
     ...(c.outcomeConstraints.length === 0

@@ -39,7 +39,10 @@ import {
 import { insertProgress } from "../store/progressRows.js";
 import { listTrials } from "../store/trialRows.js";
 import {
+  NO_NODE,
   freeSlots,
+  nodeLabelOf,
+  nodePositionOf,
   proposeAndStore,
   type Proposal,
   type ProposalContext,
@@ -58,8 +61,6 @@ import { checkAttachedPoint, checkResults } from "./trialValues.js";
 
 /** The generation node of trials the user attached (they belong to no strategy node). */
 export const ATTACHED_NODE = "MANUAL";
-/** node_position of attached and imported trials: no strategy node counts them as its own. */
-export const NO_NODE = -1;
 
 export interface SessionOptions {
   /**
@@ -231,10 +232,11 @@ export class CampaignSession {
           this.db,
           this.campaignId,
           p.points.map((pt) => ({
+            ...(pt.budget ? { budget: pt.budget } : {}),
             paramsJson: JSON.stringify(pt.point),
             generator: pt.generator,
-            generationNode: p.choice.node.label,
-            nodePosition: p.choice.position,
+            generationNode: nodeLabelOf(pt, p.choice),
+            nodePosition: nodePositionOf(pt, p.choice),
             generationMs: p.msPerPoint,
             programString: null,
             state: "RUNNING",
@@ -246,6 +248,7 @@ export class CampaignSession {
     for (const w of proposal?.warnings ?? []) this.log("warn", w);
     return stored.map(({ row }) => ({
       index: row.trial_index,
+      ...(row.budget !== null ? { budget: row.budget } : {}),
       parameters: shownParameters(
         JSON.parse(row.params_json) as Record<string, ParamValue>,
         this.space.parameters,
@@ -481,8 +484,13 @@ export class CampaignSession {
 
   private completed(): TrialRecord[] {
     const names = this.campaign.objectives.map((o) => o.name);
+    // With budgets, only trials at the max budget count (a low budget's value is not comparable).
+    const top = this.campaign.budget ? this.campaign.budget.max : null;
     return this.trials().filter(
-      (t) => t.state === "COMPLETED" && names.every((n) => Number.isFinite(t.values[n])),
+      (t) =>
+        t.state === "COMPLETED" &&
+        names.every((n) => Number.isFinite(t.values[n])) &&
+        (top === null || t.budget?.budget === top),
     );
   }
 
@@ -568,5 +576,8 @@ function toRecord(t: TrialRow, parameters: readonly Parameter[]): TrialRecord {
     generationNode: t.generation_node,
     generator: t.generator,
     reason: t.reason,
+    ...(t.budget !== null && t.bracket !== null && t.rung !== null
+      ? { budget: { budget: t.budget, bracket: t.bracket, rung: t.rung } }
+      : {}),
   };
 }

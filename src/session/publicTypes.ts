@@ -12,8 +12,13 @@ export type Parameters = Readonly<Record<string, ShownValue>>;
 export interface AskedTrial {
   readonly index: number;
   readonly parameters: Parameters;
-  /** The strategy node that proposed it (SOBOL, BOTORCH_MODULAR, TPE, ...). */
+  /** The strategy node that proposed it (SOBOL, BOTORCH_MODULAR, TPE, ...); PROMOTED for a promotion. */
   readonly generationNode: string;
+  /**
+   * Campaigns with budgets (successive halving): the budget to evaluate the trial at (epochs,
+   * iterations, data...); tell() records its result at that budget. Absent without budgets.
+   */
+  readonly budget?: number;
 }
 
 /**
@@ -35,6 +40,8 @@ export interface TrialRecord {
   readonly generationNode: string;
   readonly generator: string;
   readonly reason: string | null;
+  /** Campaigns with budgets: the budget the trial ran at, and its bracket and rung (0 = bottom). */
+  readonly budget?: { readonly budget: number; readonly bracket: number; readonly rung: number };
 }
 
 /** best(): the best observed trial, and the model's prediction where a GP is fitted. */

@@ -18,6 +18,7 @@ import { parseDuration } from "./duration.js";
 import type { RawSpec } from "./specSchema.js";
 import { specSchema } from "./specSchema.js";
 import { buildEarlyStopping } from "./buildEarlyStopping.js";
+import { budgetParameter, buildBudget } from "./buildBudget.js";
 import { buildSshSettings } from "./buildSshSettings.js";
 import { buildCrashCost, buildSmacRuns } from "./buildSmacRuns.js";
 import { importConfigSpace } from "./configSpaceImport.js";
@@ -123,8 +124,11 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
     parameters.map((p) => p.name),
     [...(occ ? results : []), ...objectives].map((o) => o.name),
   );
+  const budget = buildBudget(raw.budget, objectives, parameters);
   if ((raw.program_style ?? "omniopt") === "omniopt") {
-    const checked = validateCommandTemplate(raw.program, parameters, 'field "program"');
+    // With budgets, %(budget) is a placeholder like a parameter's.
+    const withBudget = budget ? [...parameters, budgetParameter(budget)] : parameters;
+    const checked = validateCommandTemplate(raw.program, withBudget, 'field "program"');
     for (const w of checked.warnings) options.warnings.warn(w);
   } else {
     splitProgram(raw.program, 'field "program"');
@@ -182,6 +186,7 @@ export function buildCampaign(input: unknown, options: BuildOptions): Campaign {
         }
       : null,
     earlyStopping: buildEarlyStopping(raw.early_stopping, objectives),
+    ...(budget !== null ? { budget } : {}),
     program: raw.program,
     programStyle: raw.program_style ?? "omniopt",
     smacInstance: raw.smac_instance ?? null,

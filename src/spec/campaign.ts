@@ -1,3 +1,4 @@
+import type { BudgetSettings } from "../budgets/rungs.js";
 import type { EarlyStopping } from "../earlyStopping/stoppingRules.js";
 import type { OutcomeConstraint } from "../evaluate/outcomeConstraints.js";
 import type { Objective } from "../generators/generator.js";
@@ -164,6 +165,11 @@ export interface Campaign {
   readonly stopWhen?: StopWhen | null;
   /** Early stopping of running trials (Ax's percentile / Optuna's median rule); null or absent: none. */
   readonly earlyStopping?: EarlyStopping | null;
+  /**
+   * Successive halving on the program's budget argument (src/budgets); null or absent: every
+   * trial runs the program as it is.
+   */
+  readonly budget?: BudgetSettings | null;
   readonly program: string;
   readonly programStyle: "omniopt" | "smac";
   /** Superseded by smacRuns.instances; kept for campaigns stored before them. */

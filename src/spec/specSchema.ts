@@ -180,6 +180,22 @@ export const specSchema = z.strictObject({
       metric: z.string().optional(),
     })
     .optional(),
+  /** Successive halving on the program's budget argument (docs/early-stopping.md). */
+  budget: z
+    .strictObject({
+      min: z
+        .number({ error: "give min, the smallest budget a trial runs at: a number > 0" })
+        .gt(0, { message: "min must be > 0 (the smallest budget a trial runs at)" }),
+      max: z
+        .number({ error: "give max, the budget of a full run: a number >= min" })
+        .gt(0, { message: "max must be > 0 (the budget of a full run)" }),
+      eta: z
+        .number()
+        .int({ message: "eta must be a whole number (SMAC's eta), such as 3" })
+        .min(2, { message: "eta must be >= 2: each rung keeps the best 1/eta" })
+        .optional(),
+    })
+    .optional(),
   tracking_metrics: z
     .array(z.string().regex(/^[A-Za-z0-9_]+$/, "metric names use letters, digits and _ only"))
     .optional(),

@@ -111,4 +111,16 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
       if (relative !== null) update.run(relative, r.id);
     }
   },
+  // 4: budgets (successive halving): the budget a trial runs at, its bracket and rung, the trial
+  // whose configuration it runs again (parent_index) and the bottom-rung trial that first ran it
+  // (config_index); below_max_budget = 1 keeps a trial at a lower budget out of the best trials
+  `
+  ALTER TABLE trials ADD COLUMN budget REAL;
+  ALTER TABLE trials ADD COLUMN bracket INTEGER;
+  ALTER TABLE trials ADD COLUMN rung INTEGER;
+  ALTER TABLE trials ADD COLUMN parent_index INTEGER;
+  ALTER TABLE trials ADD COLUMN config_index INTEGER;
+  ALTER TABLE trials ADD COLUMN below_max_budget INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX trials_bracket ON trials (campaign_id, bracket) WHERE bracket IS NOT NULL;
+  `,
 ];

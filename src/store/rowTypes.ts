@@ -77,6 +77,17 @@ export interface TrialRow {
   reason: string | null;
   hostname: string | null;
   program_string: string | null;
+  /** Campaigns with budgets (successive halving): the budget the trial runs at; else null. */
+  budget: number | null;
+  bracket: number | null;
+  /** 0 is the bottom rung (lowest budget). */
+  rung: number | null;
+  /** The trial of the rung below whose configuration this one runs again (a promotion). */
+  parent_index: number | null;
+  /** The bottom-rung trial that first ran this configuration (itself there). */
+  config_index: number | null;
+  /** 1: run at a budget below the campaign's max: never among the best trials. */
+  below_max_budget: number;
   /** Increases with every change of the row (see the trials_rev triggers). */
   rev: number;
 }

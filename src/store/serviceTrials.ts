@@ -1,7 +1,13 @@
 import type { Db } from "./openStore.js";
 import { sql } from "./statementCache.js";
 import type { TrialRow, TrialState } from "./rowTypes.js";
-import { getTrial, nextTrialIndex, type NewTrial } from "./trialRows.js";
+import {
+  BUDGET_COLUMNS,
+  budgetValues,
+  getTrial,
+  nextTrialIndex,
+  type NewTrial,
+} from "./trialRows.js";
 
 /**
  * Trials evaluated outside slurmopt's executors (ask/tell clients, attached trials): they have
@@ -28,14 +34,15 @@ export function insertServiceTrials(
     db,
     `INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node,
        node_position, generation_ms, created_at, program_string, start_time, end_time,
-       results_json, sems_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       results_json, sems_json, ${BUDGET_COLUMNS})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   let index = nextTrialIndex(db, campaignId);
   return trials.map((t) => {
+    const at = index++;
     const info = insert.run(
       campaignId,
-      index++,
+      at,
       t.state,
       t.paramsJson,
       t.generator,
@@ -48,6 +55,7 @@ export function insertServiceTrials(
       t.state === "COMPLETED" ? now : null,
       t.resultsJson,
       t.semsJson,
+      ...budgetValues(t.budget, at),
     );
     return getTrial(db, Number(info.lastInsertRowid))!;
   });

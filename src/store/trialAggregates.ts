@@ -37,7 +37,7 @@ function feasibleCondition(bounds: readonly MetricBound[]): { text: string; para
 
 /**
  * The completed trial with the best value of one objective among those satisfying every bound
- * (the first in trial order on ties).
+ * (the first in trial order on ties). Trials below a campaign's max budget never count.
  */
 export function bestCompletedTrial(
   db: Db,
@@ -53,7 +53,7 @@ export function bestCompletedTrial(
     db,
     `SELECT id, v FROM (SELECT id, trial_index, json_extract(results_json, ?) AS v FROM trials
        WHERE campaign_id = ? AND state = 'COMPLETED' AND results_json IS NOT NULL
-         AND ${feasible.text})
+         AND below_max_budget = 0 AND ${feasible.text})
      WHERE typeof(v) IN ('integer', 'real')
      ORDER BY v ${goal === "min" ? "ASC" : "DESC"}, trial_index LIMIT 1`,
   ).get(resultPath(objective), campaignId, ...feasible.params) as { id: number } | undefined;
@@ -63,7 +63,7 @@ export function bestCompletedTrial(
 
 /**
  * id and results of every completed trial with results satisfying every bound, in trial order
- * (for a Pareto front).
+ * (for a Pareto front); trials below a campaign's max budget are left out.
  */
 export function completedResults(
   db: Db,
@@ -74,7 +74,8 @@ export function completedResults(
   return sql(
     db,
     `SELECT id, results_json FROM trials WHERE campaign_id = ? AND state = 'COMPLETED'
-       AND results_json IS NOT NULL AND ${feasible.text} ORDER BY trial_index`,
+       AND results_json IS NOT NULL AND below_max_budget = 0 AND ${feasible.text}
+       ORDER BY trial_index`,
   ).all(campaignId, ...feasible.params) as { id: number; results_json: string }[];
 }
 

@@ -3,7 +3,33 @@ import type { Db } from "./openStore.js";
 import { sql } from "./statementCache.js";
 import type { AttemptRow, TrialRow, TrialState } from "./rowTypes.js";
 
+/** Where a trial of a campaign with budgets runs (successive halving; src/budgets). */
+export interface TrialBudget {
+  budget: number;
+  bracket: number;
+  rung: number;
+  /** The promoted trial of the rung below; null for a new configuration. */
+  parentIndex: number | null;
+  /** The bottom-rung trial that first ran the configuration; null: the new trial itself. */
+  configIndex: number | null;
+  /** Below the campaign's max budget (never among the best trials). */
+  belowMax: boolean;
+}
+
+/** The budget columns of a new trial, in the order of BUDGET_COLUMNS (all null without budgets). */
+export function budgetValues(
+  b: TrialBudget | undefined,
+  index: number,
+): [number | null, number | null, number | null, number | null, number | null, number] {
+  if (b === undefined) return [null, null, null, null, null, 0];
+  return [b.budget, b.bracket, b.rung, b.parentIndex, b.configIndex ?? index, b.belowMax ? 1 : 0];
+}
+
+export const BUDGET_COLUMNS = "budget, bracket, rung, parent_index, config_index, below_max_budget";
+
 export interface NewTrial {
+  /** Set in campaigns with budgets. */
+  budget?: TrialBudget;
   paramsJson: string;
   generator: string;
   generationNode: string;
@@ -64,8 +90,8 @@ export function insertProposedTrials(
   const insertTrial = sql(
     db,
     `INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node,
-       node_position, generation_ms, created_at, program_string)
-     VALUES (?, ?, 'PROPOSED', ?, ?, ?, ?, ?, ?, ?)`,
+       node_position, generation_ms, created_at, program_string, ${BUDGET_COLUMNS})
+     VALUES (?, ?, 'PROPOSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db
     .transaction(() => {
@@ -81,6 +107,7 @@ export function insertProposedTrials(
           t.generationMs,
           now,
           t.programString,
+          ...budgetValues(t.budget, index),
         );
         const trialId = Number(info.lastInsertRowid);
         const attempt = insertAttempt(db, trialId, 1, attemptFor(index));

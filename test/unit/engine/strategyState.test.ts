@@ -34,6 +34,12 @@ function row(nodePosition: number, state: TrialState): TrialRow {
     reason: null,
     hostname: null,
     program_string: null,
+    budget: null,
+    bracket: null,
+    rung: null,
+    parent_index: null,
+    config_index: null,
+    below_max_budget: 0,
     rev: id,
   };
 }

@@ -48,6 +48,12 @@ function trial(partial: Partial<TrialRow>): TrialRow {
     reason: null,
     hostname: "node1",
     program_string: "run 0.1 adam 7",
+    budget: null,
+    bracket: null,
+    rung: null,
+    parent_index: null,
+    config_index: null,
+    below_max_budget: 0,
     rev: 1,
     ...partial,
   };
