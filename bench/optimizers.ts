@@ -9,9 +9,10 @@
  *
  *   npm run bench:optimizers [-- --quick] [--seeds N] [--functions Branin,Hartmann6]
  *                            [--methods gp,tpe,rf,sobol,random,optuna,gp5] [--no-latency]
- *                            [--no-multi-objective] [--no-constrained]
- * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective) and the
- * constrained one (bench/constrained.ts: the Gardner problem) follow.
+ *                            [--no-multi-objective] [--no-constrained] [--no-learning-curve]
+ * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective), the
+ * constrained one (bench/constrained.ts: the Gardner problem) and early stopping on the
+ * learning-curve problem (bench/learningCurve.ts, also npm run bench:learning-curve) follow.
  */
 import type { Generator, GeneratorInput, Observation } from "../src/generators/generator.js";
 import { createGpGenerator } from "../src/generators/gpGenerator.js";
@@ -28,6 +29,7 @@ import { runAsyncBatch } from "./asyncBatch.js";
 import { OPTUNA_PYTHON, OptunaProcess } from "./optunaProcess.js";
 import { constrainedTable } from "./constrained.js";
 import { multiObjectiveTable } from "./multiObjective.js";
+import { learningCurveTable } from "./learningCurve.js";
 import type { TestProblem } from "./testFunctions.js";
 import { TEST_PROBLEMS } from "./testFunctions.js";
 import { CONDITIONAL_PROBLEMS } from "./conditionalProblem.js";
@@ -41,6 +43,7 @@ interface Args {
   latency: boolean;
   multi: boolean;
   constrained: boolean;
+  learningCurve: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +54,7 @@ function parseArgs(argv: string[]): Args {
     latency: true,
     multi: true,
     constrained: true,
+    learningCurve: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -62,6 +66,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--no-latency") a.latency = false;
     else if (k === "--no-multi-objective") a.multi = false;
     else if (k === "--no-constrained") a.constrained = false;
+    else if (k === "--no-learning-curve") a.learningCurve = false;
     else throw new Error(`unknown option ${k}`);
   }
   return a;
@@ -255,6 +260,15 @@ await regretTable(args);
 if (args.multi)
   await multiObjectiveTable(Math.min(args.seeds, 10), ["ehvi", "parego", "tpe", "optuna", "sobol"]);
 if (args.constrained) await constrainedTable(Math.min(args.seeds, 10));
+// Early stopping on the learning-curve problem (also npm run bench:learning-curve).
+if (args.learningCurve)
+  await learningCurveTable(Math.max(args.seeds, 30), {
+    trials: 60,
+    strategy: "SOBOL",
+    minProgression: 0,
+    minTrials: 5,
+    percentile: 50,
+  });
 if (args.latency) {
   rfLatency();
   await latency();
