@@ -7,7 +7,10 @@ import {
   logScaleCosts,
   percentile,
 } from "../../../src/generators/rf/logScaledCosts.js";
-import { buildNeighbourhood } from "../../../src/generators/rf/neighbourhood.js";
+import {
+  buildNeighbourhood,
+  SMAC_NEIGHBOURHOOD,
+} from "../../../src/generators/rf/neighbourhood.js";
 import { SearchSpace } from "../../../src/space/searchSpace.js";
 import { choice, range } from "../generators/generatorInputs.js";
 
@@ -119,6 +122,25 @@ describe("one-exchange neighbourhood", () => {
     expect(bs.length).toBeGreaterThanOrEqual(2);
     expect(Math.min(...bs.map((b) => Math.abs(b - 128)))).toBeLessThan(20);
     expect(points.filter((p) => p.x !== 0.5)).toHaveLength(4);
+  });
+
+  it("draws numNeighbours continuous neighbours with the given standard deviation (SMAC's 8 at 0.05)", () => {
+    const smac = buildNeighbourhood(space, SMAC_NEIGHBOURHOOD);
+    const rng = createRng(3);
+    const steps: number[] = [];
+    for (let t = 0; t < 200; t++) {
+      const xs = smac
+        .neighbours(start, rng)
+        .map((n) => space.decode(n))
+        .filter((p) => p.x !== 0.5)
+        .map((p) => (p.x as number) - 0.5);
+      expect(xs).toHaveLength(8);
+      steps.push(...xs);
+    }
+    const sd = Math.sqrt(steps.reduce((a, b) => a + b * b, 0) / steps.length);
+    expect(sd).toBeGreaterThan(0.045);
+    expect(sd).toBeLessThan(0.055);
+    expect(Math.max(...steps.map(Math.abs))).toBeLessThan(0.3);
   });
 });
 
