@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { boundedText } from "../store/boundedText.js";
 import {
   createCampaignRecord,
   inMemoryCampaignRecord,
@@ -468,8 +469,10 @@ export class CampaignSession {
 
   /** A message kept with the campaign (status shows it) and logged. */
   log(level: "info" | "warn" | "error", message: string): void {
-    addCampaignEvent(this.db, this.campaignId, level, message);
-    this.logger[level]({ campaign: this.campaign.name }, message);
+    // Bounded once for both: a reason may quote megabytes of a program's output.
+    const text = boundedText(message);
+    addCampaignEvent(this.db, this.campaignId, level, text);
+    this.logger[level]({ campaign: this.campaign.name }, text);
   }
 
   /** Closes the store and lets go of the lock. Idempotent. */

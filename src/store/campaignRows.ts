@@ -1,4 +1,5 @@
 import type { Db } from "./openStore.js";
+import { boundedOrNull, boundedText } from "./boundedText.js";
 import { sql } from "./statementCache.js";
 import type { CampaignRow, CampaignState } from "./rowTypes.js";
 
@@ -32,7 +33,7 @@ export function setCampaignState(
 ): void {
   sql(db, `UPDATE campaigns SET state = ?, stop_reason = ?, updated_at = ? WHERE id = ?`).run(
     state,
-    reason,
+    boundedOrNull(reason),
     now,
     id,
   );
@@ -52,7 +53,7 @@ export function addCampaignEvent(
   sql(
     db,
     `INSERT INTO campaign_events (campaign_id, time, level, message) VALUES (?, ?, ?, ?)`,
-  ).run(campaignId, now, level, message);
+  ).run(campaignId, now, level, boundedText(message));
 }
 
 /** The newest event whose message starts with `prefix`, or null. */

@@ -1,4 +1,5 @@
 import type { Db } from "./openStore.js";
+import { boundedOrNull } from "./boundedText.js";
 import { sql } from "./statementCache.js";
 import type { TrialRow, TrialState } from "./rowTypes.js";
 import {
@@ -90,7 +91,14 @@ export function finishServiceTrial(
     db,
     `UPDATE trials SET state = ?, results_json = ?, sems_json = ?, reason = ?, end_time = ?
      WHERE id = ?`,
-  ).run(outcome.state, outcome.resultsJson, outcome.semsJson, outcome.reason, now, trialId);
+  ).run(
+    outcome.state,
+    outcome.resultsJson,
+    outcome.semsJson,
+    boundedOrNull(outcome.reason),
+    now,
+    trialId,
+  );
 }
 
 /** Highest trial index of a campaign (-1 without trials): a change means someone added trials. */

@@ -1,4 +1,5 @@
 import type { SubmitRecord } from "../executor/executor.js";
+import { boundedOrNull } from "./boundedText.js";
 import type { Db } from "./openStore.js";
 import { sql } from "./statementCache.js";
 import type { AttemptRow, TrialRow, TrialState } from "./rowTypes.js";
@@ -207,7 +208,7 @@ export function recordAttemptEnd(
         end.exitCode,
         end.signal,
         end.fault,
-        end.reason,
+        boundedOrNull(end.reason),
         end.hostname,
         attemptId,
       );
@@ -227,7 +228,7 @@ export function recordAttemptEnd(
           outcome.extrasJson,
           end.exitCode,
           end.signal,
-          outcome.reason,
+          boundedOrNull(outcome.reason),
           end.hostname,
           attempt.trial_id,
         );
@@ -235,7 +236,7 @@ export function recordAttemptEnd(
       }
       if (!retry) throw new Error("recordAttemptEnd needs an outcome or a retry");
       sql(db, `UPDATE trials SET state = 'PROPOSED', reason = ? WHERE id = ?`).run(
-        end.reason,
+        boundedOrNull(end.reason),
         attempt.trial_id,
       );
       return insertAttempt(db, attempt.trial_id, attempt.attempt_no + 1, retry);
