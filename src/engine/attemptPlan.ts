@@ -80,6 +80,7 @@ export function attemptToRun(
     workdir: c.campaign.ssh?.workdir ?? c.campaign.workdir,
     dir,
     timeoutMs: timeout === null ? null : timeout * 1000,
+    ...(attempt.after_job !== null ? { afterJob: attempt.after_job } : {}),
   };
 }
 

@@ -5,6 +5,8 @@ import type { CampaignSession } from "../session/campaignSession.js";
 import { freeSlots, nodeLabelOf, nodePositionOf } from "../session/proposeTrials.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
+import type { AttemptRow } from "../store/rowTypes.js";
+import { listOpenAttemptRows } from "../store/campaignAttempts.js";
 import {
   cancelCreatedAttempts,
   getAttempt,
@@ -26,6 +28,7 @@ import { faultPoint } from "./faultPoints.js";
 import { GlobalStopping } from "./globalStopping.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
 import { planFromCounts } from "./strategyState.js";
+import { aheadLimit, planAhead, retryAfterJob, type AheadPlan } from "./submitAhead.js";
 import type { TrialProgram } from "./trialProgram.js";
 import { planCampaignSlots } from "../budgets/budgetSlots.js";
 import type { TrialView } from "./trialCache.js";
@@ -181,13 +184,12 @@ export class CampaignRunner {
       hostname: r.hostname,
     };
     if (r.retryable && attempt.attempt_no <= this.campaign.maxRetries && this.state === "running") {
-      recordAttemptEnd(
-        db,
-        attempt.id,
-        end,
-        null,
-        newAttempt(this.identity, trial.trial_index, attempt.attempt_no + 1),
-      );
+      // A job queued behind the ended one took its slot: the retry waits behind that job.
+      const after = this.retryBehind(attempt);
+      recordAttemptEnd(db, attempt.id, end, null, {
+        ...newAttempt(this.identity, trial.trial_index, attempt.attempt_no + 1),
+        afterJob: after,
+      });
       this.log(
         "warn",
         `trial ${trial.trial_index}: ${r.faultReason ?? r.fault}; retrying (attempt ${attempt.attempt_no + 1})`,
@@ -278,8 +280,12 @@ export class CampaignRunner {
       this.finish("COMPLETED", this.globalStopReason);
       return;
     }
-    const free = Math.min(this.campaign.parallelism - active, remaining);
-    if (free <= 0 || this.proposing) return;
+    if (this.proposing || remaining <= 0) return;
+    const ahead = this.aheadPlan();
+    // Trials queued behind running jobs (submit-ahead) hold no slot until their job ends.
+    const regular = Math.max(0, this.campaign.parallelism - (active - ahead.waiting));
+    const free = Math.min(regular + ahead.parents.length, remaining);
+    if (free <= 0) return;
     const wait = this.nextRoundAfter;
     if (wait !== null) {
       const finished = total - active;
@@ -287,17 +293,34 @@ export class CampaignRunner {
       this.nextRoundAfter = null;
     }
     // A node waiting for data (or at its max_parallelism) leaves the slots free.
-    const count = this.campaign.budget
-      ? this.budgetSlots(free, remaining, view)
-      : planFromCounts(
-          this.campaign.strategy,
-          view.nodes,
-          free,
-          this.campaign.objectives.length === 1,
-          view.outside.withData,
-        ).count;
+    // Budgets (successive halving) promote on results: nothing is queued ahead there.
+    let behind: string[] = [];
+    let count: number;
+    if (this.campaign.budget)
+      count = this.budgetSlots(Math.min(regular, remaining), remaining, view);
+    else {
+      const plan = planFromCounts(
+        this.campaign.strategy,
+        view.nodes,
+        free,
+        this.campaign.objectives.length === 1,
+        view.outside.withData,
+      );
+      // Queued ahead only by a node whose proposals need no history ("auto"), or as the spec says.
+      const limit = aheadLimit(
+        this.campaign.slurm.submitAhead,
+        this.campaign.parallelism,
+        plan.choice.node.model,
+      );
+      behind = ahead.parents.slice(0, limit);
+      count = Math.min(plan.count, regular + behind.length);
+    }
     if (count > 0) {
-      this.proposing = this.proposeAndSubmit(count)
+      this.proposing = this.proposeAndSubmit(count, {
+        regular,
+        parents: behind,
+        waiting: ahead.waiting,
+      })
         .catch((e: unknown) => {
           if (this.state !== "running" || this.globalStopReason !== null) {
             this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
@@ -414,15 +437,39 @@ export class CampaignRunner {
     this.deps.onChange?.();
   }
 
-  /** Asks the session for up to n trials (stored with their first attempts), then submits. */
-  private async proposeAndSubmit(n: number): Promise<void> {
+  /**
+   * Submit-ahead on Slurm (engine/submitAhead.ts): the open attempts queued behind a job still
+   * open, and the jobs a new trial may be queued behind. Nothing for other executors.
+   */
+  private aheadPlan(): AheadPlan {
+    const s = this.campaign.slurm.submitAhead;
+    if (this.identity.executorKind !== "slurm" || s === 0) return { waiting: 0, parents: [] };
+    const open = listOpenAttemptRows(this.db, this.campaignId);
+    return planAhead(open, s === undefined || s === "auto" ? this.campaign.parallelism : s);
+  }
+
+  /** Submit-ahead: the job a retry of `ended` waits behind (submitAhead.ts), or null. */
+  private retryBehind(ended: AttemptRow): string | null {
+    if (this.identity.executorKind !== "slurm" || this.campaign.slurm.submitAhead === 0)
+      return null;
+    return retryAfterJob(listOpenAttemptRows(this.db, this.campaignId), ended);
+  }
+
+  /**
+   * Asks the session for up to n trials (stored with their first attempts), then submits. The
+   * first `ahead.regular` take free slots; the others are queued behind `ahead.parents`.
+   */
+  private async proposeAndSubmit(
+    n: number,
+    ahead: { regular: number; parents: readonly string[]; waiting: number },
+  ): Promise<void> {
     const campaign = this.campaign;
     // stop() aborts a proposal in flight (an external generator's process, a GP fit).
     const abort = new AbortController();
     this.proposalAbort = abort;
     const maxArray = campaign.slurm.maxArraySize;
     const { stored, proposal } = await this.deps.session.propose({
-      limit: (view) => Math.min(n, freeSlots(campaign, view)),
+      limit: (view) => Math.min(n, freeSlots(campaign, view, ahead.waiting + ahead.parents.length)),
       signal: abort.signal,
       // A stop during the proposal: nothing new is stored (nor submitted).
       store: (p, first) =>
@@ -445,6 +492,10 @@ export class CampaignRunner {
                 ),
               })),
               (index) => {
+                const after = ahead.parents[index - first - ahead.regular];
+                // A trial queued behind a job is a job of its own, with that dependency.
+                if (index - first >= ahead.regular && after !== undefined)
+                  return { ...newAttempt(this.identity, index, 1), afterJob: after };
                 // Trials proposed together share a job name (one Slurm job array per chunk).
                 const chunkStart = first + Math.floor((index - first) / maxArray) * maxArray;
                 return newAttempt(this.identity, index, 1, chunkStart);

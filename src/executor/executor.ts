@@ -35,6 +35,11 @@ export interface AttemptToRun {
   dir: string;
   /** Wall-clock limit in milliseconds, or null for none. */
   timeoutMs: number | null;
+  /**
+   * Slurm submit-ahead: the job ("123" or "123_4") this attempt is queued behind; it starts
+   * when that job ends (sbatch --dependency=afterany). Executors without a queue ignore it.
+   */
+  afterJob?: string;
 }
 
 /** What the executor reports right after submission (stored in the same transaction as SUBMITTED). */

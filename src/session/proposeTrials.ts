@@ -51,11 +51,18 @@ export interface Proposal {
   msPerPoint: number;
 }
 
-/** How many trials may be asked for now: free slots of the node's parallelism, and the budget. */
-export function freeSlots(campaign: Campaign, view: TrialView): number {
+/**
+ * How many trials may be asked for now: free slots of the parallelism, and the budget.
+ * `queuedAhead` counts trials queued behind running Slurm jobs (held and new), which take no
+ * slot until their job ends.
+ */
+export function freeSlots(campaign: Campaign, view: TrialView, queuedAhead = 0): number {
   const c = view.counts;
   const active = c.PROPOSED + c.SUBMITTED + c.RUNNING;
-  return Math.max(0, Math.min(campaign.parallelism - active, campaign.maxEval - view.total));
+  return Math.max(
+    0,
+    Math.min(campaign.parallelism + queuedAhead - active, campaign.maxEval - view.total),
+  );
 }
 
 /** Tries made when other processes keep adding trials while this one proposes. */

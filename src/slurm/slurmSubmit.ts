@@ -131,6 +131,21 @@ export function renderJob(
   return { path: posix.join(ctx.arrayDir, JOB_SCRIPT_FILE), script, tasks };
 }
 
+/**
+ * sbatch's --dependency for a job submitted ahead: only a single trial's job waits behind one
+ * other job (an array never does), and only a job id as Slurm prints it reaches the command.
+ */
+export function dependencyArgs(batch: readonly AttemptToRun[]): string[] {
+  const after = batch.length === 1 ? batch[0]!.afterJob : undefined;
+  if (after === undefined) return [];
+  if (!/^\d+(_\d+)?$/.test(after))
+    throw new ClusterError(
+      "SLURM_ERROR",
+      `the job to start after, ${JSON.stringify(after)}, is not a Slurm job id (expected 123 or 123_4)`,
+    );
+  return [`--dependency=afterany:${after}`];
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A job found by its name. */
@@ -220,9 +235,25 @@ export async function submitJob(
     );
   }
   let last = "";
+  let dependency = dependencyArgs(batch);
   for (let attempt = 1; attempt <= ctx.sbatchTries; attempt++) {
-    const outcome = await ctx.commands.sbatch(path);
+    const outcome = await ctx.commands.sbatch(path, dependency);
     if (outcome.kind === "submitted") return { jobId: outcome.jobId, jobName, tasks };
+    if (
+      outcome.kind === "refused" &&
+      dependency.length > 0 &&
+      /dependency/i.test(outcome.message)
+    ) {
+      // The job it was to start after is gone from slurmctld (long finished): its slot is
+      // free, so the job is submitted without the dependency.
+      ctx.logger?.warn(
+        { jobName, afterJob: batch[0]?.afterJob, message: outcome.message },
+        "sbatch refused the dependency on an earlier job; submitting without it",
+      );
+      dependency = [];
+      attempt--;
+      continue;
+    }
     if (outcome.kind === "refused") {
       throw new ClusterError(
         "SLURM_ERROR",

@@ -328,6 +328,7 @@ function buildSlurm(raw: RawSpec, workerTimeoutSeconds: number | null): SlurmSet
     template: s.template ?? null,
     arrayTemplate: s.array_template ?? null,
     maxArraySize: s.max_array_size ?? 1000,
+    submitAhead: s.submit_ahead ?? "auto",
     pollIntervalSeconds: seconds(s.poll_interval, 'field "slurm.poll_interval"', 5),
     maxPollIntervalSeconds: seconds(s.max_poll_interval, 'field "slurm.max_poll_interval"', 60),
     maxRetries: s.max_retries ?? raw.max_retries ?? 2,

@@ -61,6 +61,13 @@ export interface SlurmSettings {
   readonly template: string | null;
   readonly arrayTemplate: string | null;
   readonly maxArraySize: number;
+  /**
+   * Trials queued behind running ones (sbatch --dependency=afterany), so a finished job's slot
+   * is refilled by Slurm itself: a count, or "auto" (one per slot while the strategy's node
+   * needs no trial history: sobol, random, grid; none for model-based nodes). Absent in
+   * campaigns stored before it existed: "auto".
+   */
+  readonly submitAhead?: number | "auto";
   readonly pollIntervalSeconds: number;
   readonly maxPollIntervalSeconds: number;
   readonly maxRetries: number;

@@ -110,6 +110,7 @@ export const slurmSchema = z.strictObject({
   template: z.string().optional(),
   array_template: z.string().optional(),
   max_array_size: z.number().int().positive().optional(),
+  submit_ahead: z.union([z.literal("auto"), z.number().int().nonnegative()]).optional(),
   poll_interval: z.union([z.string(), z.number()]).optional(),
   max_poll_interval: z.union([z.string(), z.number()]).optional(),
   max_retries: z.number().int().nonnegative().optional(),

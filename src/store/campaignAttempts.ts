@@ -28,3 +28,13 @@ export function campaignChangeMark(db: Db, campaignId: number): string {
     { state: string; updated_at: number } | undefined;
   return `${t.rev}:${t.n}:${c?.state ?? ""}:${c?.updated_at ?? 0}`;
 }
+
+/** The campaign's open attempts (CREATED, SUBMITTED, RUNNING) in one query, by the state index. */
+export function listOpenAttemptRows(db: Db, campaignId: number): AttemptRow[] {
+  return sql(
+    db,
+    `SELECT a.* FROM attempts a CROSS JOIN trials t ON t.id = a.trial_id
+       WHERE t.campaign_id = ? AND a.state IN ('CREATED', 'SUBMITTED', 'RUNNING')
+       ORDER BY a.id`,
+  ).all(campaignId) as AttemptRow[];
+}

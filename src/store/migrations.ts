@@ -123,4 +123,7 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   ALTER TABLE trials ADD COLUMN below_max_budget INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX trials_bracket ON trials (campaign_id, bracket) WHERE bracket IS NOT NULL;
   `,
+  // 5: a job submitted ahead (Slurm) names the running job it starts after, so a resumed
+  // controller submits it with the same dependency and never runs more than the parallelism
+  `ALTER TABLE attempts ADD COLUMN after_job TEXT;`,
 ];

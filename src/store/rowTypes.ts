@@ -112,4 +112,6 @@ export interface AttemptRow {
   fault: string | null;
   reason: string | null;
   hostname: string | null;
+  /** Slurm submit-ahead: the job this attempt starts after (migration 4), or null. */
+  after_job: string | null;
 }

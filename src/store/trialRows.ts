@@ -43,6 +43,8 @@ export interface NewAttempt {
   executor: string;
   jobName: string;
   dir: string;
+  /** Slurm: the job ("123" or "123_4") this one is submitted to start after (submit-ahead). */
+  afterJob?: string | null;
 }
 
 export interface TrialWithAttempt {
@@ -122,9 +124,9 @@ export function insertProposedTrials(
 function insertAttempt(db: Db, trialId: number, attemptNo: number, a: NewAttempt): AttemptRow {
   const info = sql(
     db,
-    `INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir)
-       VALUES (?, ?, 'CREATED', ?, ?, ?)`,
-  ).run(trialId, attemptNo, a.executor, a.jobName, a.dir);
+    `INSERT INTO attempts (trial_id, attempt_no, state, executor, job_name, dir, after_job)
+       VALUES (?, ?, 'CREATED', ?, ?, ?, ?)`,
+  ).run(trialId, attemptNo, a.executor, a.jobName, a.dir, a.afterJob ?? null);
   return getAttempt(db, Number(info.lastInsertRowid))!;
 }
 

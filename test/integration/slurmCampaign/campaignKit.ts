@@ -77,6 +77,8 @@ export interface AttemptRecord {
   hostname: string | null;
   start_time: number | null;
   end_time: number | null;
+  /** Submit-ahead: the job ("123", "123_4") it was queued behind. */
+  after_job: string | null;
 }
 
 function withDb<T>(dir: string, f: (db: Database.Database) => T): T {

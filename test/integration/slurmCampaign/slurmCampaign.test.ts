@@ -17,6 +17,7 @@ import {
 import { earlyStoppingOnSlurm } from "./earlyStopping.js";
 import { sobolParity } from "./sobolParity.js";
 import { squeueCount } from "./squeueCount.js";
+import { submitAheadOnSlurm } from "./submitAhead.js";
 
 describe.skipIf(slurmSkipped())("campaigns on Slurm through the CLI", () => {
   beforeAll(async () => {
@@ -43,6 +44,12 @@ describe.skipIf(slurmSkipped())("campaigns on Slurm through the CLI", () => {
     "with --worker_timeout 1, a trial past its 1-minute Slurm limit is TIMEOUT while the other completes",
     timeoutAtLimit,
     270_000,
+  );
+
+  it.concurrent(
+    "submit-ahead: Sobol trials queued behind running jobs (sbatch --dependency=afterany) start after their job ends, and never more than the parallelism run at once",
+    submitAheadOnSlurm,
+    240_000,
   );
 
   it.concurrent(

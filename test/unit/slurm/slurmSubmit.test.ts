@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptToRun } from "../../../src/executor/executor.js";
 import { isAmbiguousSbatchFailure, parseSbatchParsable } from "../../../src/slurm/slurmCommands.js";
-import { directivesFor, renderJob, timeLimitFor } from "../../../src/slurm/slurmSubmit.js";
+import {
+  dependencyArgs,
+  directivesFor,
+  renderJob,
+  timeLimitFor,
+} from "../../../src/slurm/slurmSubmit.js";
 import type { SlurmSettings } from "../../../src/spec/campaign.js";
 
 const settings: SlurmSettings = {
@@ -147,5 +152,28 @@ describe("sbatch answers", () => {
         stderr: "sbatch: error: invalid partition specified: nosuch",
       }),
     ).toBe(false);
+  });
+});
+
+describe("dependencyArgs (submit-ahead)", () => {
+  it("queues a single trial's job behind the job it names, and nothing else", () => {
+    expect(dependencyArgs([attempt(1, { afterJob: "4711" })])).toEqual([
+      "--dependency=afterany:4711",
+    ]);
+    expect(dependencyArgs([attempt(1, { afterJob: "4711_3" })])).toEqual([
+      "--dependency=afterany:4711_3",
+    ]);
+    expect(dependencyArgs([attempt(1)])).toEqual([]);
+    // An array never waits behind one job.
+    expect(dependencyArgs([attempt(1, { afterJob: "4711" }), attempt(2)])).toEqual([]);
+  });
+
+  it("refuses anything but a Slurm job id", () => {
+    expect(() => dependencyArgs([attempt(1, { afterJob: "4711;rm -rf /" })])).toThrow(
+      /not a Slurm job id/,
+    );
+    expect(() => dependencyArgs([attempt(1, { afterJob: "afterok:1" })])).toThrow(
+      /not a Slurm job id/,
+    );
   });
 });
