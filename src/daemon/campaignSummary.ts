@@ -19,8 +19,9 @@ export function campaignSummary(
     state: s.state,
     done: c.COMPLETED + c.EARLY_STOPPED,
     failed: c.FAILED + c.TIMEOUT + c.CANCELLED,
-    running: c.SUBMITTED + c.RUNNING,
-    queued: c.PROPOSED,
+    // A submitted job that has not started (pending in Slurm, or held while paused) is queued.
+    running: c.RUNNING,
+    queued: c.PROPOSED + c.SUBMITTED,
     total: Object.values(c).reduce((a, b) => a + b, 0),
     maxEval: s.max_eval,
     best: best ?? null,

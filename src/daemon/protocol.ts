@@ -50,7 +50,9 @@ export interface CampaignSummary {
   state: string | null;
   done: number;
   failed: number;
+  /** Trials whose job runs. */
   running: number;
+  /** Trials not yet submitted, or submitted and waiting in Slurm's queue (also held ones). */
   queued: number;
   total: number;
   maxEval: number;

@@ -28,6 +28,7 @@ import { faultPoint } from "./faultPoints.js";
 import { GlobalStopping } from "./globalStopping.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
 import { planFromCounts } from "./strategyState.js";
+import { AheadHolds } from "./aheadHolds.js";
 import { aheadLimit, planAhead, retryAfterJob, type AheadPlan } from "./submitAhead.js";
 import type { TrialProgram } from "./trialProgram.js";
 import { planCampaignSlots } from "../budgets/budgetSlots.js";
@@ -84,9 +85,12 @@ export class CampaignRunner {
   private globalStopReason: string | null = null;
   private readonly submitter: AttemptSubmitter;
   /** Cancellations under way (shutdown waits for them). */
+  /** Executor work under way (cancels, holds): settle() waits for it. */
   private readonly cancelling = new Set<Promise<void>>();
   /** Follows running trials' progress lines (early_stopping); null without early stopping. */
   private readonly progress: ProgressFollower | null;
+  /** Submit-ahead jobs held while the campaign is held or stopped (aheadHolds.ts). */
+  private readonly aheadHolds: AheadHolds;
 
   constructor(private readonly deps: RunnerDeps) {
     this.uid = deps.session.row.uid;
@@ -127,6 +131,23 @@ export class CampaignRunner {
       changed: () => this.deps.onChange?.(),
       checkFailureLimit: () => this.checkFailureLimit(),
     });
+    this.aheadHolds = new AheadHolds({
+      db: deps.session.db,
+      campaignId: deps.session.campaignId,
+      uid: this.uid,
+      executor: deps.executor,
+      log: (level, message) => this.log(level, message),
+      track: (work) => this.track(work),
+    });
+  }
+
+  /**
+   * The daemon holds the campaign (paused, submit window closed) or lets it go on: the trials
+   * queued behind running jobs are held in Slurm meanwhile, so nothing new starts.
+   */
+  setHeld(held: boolean): void {
+    if (held) this.aheadHolds.hold();
+    else this.aheadHolds.release();
   }
 
   /** The stop under way (or the next one) cancels the running attempts. */
@@ -236,6 +257,8 @@ export class CampaignRunner {
     const findings = await executor.resume(stored);
     const tracked = findings.flatMap((f) => (f.found === "tracked" ? [f.record] : []));
     recordSubmitted(db, tracked);
+    // Queued jobs an earlier stop held go on now.
+    this.aheadHolds.release(true);
     const notSubmitted = findings.length - tracked.length;
     if (stored.length > 0)
       this.log(
@@ -396,18 +419,27 @@ export class CampaignRunner {
       cancelCreatedAttempts(this.db, this.campaignId, reason ?? "cancelled");
       const submitted = open.filter((x) => x.attempt.state !== "CREATED");
       this.cancelAttempts(submitted.map((o) => o.attempt.id));
+    } else if (!this.abandon) {
+      // The running trials finish; the ones queued behind them must not start.
+      this.aheadHolds.hold();
     }
     this.deps.wake?.();
   }
 
   private cancelAttempts(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    const done = this.deps.executor
-      .cancel(ids.map((attemptId) => ({ campaignUid: this.uid, attemptId })))
-      .catch((e: unknown) =>
-        this.safely(() => this.log("error", `cancelling failed: ${errorMessage(e)}`)),
-      )
-      .finally(() => this.cancelling.delete(done));
+    this.track(
+      this.deps.executor
+        .cancel(ids.map((attemptId) => ({ campaignUid: this.uid, attemptId })))
+        .catch((e: unknown) =>
+          this.safely(() => this.log("error", `cancelling failed: ${errorMessage(e)}`)),
+        ),
+    );
+  }
+
+  /** Keeps executor work (cancels, holds) for settle() to wait for. */
+  private track(work: Promise<void>): void {
+    const done = work.finally(() => this.cancelling.delete(done));
     this.cancelling.add(done);
   }
 

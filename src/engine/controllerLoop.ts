@@ -119,7 +119,9 @@ export class ControllerLoop {
       }
     }
     for (const runner of this.runners.values()) {
-      if (runner.state === "running" && this.options.held?.(runner.uid) === true) continue;
+      const held = runner.state === "running" && this.options.held?.(runner.uid) === true;
+      if (runner.state === "running") runner.setHeld(held);
+      if (held) continue;
       try {
         runner.fill();
       } catch (e) {

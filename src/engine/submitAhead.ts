@@ -97,3 +97,20 @@ export function retryAfterJob(
   for (const a of open) if (a.after_job === key) return jobKeyOf(a);
   return null;
 }
+
+/**
+ * The submitted attempts queued behind a job: `waitingOnly` those whose job is still open (they
+ * have not started), else every one with a job id (a release is harmless for a started job).
+ */
+export function queuedAttempts(
+  open: readonly Pick<AttemptRow, "id" | "job_id" | "array_task_id" | "after_job">[],
+  waitingOnly: boolean,
+): number[] {
+  const openKeys = new Set(open.map(jobKeyOf).filter((k): k is string => k !== null));
+  return open
+    .filter(
+      (a) =>
+        a.after_job !== null && a.job_id !== null && (!waitingOnly || openKeys.has(a.after_job)),
+    )
+    .map((a) => a.id);
+}

@@ -145,6 +145,12 @@ export interface Executor {
    * without it progress lines are not followed.
    */
   readOutputFrom?(dir: string, offset: number): Promise<Buffer | null>;
+  /**
+   * Holds (or releases) submitted attempts that wait in the queue behind another job
+   * (submit-ahead), so a paused or stopped campaign starts nothing new. Optional: executors
+   * without a queue have nothing to hold.
+   */
+  holdQueued?(attempts: readonly AttemptRef[], hold: boolean): Promise<void>;
   /** Releases resources. Leaves running attempts alone unless they were cancelled. */
   close(): Promise<void>;
 }

@@ -166,6 +166,24 @@ export class SlurmCommands {
     }
   }
 
+  /**
+   * scontrol hold / release of pending jobs (submit-ahead jobs while a campaign is paused or
+   * stopped). A job that already started, ended or is unknown is not an error.
+   */
+  async hold(keys: readonly string[], release: boolean): Promise<void> {
+    if (keys.length === 0) return;
+    this.calls.scontrol++;
+    const what = release ? "scontrol release" : "scontrol hold";
+    const r = await this.run(["scontrol", release ? "release" : "hold", keys.join(",")], what);
+    if (
+      r.exitCode !== 0 &&
+      !/Invalid job id|no longer pending|already|not held|completed|Job is not pending/i.test(
+        r.stderr,
+      )
+    )
+      throw this.failure(what, r);
+  }
+
   /** Partition limits and largest nodes, for the preflight check. */
   async partitions(): Promise<{ partitions: PartitionInfo[]; nodes: PartitionNodes[] }> {
     this.calls.scontrol++;

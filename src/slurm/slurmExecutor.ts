@@ -441,6 +441,13 @@ export class SlurmExecutor implements Executor {
     this.schedule.reset();
   }
 
+  async holdQueued(attempts: readonly AttemptRef[], hold: boolean): Promise<void> {
+    const keys = attempts
+      .map((a) => this.tracked.get(attemptKey(a))?.key)
+      .filter((k): k is string => k !== undefined);
+    await this.commands.hold([...new Set(keys)], !hold);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

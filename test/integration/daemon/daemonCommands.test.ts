@@ -64,14 +64,18 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     const h = daemonHome("commands");
     const submitted = await cli(h, [
       "submit",
-      writeDaemonSpec(h, "dcmd-a", { maxEval: 4, parallelism: 2, sleep: 10 }),
+      writeDaemonSpec(h, "dcmd-a", { maxEval: 6, parallelism: 2, sleep: 10 }),
     ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const a = submitted.stdout.trim().split("\n").at(-1)!;
     rememberCampaign(campaignUid(a));
 
-    // stop while its first trials run: the daemon lets go, the jobs go on.
-    await until("a running trial", async () => (await summaryOf(h, a)).running > 0);
+    // stop while its first trials run (or wait in Slurm's queue): the daemon lets go, the jobs
+    // go on; those queued behind them (submit-ahead) are held.
+    await until("a submitted trial", async () => {
+      const s = await summaryOf(h, a);
+      return s.running + s.queued > 0;
+    });
     const stopped = await cli(h, ["stop", a]);
     expect(stopped.code, stopped.stderr).toBe(0);
     const afterStop = await summaryOf(h, a);
@@ -89,9 +93,9 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     const followed = await cli(h, ["follow", a]);
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stdout).toMatch(
-      /dcmd-a: 4\/4 done, 0 failed, 0 running, 0 queued .*\(COMPLETED\)/,
+      /dcmd-a: 6\/6 done, 0 failed, 0 running, 0 queued .*\(COMPLETED\)/,
     );
-    expect(perTrialProblems(await settledSacctRows(a), 4)).toEqual([]);
+    expect(perTrialProblems(await settledSacctRows(a), 6)).toEqual([]);
     const ended = await cli(h, ["status", a]);
     expect(ended.stdout).not.toContain("the slurmopt daemon drives it");
 

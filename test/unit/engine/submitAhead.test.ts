@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { aheadLimit, jobKeyOf, planAhead, retryAfterJob } from "../../../src/engine/submitAhead.js";
+import {
+  aheadLimit,
+  jobKeyOf,
+  planAhead,
+  queuedAttempts,
+  retryAfterJob,
+} from "../../../src/engine/submitAhead.js";
 
 type Row = Parameters<typeof planAhead>[0][number];
 
@@ -86,5 +92,20 @@ describe("retryAfterJob", () => {
     expect(retryAfterJob(open, { job_id: "7", array_task_id: 2 })).toBe("8");
     expect(retryAfterJob(open, { job_id: "9", array_task_id: null })).toBeNull();
     expect(retryAfterJob(open, { job_id: null, array_task_id: null })).toBeNull();
+  });
+});
+
+describe("queuedAttempts", () => {
+  it("names the submitted queued jobs: waiting ones to hold, all of them to release", () => {
+    const open = [
+      row({ id: 101, job_id: "1", start_time: 1 }),
+      row({ id: 102, state: "SUBMITTED", job_id: "2", after_job: "1" }),
+      // Its job ended: it holds a slot (started or about to); released, never held.
+      row({ id: 103, job_id: "3", after_job: "0" }),
+      // Not submitted yet: nothing to hold in Slurm.
+      row({ id: 104, state: "CREATED", after_job: "1" }),
+    ];
+    expect(queuedAttempts(open, true)).toEqual([102]);
+    expect(queuedAttempts(open, false)).toEqual([102, 103]);
   });
 });
