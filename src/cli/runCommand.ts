@@ -65,7 +65,7 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
   const { dir, row } = created;
   await created.close();
   process.stderr.write(
-    `slurmopt: campaign ${campaign.name} in ${dir} (seed ${campaign.seed}${trials.length > 0 ? `; ${trials.length} trials of earlier runs, ${campaign.maxEval - trials.length} new` : ""})\n`,
+    `slurmopt: campaign ${campaign.name} in ${dir} (seed ${campaign.seed}${trials.length > 0 ? `; ${trials.length} trials of earlier runs, ${campaign.maxEval - trials.length} new` : ""}${!onSlurm && campaign.workerTimeoutSeconds === null ? "; trials have no time limit: --worker_timeout sets one" : ""})\n`,
   );
   if (options.inSlurm)
     return startControllerJob(dir, row.uid, campaign, options.inSlurm, options.follow);

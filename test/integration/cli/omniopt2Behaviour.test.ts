@@ -70,6 +70,10 @@ describe("OmniOpt2 behaviour: repeated flags take the last value (argparse)", ()
       { cwd, timeoutMs: 120_000 },
     );
     expect(r.code, r.stderr).toBe(0);
+    // Locally without --worker_timeout the start-up line says that trials have no time limit.
+    expect(r.stderr).toMatch(
+      /slurmopt: campaign rep in \S+ \(seed \d+; trials have no time limit: --worker_timeout sets one\)/,
+    );
     const dir = campaignDir(cwd, "rep");
     expect(trialStates(dir)).toEqual(["COMPLETED", "COMPLETED"]);
     const spec = JSON.parse(campaignRow(dir).spec_json) as Record<string, unknown>;
