@@ -2,16 +2,12 @@ import type { Logger } from "pino";
 import { errorMessage } from "../errors/errors.js";
 import type { AttemptEvent, Executor } from "../executor/executor.js";
 import type { CampaignSession } from "../session/campaignSession.js";
-import { freeSlots, nodeLabelOf, nodePositionOf } from "../session/proposeTrials.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
-import type { AttemptRow } from "../store/rowTypes.js";
-import { listOpenAttemptRows } from "../store/campaignAttempts.js";
 import {
   cancelCreatedAttempts,
   getAttempt,
   getTrial,
-  insertProposedTrials,
   listOpenAttempts,
   recordAttemptEnd,
   recordStarted,
@@ -26,13 +22,10 @@ import {
 } from "./attemptPlan.js";
 import { faultPoint } from "./faultPoints.js";
 import { GlobalStopping } from "./globalStopping.js";
+import { TrialRefill } from "./trialRefill.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
-import { planFromCounts } from "./strategyState.js";
 import { AheadHolds } from "./aheadHolds.js";
-import { aheadLimit, planAhead, retryAfterJob, type AheadPlan } from "./submitAhead.js";
 import type { TrialProgram } from "./trialProgram.js";
-import { planCampaignSlots } from "../budgets/budgetSlots.js";
-import type { TrialView } from "./trialCache.js";
 import { ProgressFollower } from "../earlyStopping/progressFollower.js";
 import { metricNames } from "../spec/campaign.js";
 
@@ -52,39 +45,28 @@ export interface RunnerDeps {
 
 export type RunnerState = "running" | "stopping" | "finished";
 
+export { EXHAUSTED_PREFIX, ZERO_ROUND_PAUSE_MS } from "./trialRefill.js";
+
 /**
- * Drives one campaign on top of its session: asks the session for free slots' trials, submits,
- * collects, and turns executor events into stored trial outcomes (the executor's tell). Holds
- * no single-campaign global state, so one loop can drive many runners (daemon).
+ * Drives one campaign on top of its session: has its free slots refilled (trialRefill.ts),
+ * submits, collects, and turns executor events into stored trial outcomes (the executor's
+ * tell). Holds no single-campaign global state, so one loop can drive many runners (daemon).
  */
-/** The stop reason of a campaign that ended because its search space seems exhausted. */
-export const EXHAUSTED_PREFIX = "the search space seems exhausted: ";
-/** The least time between two counted proposal rounds without a new point. */
-export const ZERO_ROUND_PAUSE_MS = 200;
 
 export class CampaignRunner {
   readonly uid: string;
   state: RunnerState = "running";
   finalState: "COMPLETED" | "STOPPED" | "FAILED" | "CANCELLED" | null = null;
   stopReason: string | null = null;
-  private proposing: Promise<void> | null = null;
-  private zeroRounds = 0;
-  /**
-   * After a proposal round without a new point, the next round waits: for a trial to end when
-   * trials are active (new data may give new points), else ZERO_ROUND_PAUSE_MS.
-   */
-  private nextRoundAfter: { finished: number; time: number } | null = null;
-  /** Set once max_nr_of_zero_results rounds gave nothing: no new trials; running ones finish. */
-  private exhaustedReason: string | null = null;
+  /** Proposes and submits trials for the free slots. */
+  private readonly refill: TrialRefill;
   /** Stopped without waiting for cancelled jobs to report (the cluster refuses access). */
   private abandon = false;
-  private proposalAbort: AbortController | null = null;
   /** Global stopping (stop_when), checked after each completed trial. */
   private readonly globalStopping: GlobalStopping | null;
   /** Set once global stopping decided: no new trials; the campaign completes with this reason. */
   private globalStopReason: string | null = null;
   private readonly submitter: AttemptSubmitter;
-  /** Cancellations under way (shutdown waits for them). */
   /** Executor work under way (cancels, holds): settle() waits for it. */
   private readonly cancelling = new Set<Promise<void>>();
   /** Follows running trials' progress lines (early_stopping); null without early stopping. */
@@ -130,6 +112,21 @@ export class CampaignRunner {
       cancel: (ids) => this.cancelAttempts(ids),
       changed: () => this.deps.onChange?.(),
       checkFailureLimit: () => this.checkFailureLimit(),
+    });
+    this.refill = new TrialRefill({
+      db: deps.session.db,
+      campaignId: deps.session.campaignId,
+      session: deps.session,
+      program: deps.program,
+      executorKind: deps.executor.kind,
+      campaign: () => this.campaign,
+      identity: () => this.identity,
+      accepting: () => this.state === "running" && this.globalStopReason === null,
+      submitCreated: () => this.submitter.submitCreated(),
+      log: (level, message) => this.log(level, message),
+      failed: (reason) => this.stop("FAILED", reason),
+      changed: () => this.deps.onChange?.(),
+      wake: () => this.deps.wake?.(),
     });
     this.aheadHolds = new AheadHolds({
       db: deps.session.db,
@@ -206,7 +203,7 @@ export class CampaignRunner {
     };
     if (r.retryable && attempt.attempt_no <= this.campaign.maxRetries && this.state === "running") {
       // A job queued behind the ended one took its slot: the retry waits behind that job.
-      const after = this.retryBehind(attempt);
+      const after = this.refill.retryAfter(attempt);
       recordAttemptEnd(db, attempt.id, end, null, {
         ...newAttempt(this.identity, trial.trial_index, attempt.attempt_no + 1),
         afterJob: after,
@@ -294,8 +291,9 @@ export class CampaignRunner {
     }
     // After global stopping or exhaustion no new trial starts; the running ones finish and are
     // collected first.
-    if (this.exhaustedReason !== null) {
-      if (active === 0) this.finish("STOPPED", this.exhaustedReason);
+    const exhausted = this.refill.exhausted;
+    if (exhausted !== null) {
+      if (active === 0) this.finish("STOPPED", exhausted);
       return;
     }
     const remaining = this.globalStopReason !== null ? 0 : this.campaign.maxEval - total;
@@ -303,85 +301,7 @@ export class CampaignRunner {
       this.finish("COMPLETED", this.globalStopReason);
       return;
     }
-    if (this.proposing || remaining <= 0) return;
-    const ahead = this.aheadPlan();
-    // Trials queued behind running jobs (submit-ahead) hold no slot until their job ends.
-    const regular = Math.max(0, this.campaign.parallelism - (active - ahead.waiting));
-    const free = Math.min(regular + ahead.parents.length, remaining);
-    if (free <= 0) return;
-    const wait = this.nextRoundAfter;
-    if (wait !== null) {
-      const finished = total - active;
-      if (active > 0 ? finished === wait.finished : performance.now() < wait.time) return;
-      this.nextRoundAfter = null;
-    }
-    // A node waiting for data (or at its max_parallelism) leaves the slots free.
-    // Budgets (successive halving) promote on results: nothing is queued ahead there.
-    let behind: string[] = [];
-    let count: number;
-    if (this.campaign.budget)
-      count = this.budgetSlots(Math.min(regular, remaining), remaining, view);
-    else {
-      const plan = planFromCounts(
-        this.campaign.strategy,
-        view.nodes,
-        free,
-        this.campaign.objectives.length === 1,
-        view.outside.withData,
-      );
-      // Queued ahead only by a node whose proposals need no history ("auto"), or as the spec says.
-      const limit = aheadLimit(
-        this.campaign.slurm.submitAhead,
-        this.campaign.parallelism,
-        plan.choice.node.model,
-      );
-      behind = ahead.parents.slice(0, limit);
-      count = Math.min(plan.count, regular + behind.length);
-    }
-    if (count > 0) {
-      this.proposing = this.proposeAndSubmit(count, {
-        regular,
-        parents: behind,
-        waiting: ahead.waiting,
-      })
-        .catch((e: unknown) => {
-          if (this.state !== "running" || this.globalStopReason !== null) {
-            this.log("info", `proposal ended by the stop: ${errorMessage(e)}`);
-            return;
-          }
-          this.log("error", `proposing failed: ${errorMessage(e)}`);
-          this.stop("FAILED", errorMessage(e));
-        })
-        .finally(() => {
-          this.proposing = null;
-          this.deps.wake?.();
-        });
-    }
-  }
-
-  /**
-   * With budgets: the trials to propose now, the promotions owed (even while the strategy node
-   * waits for data) and the new configurations the node may propose; 0 while every free slot
-   * waits for a rung to end (max_eval's rest is kept for the brackets under way).
-   */
-  private budgetSlots(free: number, remaining: number, view: TrialView): number {
-    const slots = planCampaignSlots(
-      this.db,
-      this.campaignId,
-      this.campaign.budget!,
-      this.campaign,
-      free,
-      remaining,
-    );
-    const promotions = slots.filter((s) => s.kind === "promotion").length;
-    const news = planFromCounts(
-      this.campaign.strategy,
-      view.nodes,
-      slots.length - promotions,
-      this.campaign.objectives.length === 1,
-      view.outside.withData,
-    );
-    return promotions + news.count;
+    this.refill.start(view, active, remaining);
   }
 
   /** Ax's global stopping: decides after a completed trial whether to start no more trials. */
@@ -390,13 +310,13 @@ export class CampaignRunner {
     const d = this.globalStopping.check();
     if (!d.stop) return;
     this.globalStopReason = d.message;
-    this.proposalAbort?.abort(new Error(d.message));
+    this.refill.abort(d.message);
     this.log("info", `${d.message}; no new trials, the running ones finish`);
     this.deps.wake?.();
   }
 
   get isProposing(): boolean {
-    return this.proposing !== null;
+    return this.refill.busy;
   }
 
   /** Stops proposing; running attempts are left alone unless cancelOnStop. */
@@ -412,7 +332,7 @@ export class CampaignRunner {
     this.stopReason = reason;
     // Kept with the campaign's events: a resume later replaces the state and its reason.
     if (state === "FAILED" && reason !== null) this.log("error", `campaign stops: ${reason}`);
-    this.proposalAbort?.abort(new Error(reason ?? "campaign stopping"));
+    this.refill.abort(reason ?? "campaign stopping");
     if (this.cancelsOnStop) {
       const open = listOpenAttempts(this.db, this.campaignId);
       // Never-submitted attempts end here; submitted ones end through the executor's events.
@@ -454,7 +374,7 @@ export class CampaignRunner {
 
   /** Waits for a proposal in flight (used on shutdown). */
   async settle(): Promise<void> {
-    await this.proposing;
+    await this.refill.settled();
     await this.submitter.settled();
     await Promise.all([...this.cancelling]);
   }
@@ -467,99 +387,6 @@ export class CampaignRunner {
     this.finalState = state;
     this.deps.session.setState(state, reason);
     this.deps.onChange?.();
-  }
-
-  /**
-   * Submit-ahead on Slurm (engine/submitAhead.ts): the open attempts queued behind a job still
-   * open, and the jobs a new trial may be queued behind. Nothing for other executors.
-   */
-  private aheadPlan(): AheadPlan {
-    const s = this.campaign.slurm.submitAhead;
-    if (this.identity.executorKind !== "slurm" || s === 0) return { waiting: 0, parents: [] };
-    const open = listOpenAttemptRows(this.db, this.campaignId);
-    return planAhead(open, s === undefined || s === "auto" ? this.campaign.parallelism : s);
-  }
-
-  /** Submit-ahead: the job a retry of `ended` waits behind (submitAhead.ts), or null. */
-  private retryBehind(ended: AttemptRow): string | null {
-    if (this.identity.executorKind !== "slurm" || this.campaign.slurm.submitAhead === 0)
-      return null;
-    return retryAfterJob(listOpenAttemptRows(this.db, this.campaignId), ended);
-  }
-
-  /**
-   * Asks the session for up to n trials (stored with their first attempts), then submits. The
-   * first `ahead.regular` take free slots; the others are queued behind `ahead.parents`.
-   */
-  private async proposeAndSubmit(
-    n: number,
-    ahead: { regular: number; parents: readonly string[]; waiting: number },
-  ): Promise<void> {
-    const campaign = this.campaign;
-    // stop() aborts a proposal in flight (an external generator's process, a GP fit).
-    const abort = new AbortController();
-    this.proposalAbort = abort;
-    const maxArray = campaign.slurm.maxArraySize;
-    const { stored, proposal } = await this.deps.session.propose({
-      limit: (view) => Math.min(n, freeSlots(campaign, view, ahead.waiting + ahead.parents.length)),
-      signal: abort.signal,
-      // A stop during the proposal: nothing new is stored (nor submitted).
-      store: (p, first) =>
-        this.state !== "running" || this.globalStopReason !== null
-          ? []
-          : insertProposedTrials(
-              this.db,
-              this.campaignId,
-              p.points.map((pt, k) => ({
-                ...(pt.budget ? { budget: pt.budget } : {}),
-                paramsJson: JSON.stringify(pt.point),
-                generator: pt.generator,
-                generationNode: nodeLabelOf(pt, p.choice),
-                nodePosition: nodePositionOf(pt, p.choice),
-                generationMs: p.msPerPoint,
-                programString: this.deps.program.describe(
-                  pt.point,
-                  first + k,
-                  pt.budget && { budget: pt.budget.budget, configIndex: pt.budget.configIndex },
-                ),
-              })),
-              (index) => {
-                const after = ahead.parents[index - first - ahead.regular];
-                // A trial queued behind a job is a job of its own, with that dependency.
-                if (index - first >= ahead.regular && after !== undefined)
-                  return { ...newAttempt(this.identity, index, 1), afterJob: after };
-                // Trials proposed together share a job name (one Slurm job array per chunk).
-                const chunkStart = first + Math.floor((index - first) / maxArray) * maxArray;
-                return newAttempt(this.identity, index, 1, chunkStart);
-              },
-            ),
-    });
-    if (proposal === null) return;
-    if (this.state !== "running" || this.globalStopReason !== null) return;
-    for (const w of proposal.warnings) this.log("warn", w);
-    if (stored.length === 0) {
-      // As OmniOpt2 counts them: a round counts only when no trial is active (a running trial's
-      // result may let the model find new points); either way the next round waits.
-      const view = this.deps.session.view();
-      const c = view.counts;
-      const active = c.PROPOSED + c.SUBMITTED + c.RUNNING;
-      this.nextRoundAfter = {
-        finished: view.total - active,
-        time: performance.now() + ZERO_ROUND_PAUSE_MS,
-      };
-      if (active > 0) return;
-      this.zeroRounds++;
-      if (this.zeroRounds >= campaign.maxZeroResults) {
-        this.exhaustedReason = `${EXHAUSTED_PREFIX}${this.zeroRounds} proposal rounds in a row gave no new point while no trial was running`;
-        this.log("warn", this.exhaustedReason);
-      }
-      return;
-    }
-    this.zeroRounds = 0;
-    this.nextRoundAfter = null;
-    faultPoint("after-trial-rows");
-    this.deps.onChange?.();
-    await this.submitter.submitCreated();
   }
 
   private checkFailureLimit(): void {

@@ -154,7 +154,9 @@ export class SlurmExecutor implements Executor {
         ? firstError
         : new ClusterError("SLURM_ERROR", `submission failed: ${errorMessage(firstError)}`);
     }
-    this.schedule.reset();
+    // A job queued behind a running one (submit-ahead) starts when that one ends, which the
+    // exit-status watch learns of: it needs no quicker squeue.
+    if (batch.some((a) => a.afterJob === undefined)) this.schedule.reset();
     return records;
   }
 
