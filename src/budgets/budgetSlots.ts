@@ -2,6 +2,8 @@
  * The store side of successive halving: reads a campaign's trials at budgets and turns the
  * plan's slots into the budget columns of new trials.
  */
+import { planFromCounts } from "../engine/strategyState.js";
+import type { TrialView } from "../engine/trialCache.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import { listBudgetRows } from "../store/budgetRows.js";
@@ -62,4 +64,31 @@ export function trialBudgetOf(slot: BudgetSlot, rungs: readonly Rung[]): TrialBu
     configIndex: slot.kind === "promotion" ? slot.configIndex : null,
     belowMax: slot.rung < rungs.length - 1,
   };
+}
+
+/**
+ * How many trials the runner proposes now in a campaign with budgets: the promotions owed (even
+ * while the strategy node waits for data) and the new configurations the node may propose; 0
+ * while every free slot waits for a rung to end (max_eval's rest is kept for the brackets under
+ * way). `remaining` is max_eval minus the trials so far.
+ */
+export function budgetProposalCount(
+  db: Db,
+  campaignId: number,
+  campaign: Campaign,
+  view: TrialView,
+  free: number,
+  remaining: number,
+): number {
+  if (!campaign.budget) return 0;
+  const slots = planCampaignSlots(db, campaignId, campaign.budget, campaign, free, remaining);
+  const promotions = slots.filter((s) => s.kind === "promotion").length;
+  const fresh = planFromCounts(
+    campaign.strategy,
+    view.nodes,
+    slots.length - promotions,
+    campaign.objectives.length === 1,
+    view.outside.withData,
+  );
+  return promotions + fresh.count;
 }

@@ -1,5 +1,5 @@
 import { errorMessage } from "../errors/errors.js";
-import { planCampaignSlots } from "../budgets/budgetSlots.js";
+import { budgetProposalCount } from "../budgets/budgetSlots.js";
 import type { CampaignSession } from "../session/campaignSession.js";
 import { freeSlots, nodeLabelOf, nodePositionOf } from "../session/proposeTrials.js";
 import type { Campaign } from "../spec/campaign.js";
@@ -103,7 +103,14 @@ export class TrialRefill {
     let behind: string[] = [];
     let count: number;
     if (this.host.campaign().budget)
-      count = this.budgetSlots(Math.min(regular, remaining), remaining, view);
+      count = budgetProposalCount(
+        this.host.db,
+        this.host.campaignId,
+        this.host.campaign(),
+        view,
+        Math.min(regular, remaining),
+        remaining,
+      );
     else {
       const plan = planFromCounts(
         this.host.campaign().strategy,
@@ -140,31 +147,6 @@ export class TrialRefill {
           this.host.wake();
         });
     }
-  }
-
-  /**
-   * With budgets: the trials to propose now, the promotions owed (even while the strategy node
-   * waits for data) and the new configurations the node may propose; 0 while every free slot
-   * waits for a rung to end (max_eval's rest is kept for the brackets under way).
-   */
-  private budgetSlots(free: number, remaining: number, view: TrialView): number {
-    const slots = planCampaignSlots(
-      this.host.db,
-      this.host.campaignId,
-      this.host.campaign().budget!,
-      this.host.campaign(),
-      free,
-      remaining,
-    );
-    const promotions = slots.filter((s) => s.kind === "promotion").length;
-    const news = planFromCounts(
-      this.host.campaign().strategy,
-      view.nodes,
-      slots.length - promotions,
-      this.host.campaign().objectives.length === 1,
-      view.outside.withData,
-    );
-    return promotions + news.count;
   }
 
   /**
