@@ -137,6 +137,8 @@ export class GlobalStopping {
     for (const row of listTrialsChangedSince(this.db, this.campaignId, this.rev)) {
       if (row.rev > this.rev) this.rev = row.rev;
       if (row.state !== "COMPLETED" || row.results_json === null || this.seen.has(row.id)) continue;
+      // With budgets, only trials at the max budget count (as for the best trial).
+      if (row.below_max_budget === 1) continue;
       const values = JSON.parse(row.results_json) as Record<string, number>;
       if (!this.campaign.objectives.every((o) => Number.isFinite(values[o.name]))) continue;
       this.seen.add(row.id);
