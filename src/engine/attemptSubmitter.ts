@@ -1,4 +1,9 @@
-import { errorMessage, isAccessRefused, isUnreachable } from "../errors/errors.js";
+import {
+  accessRefusedReason,
+  errorMessage,
+  isAccessRefused,
+  isUnreachable,
+} from "../errors/errors.js";
 import type { Executor } from "../executor/executor.js";
 import type { Db } from "../store/openStore.js";
 import type { AttemptRow, TrialRow } from "../store/rowTypes.js";
@@ -110,9 +115,7 @@ export class AttemptSubmitter {
         this.noteLeftOut(group, records);
       } catch (e) {
         if (isAccessRefused(e)) {
-          h.refused(
-            `submission refused: ${errorMessage(e).replace(/\.$/, "")}; fix it, then slurmopt resume`,
-          );
+          h.refused(accessRefusedReason(e));
           return;
         }
         if (isUnreachable(e)) {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { errorMessage, isAccessRefused } from "../errors/errors.js";
+import { accessRefusedReason, errorMessage, isAccessRefused } from "../errors/errors.js";
 import type { Executor } from "../executor/executor.js";
 import { AbortableDelay } from "./abortableDelay.js";
 import type { CampaignRunner } from "./campaignRunner.js";
@@ -97,11 +97,7 @@ export class ControllerLoop {
           // A changed host key or refused login: asking again cannot help (nor is it safe).
           for (const [uid, r] of this.runners)
             if (this.executorOf.get(uid) === executor)
-              r.stop(
-                "FAILED",
-                `the cluster refused access: ${errorMessage(e).replace(/\.$/, "")}; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume`,
-                { abandon: true },
-              );
+              r.stop("FAILED", accessRefusedReason(e), { abandon: true });
           continue;
         }
         // Poll failures (slurmctld down, SSH drop) never fail trials: try again next cycle.

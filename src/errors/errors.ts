@@ -121,6 +121,14 @@ export function isAccessRefused(e: unknown): boolean {
   return inChain(e, (x) => x.code === "SSH_HOST_KEY" || x.code === "SSH_AUTH");
 }
 
+/**
+ * Why a campaign stops when the cluster refuses access (a changed host key, a refused login),
+ * the same whichever command met the refusal first (a poll or a submission).
+ */
+export function accessRefusedReason(e: unknown): string {
+  return `the cluster refused access: ${errorMessage(e).replace(/\.$/, "")}; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume`;
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);

@@ -184,7 +184,7 @@ describe("AttemptSubmitter", () => {
     await submitter.submitCreated();
     expect(attemptStates()).toEqual(["CREATED", "CREATED"]);
     expect(events.refused).toEqual([
-      "submission refused: WARNING: SSH HOST KEY FOR h HAS CHANGED; fix it, then slurmopt resume",
+      "the cluster refused access: WARNING: SSH HOST KEY FOR h HAS CHANGED; the running jobs go on, nothing more is submitted; fix it, then slurmopt resume",
     ]);
   });
 
