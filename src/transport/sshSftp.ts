@@ -58,37 +58,8 @@ async function closeQuietly(s: SftpSession, handle: Buffer, path: string): Promi
 
 /** Reads a whole file, one request at a time (each with its deadline), until end of file. */
 export async function sftpReadFile(s: SftpSession, path: string): Promise<string | null> {
-  const p = sftpPath(path);
-  let handle: Buffer;
-  try {
-    handle = await s.request<Buffer>(`open ${path}`, (cb) => {
-      s.sftp.open(p, "r", cb);
-    });
-  } catch (e) {
-    if (isNoSuchFile(e)) return null;
-    throw e;
-  }
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.allocUnsafe(CHUNK);
-  try {
-    for (let position = 0; ;) {
-      const n = await s.request<number>(`read ${path}`, (cb) => {
-        s.sftp.read(handle, buffer, 0, CHUNK, position, (err, bytesRead) => {
-          cb(err, bytesRead);
-        });
-      });
-      if (n === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, n)));
-      position += n;
-    }
-  } catch (e) {
-    await closeQuietly(s, handle, path);
-    throw e;
-  }
-  await s.done(`close ${path}`, (cb) => {
-    s.sftp.close(handle, cb);
-  });
-  return Buffer.concat(chunks).toString("utf8");
+  const bytes = await readRange(s, path, 0, Number.POSITIVE_INFINITY, false);
+  return bytes === null ? null : bytes.toString("utf8");
 }
 
 /**
@@ -96,11 +67,26 @@ export async function sftpReadFile(s: SftpSession, path: string): Promise<string
  * exist; empty when nothing was added): open, reads until end of file or `maxBytes`, close,
  * each request with its deadline. Follows a running job's output without reading it again.
  */
-export async function sftpReadFrom(
+export function sftpReadFrom(
   s: SftpSession,
   path: string,
   offset: number,
   maxBytes: number,
+): Promise<Buffer | null> {
+  // A short read is (almost always) the end of a growing file: the next poll reads on from there.
+  return readRange(s, path, offset, maxBytes, true);
+}
+
+/**
+ * Opens `path`, reads from `offset` until a read returns nothing, `maxBytes` were read or (with
+ * `stopOnShortRead`) a read returns less than asked, and closes it; null when it does not exist.
+ */
+async function readRange(
+  s: SftpSession,
+  path: string,
+  offset: number,
+  maxBytes: number,
+  stopOnShortRead: boolean,
 ): Promise<Buffer | null> {
   const p = sftpPath(path);
   let handle: Buffer;
@@ -126,8 +112,7 @@ export async function sftpReadFrom(
       if (n === 0) break;
       chunks.push(buffer.subarray(0, n));
       total += n;
-      // A short read is (almost always) the end of the file: the next poll reads on from here.
-      if (n < want) break;
+      if (stopOnShortRead && n < want) break;
     }
   } catch (e) {
     await closeQuietly(s, handle, path);
