@@ -1,5 +1,7 @@
+import { jobKey } from "../slurm/slurmJobId.js";
 import type { ModelName } from "../spec/campaign.js";
 import type { AttemptRow } from "../store/rowTypes.js";
+import { needsHistory } from "./generatorInput.js";
 
 /**
  * Submit-ahead (Slurm): a trial is queued behind a running job with sbatch
@@ -11,9 +13,6 @@ import type { AttemptRow } from "../store/rowTypes.js";
  * job has ended: the number of running jobs never exceeds the parallelism.
  */
 
-/** Models whose proposals cost nothing to make early (no trial history is used). */
-const HISTORY_FREE: ReadonlySet<ModelName> = new Set<ModelName>(["sobol", "random", "grid"]);
-
 /**
  * How many trials may wait queued behind running jobs: a count from the spec, or for "auto" one
  * per slot while the node proposing needs no history (a model-based node would propose them
@@ -24,14 +23,13 @@ export function aheadLimit(
   parallelism: number,
   model: ModelName,
 ): number {
-  if (setting === undefined || setting === "auto") return HISTORY_FREE.has(model) ? parallelism : 0;
+  if (setting === undefined || setting === "auto") return needsHistory([model]) ? 0 : parallelism;
   return setting;
 }
 
 /** Slurm's name of an attempt's job ("123", "123_4" for an array task); null before sbatch. */
 export function jobKeyOf(a: Pick<AttemptRow, "job_id" | "array_task_id">): string | null {
-  if (a.job_id === null) return null;
-  return a.array_task_id === null ? a.job_id : `${a.job_id}_${a.array_task_id}`;
+  return a.job_id === null ? null : jobKey(a.job_id, a.array_task_id);
 }
 
 export interface AheadPlan {
