@@ -6,21 +6,14 @@ import {
   openCampaignRecord,
   type OpenCampaign,
 } from "../engine/campaignRecord.js";
-import { isCampaignLocked, lockCampaign, readOwner } from "../engine/campaignLock.js";
-import { needsHistory } from "../engine/generatorInput.js";
-import { TrialCache, type TrialView } from "../engine/trialCache.js";
+import type { TrialView } from "../engine/trialCache.js";
 import { InputError, StateError } from "../errors/errors.js";
-import type { Generator } from "../generators/generator.js";
-import { generatorFactory } from "../generators/generatorRegistry.js";
 import { silentLogger } from "../log/logger.js";
 import { campaignStatus, type CampaignStatus } from "../report/campaignStatus.js";
-import { paretoFront } from "../report/paretoFront.js";
 import { writeResultsCsv } from "../report/writeResultsCsv.js";
-import type { Campaign, StrategyNode } from "../spec/campaign.js";
-import { ConstraintSet } from "../space/constraints.js";
-import type { Parameter, ParamValue } from "../space/parameters.js";
-import { shownParameters } from "../space/shownParameters.js";
-import { SearchSpace } from "../space/searchSpace.js";
+import type { Campaign } from "../spec/campaign.js";
+import type { ConstraintSet } from "../space/constraints.js";
+import type { SearchSpace } from "../space/searchSpace.js";
 import {
   addCampaignEvent,
   getCampaignById,
@@ -30,7 +23,6 @@ import {
 import type { ImportedTrial } from "../store/importedTrials.js";
 import type { Db } from "../store/openStore.js";
 import type { CampaignRow, CampaignState, TrialRow } from "../store/rowTypes.js";
-import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
 import {
   attemptCount,
   finishServiceTrial,
@@ -42,8 +34,6 @@ import { listTrials } from "../store/trialRows.js";
 import {
   NO_NODE,
   freeSlots,
-  nodeLabelOf,
-  nodePositionOf,
   proposeAndStore,
   type Proposal,
   type ProposalContext,
@@ -56,33 +46,17 @@ import type {
   TrialRecord,
   TrialResults,
 } from "./publicTypes.js";
-import { settleCampaignFolder } from "./campaignFolderCheck.js";
+import { campaignParts, type CampaignParts } from "./campaignParts.js";
+import { activeClientTrial, askedTrialInputs, refuseWhileDriven } from "./clientTrials.js";
+import { lockAndSettle, type SessionOptions } from "./sessionLock.js";
+import { bestTrial, paretoTrials, toAskedTrial, toTrialRecord } from "./trialRecords.js";
 import { checkProgress, progressVerdict } from "./reportedProgress.js";
 import { checkAttachedPoint, checkResults } from "./trialValues.js";
 
 /** The generation node of trials the user attached (they belong to no strategy node). */
 export const ATTACHED_NODE = "MANUAL";
 
-export interface SessionOptions {
-  /**
-   * Take the campaign's controller lock (one controller per campaign): a session that drives
-   * the campaign with an executor, or that wants no other controller meanwhile. Without it,
-   * the session shares the campaign with other clients (every change is one transaction) and
-   * refuses to ask while a controller drives it.
-   */
-  lock?: {
-    onCompromised: (e: Error) => void;
-    onTakeover?: (message: string) => void;
-  };
-  logger?: Logger;
-  /** Open for reading only (status): every change is refused by SQLite. */
-  readonly?: boolean;
-  /**
-   * With `lock`: the folder is a copy of a campaign whose folder still exists; give it a uid
-   * and folder of its own (resume --as-copy) instead of refusing it.
-   */
-  asCopy?: boolean;
-}
+export type { SessionOptions };
 
 /**
  * One campaign, opened: the core every client uses (the foreground runner, the daemon, the
@@ -95,10 +69,7 @@ export class CampaignSession {
   readonly logger: Logger;
   private rowValue: CampaignRow;
   private campaignValue: Campaign;
-  private spaceValue: SearchSpace;
-  private constraintsValue: ConstraintSet;
-  private generatorFor: (node: StrategyNode) => Generator;
-  private cache: TrialCache;
+  private parts: CampaignParts;
   private release: (() => Promise<void>) | null;
   private closed = false;
 
@@ -109,14 +80,7 @@ export class CampaignSession {
     this.campaignValue = open.campaign;
     this.release = release;
     this.logger = logger;
-    this.spaceValue = new SearchSpace(open.campaign.parameters);
-    this.cache = this.makeCache(open.campaign);
-    this.constraintsValue = new ConstraintSet(
-      open.campaign.constraints,
-      this.spaceValue,
-      open.campaign.forbidden,
-    );
-    this.generatorFor = this.makeGenerators(open.campaign);
+    this.parts = this.makeParts(open.campaign);
   }
 
   /**
@@ -146,33 +110,8 @@ export class CampaignSession {
     open: OpenCampaign,
     options: SessionOptions,
   ): Promise<CampaignSession> {
-    let release: (() => Promise<void>) | null = null;
-    if (options.lock) {
-      try {
-        release = await lockCampaign(open.dir, options.lock);
-      } catch (e) {
-        open.db.close();
-        throw e;
-      }
-    }
-    if (options.lock && !options.readonly) {
-      try {
-        // Under the lock: a moved folder becomes the campaign's folder, a copy is refused.
-        const current = getCampaignById(open.db, open.row.id) ?? open.row;
-        settleCampaignFolder(open.db, current, open.dir, {
-          asCopy: options.asCopy,
-          logger: options.logger,
-        });
-      } catch (e) {
-        await release?.();
-        open.db.close();
-        throw e;
-      }
-    }
-    // Read again under the lock: a controller that just let go may have changed it.
-    const row = getCampaignById(open.db, open.row.id) ?? open.row;
-    const fresh = { ...open, row, campaign: JSON.parse(row.spec_json) as Campaign };
-    return new CampaignSession(fresh, release, options.logger ?? silentLogger());
+    const locked = await lockAndSettle(open, options);
+    return new CampaignSession(locked.open, locked.release, options.logger ?? silentLogger());
   }
 
   get row(): CampaignRow {
@@ -185,10 +124,10 @@ export class CampaignSession {
     return this.rowValue.id;
   }
   get space(): SearchSpace {
-    return this.spaceValue;
+    return this.parts.space;
   }
   get constraints(): ConstraintSet {
-    return this.constraintsValue;
+    return this.parts.constraints;
   }
   /** The open store, row and campaign (for the report writers). */
   record(): OpenCampaign {
@@ -207,12 +146,12 @@ export class CampaignSession {
    */
   view(): TrialView {
     this.assertOpen();
-    return this.cache.refresh();
+    return this.parts.cache.refresh();
   }
 
   /** Trial rows read from the store by this session's view so far. */
   get storeRowsRead(): number {
-    return this.cache.rowsRead;
+    return this.parts.cache.rowsRead;
   }
 
   /**
@@ -225,37 +164,13 @@ export class CampaignSession {
     this.assertOpen();
     if (!Number.isInteger(n) || n < 1)
       throw new InputError("FLAG_INVALID", `ask: n must be a whole number >= 1, got ${n}`);
-    this.refuseWhileDriven("ask for trials");
+    refuseWhileDriven(this.dir, this.controls, "ask for trials");
     const { stored, proposal } = await this.propose({
       limit: (trials) => Math.min(n, freeSlots(this.campaign, trials)),
-      store: (p, first) =>
-        insertServiceTrials(
-          this.db,
-          this.campaignId,
-          p.points.map((pt) => ({
-            ...(pt.budget ? { budget: pt.budget } : {}),
-            paramsJson: JSON.stringify(pt.point),
-            generator: pt.generator,
-            generationNode: nodeLabelOf(pt, p.choice),
-            nodePosition: nodePositionOf(pt, p.choice),
-            generationMs: p.msPerPoint,
-            programString: null,
-            state: "RUNNING",
-            resultsJson: null,
-            semsJson: null,
-          })),
-        ).map((row, i) => ({ row, first, i })),
+      store: (p) => insertServiceTrials(this.db, this.campaignId, askedTrialInputs(p)),
     });
     for (const w of proposal?.warnings ?? []) this.log("warn", w);
-    return stored.map(({ row }) => ({
-      index: row.trial_index,
-      ...(row.budget !== null ? { budget: row.budget } : {}),
-      parameters: shownParameters(
-        JSON.parse(row.params_json) as Record<string, ParamValue>,
-        this.space.parameters,
-      ),
-      generationNode: row.generation_node,
-    }));
+    return stored.map((row) => toAskedTrial(row, this.space.parameters));
   }
 
   /** The proposal pipeline with its store step (the runner stores trials with attempts). */
@@ -272,8 +187,8 @@ export class CampaignSession {
       dir: this.dir,
       space: this.space,
       constraints: this.constraints,
-      trials: this.cache,
-      generatorFor: this.generatorFor,
+      trials: this.parts.cache,
+      generatorFor: this.parts.generatorFor,
     };
     return proposeAndStore(ctx, options);
   }
@@ -377,13 +292,13 @@ export class CampaignSession {
         ]),
       )
       .immediate();
-    return toRecord(row!, this.space.parameters);
+    return toTrialRecord(row!, this.space.parameters);
   }
 
   /** Every trial, in index order (the rows of results.csv). */
   trials(): TrialRecord[] {
     this.assertOpen();
-    return listTrials(this.db, this.campaignId).map((t) => toRecord(t, this.space.parameters));
+    return listTrials(this.db, this.campaignId).map((t) => toTrialRecord(t, this.space.parameters));
   }
 
   /**
@@ -392,30 +307,13 @@ export class CampaignSession {
    */
   best(): BestTrial | null {
     this.assertOpen();
-    const objectives = this.campaign.objectives;
-    if (objectives.length !== 1)
-      throw new InputError(
-        "FLAG_INVALID",
-        `best() is for a single objective; campaign ${this.campaign.name} has ${objectives.length}: use pareto()`,
-      );
-    const o = objectives[0]!;
-    let best: TrialRecord | null = null;
-    for (const t of this.completed()) {
-      const v = t.values[o.name]!;
-      const cur = best?.values[o.name];
-      if (cur === undefined || (o.goal === "min" ? v < cur : v > cur)) best = t;
-    }
-    return best ? { trial: best, predicted: null } : null;
+    return bestTrial(this.campaign, this.trials());
   }
 
   /** The completed trials no other completed trial dominates (any number of objectives). */
   pareto(): TrialRecord[] {
     this.assertOpen();
-    const done = this.completed();
-    return paretoFront(
-      done.map((t) => t.values),
-      this.campaign.objectives,
-    ).map((i) => done[i]!);
+    return paretoTrials(this.campaign, this.trials());
   }
 
   /** Trials that may run at once, per strategy node (Ax: get_max_parallelism). */
@@ -444,15 +342,8 @@ export class CampaignSession {
     this.assertOpen();
     updateCampaignSpec(this.db, this.campaignId, JSON.stringify(changed));
     this.campaignValue = changed;
-    this.spaceValue = new SearchSpace(changed.parameters);
-    this.constraintsValue = new ConstraintSet(
-      changed.constraints,
-      this.spaceValue,
-      changed.forbidden,
-    );
-    this.generatorFor = this.makeGenerators(changed);
-    // The space, the objectives or the strategy may differ: the view is built anew.
-    this.cache = this.makeCache(changed);
+    // The space, the objectives or the strategy may differ: all is built anew.
+    this.parts = this.makeParts(changed);
   }
 
   setState(state: CampaignState, reason: string | null): void {
@@ -485,39 +376,8 @@ export class CampaignSession {
     if (release) await release().catch(() => undefined);
   }
 
-  private completed(): TrialRecord[] {
-    const names = this.campaign.objectives.map((o) => o.name);
-    // With budgets, only trials at the max budget count (a low budget's value is not comparable).
-    const top = this.campaign.budget ? this.campaign.budget.max : null;
-    return this.trials().filter(
-      (t) =>
-        t.state === "COMPLETED" &&
-        names.every((n) => Number.isFinite(t.values[n])) &&
-        (top === null || t.budget?.budget === top),
-    );
-  }
-
-  private makeCache(campaign: Campaign): TrialCache {
-    return new TrialCache(this.db, this.rowValue.id, {
-      space: this.spaceValue,
-      objectives: campaign.objectives,
-      nodes: campaign.strategy.length,
-      keepHistory: needsHistory(campaign.strategy.map((n) => n.model)),
-      crashCost: campaign.crashCost,
-    });
-  }
-
-  private makeGenerators(campaign: Campaign): (node: StrategyNode) => Generator {
-    return generatorFactory(campaign, { warn: (m) => this.log("warn", m) });
-  }
-
-  private refuseWhileDriven(what: string): void {
-    if (this.controls || !isCampaignLocked(this.dir)) return;
-    const owner = readOwner(this.dir);
-    throw new StateError(
-      "CAMPAIGN_LOCKED",
-      `cannot ${what}: a controller${owner ? ` (${owner.host}, pid ${owner.pid})` : ""} drives ${this.dir} and proposes its trials itself; attach and tell/fail/abandon of asked or attached trials still work, or stop the controller first ("slurmopt stop ${this.dir}")`,
-    );
+  private makeParts(campaign: Campaign): CampaignParts {
+    return campaignParts(this.db, this.rowValue.id, campaign, (m) => this.log("warn", m));
   }
 
   /** Ends a service trial in one transaction, after checking that it may be ended. */
@@ -529,58 +389,21 @@ export class CampaignSession {
     return this.db
       .transaction(() => {
         finishServiceTrial(this.db, this.activeTrial(index, verb).id, outcome());
-        return toRecord(getTrialByIndex(this.db, this.campaignId, index)!, this.space.parameters);
+        return toTrialRecord(
+          getTrialByIndex(this.db, this.campaignId, index)!,
+          this.space.parameters,
+        );
       })
       .immediate();
   }
 
   /** A trial a client evaluates that has not ended (the caller's transaction); refused otherwise. */
   private activeTrial(index: number, verb: string): TrialRow {
-    if (!Number.isInteger(index) || index < 0)
-      throw new InputError(
-        "TRIAL_UNKNOWN",
-        `${verb}: trial index must be a whole number >= 0, got ${index}`,
-      );
-    const trial = getTrialByIndex(this.db, this.campaignId, index);
-    if (!trial)
-      throw new InputError(
-        "TRIAL_UNKNOWN",
-        `${verb}: campaign ${this.campaign.name} has no trial ${index}; ask for trials first ("slurmopt ask ${this.dir}")`,
-      );
-    if (attemptCount(this.db, trial.id) > 0)
-      throw new InputError(
-        "TRIAL_CONTROLLED",
-        `${verb}: trial ${index} is run by slurmopt's executor (a job of the campaign); its results (and progress lines) come from its job, not from ${verb}`,
-      );
-    if (!ACTIVE_TRIAL_STATES.includes(trial.state))
-      throw new InputError(
-        "TRIAL_FINISHED",
-        `${verb}: trial ${index} is already ${trial.state}${trial.reason ? ` (${trial.reason})` : ""}; a trial is told, failed or abandoned once, and reports progress only while it runs`,
-      );
-    return trial;
+    return activeClientTrial(this.db, this, index, verb);
   }
 
   private assertOpen(): void {
     if (this.closed)
       throw new StateError("CAMPAIGN_NOT_FOUND", `the session of ${this.dir} is closed`);
   }
-}
-
-function toRecord(t: TrialRow, parameters: readonly Parameter[]): TrialRecord {
-  return {
-    index: t.trial_index,
-    state: t.state,
-    parameters: shownParameters(
-      JSON.parse(t.params_json) as Record<string, ParamValue>,
-      parameters,
-    ),
-    values: t.results_json ? (JSON.parse(t.results_json) as Record<string, number>) : {},
-    sems: t.sems_json ? (JSON.parse(t.sems_json) as Record<string, number>) : {},
-    generationNode: t.generation_node,
-    generator: t.generator,
-    reason: t.reason,
-    ...(t.budget !== null && t.bracket !== null && t.rung !== null
-      ? { budget: { budget: t.budget, bracket: t.bracket, rung: t.rung } }
-      : {}),
-  };
 }
