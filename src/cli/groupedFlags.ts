@@ -2,7 +2,8 @@ import { InputError } from "../errors/errors.js";
 
 /**
  * OmniOpt2's multi-word flags: `--parameter NAME range LO HI [int|float] [true|false]` (one
- * parameter per occurrence) and `--result_names A=max B=min`. yargs would merge repeated arrays,
+ * parameter per occurrence, its words given apart or as one quoted word) and `--result_names A=max
+ * B=min`. yargs would merge repeated arrays,
  * so these are taken out of argv first, keeping each occurrence's words together.
  */
 export interface GroupedFlags {
@@ -25,9 +26,16 @@ export function extractGroupedFlags(argv: readonly string[]): GroupedFlags {
       rest.push(token);
       continue;
     }
-    const words: string[] = inline !== undefined ? [inline] : [];
+    let words: string[] = inline !== undefined ? [inline] : [];
     while (i + 1 < argv.length && !argv[i + 1]!.startsWith("--")) words.push(argv[++i]!);
     if (flag === "--parameter") {
+      // OmniOpt2's own tests write a parameter as one quoted word (`--parameter "x range 0 1
+      // int"`), which it splits on whitespace as well.
+      if (words.length === 1)
+        words = words[0]!
+          .trim()
+          .split(/\s+/)
+          .filter((w) => w !== "");
       if (words.length === 0)
         throw new InputError(
           "FLAG_INVALID",

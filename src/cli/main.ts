@@ -6,6 +6,7 @@ import { extractGroupedFlags } from "./groupedFlags.js";
 import { OMNIOPT2_COMPAT_OPTIONS } from "./omniopt2Flags.js";
 import { RUN_OPTIONS } from "./runOptions.js";
 import { controllerSettings } from "./controllerSettings.js";
+import { keepLastOccurrence } from "./repeatedFlags.js";
 // Each command's module is imported when the command runs: `slurmopt status` must not load what
 // `run` needs (SSH, execa, generators); module loading was most of a short command's time.
 
@@ -16,6 +17,13 @@ const RUN_EPILOG = `OmniOpt2 multi-word flags (repeatable):
   --result_names RESULT=max LOSS=min                      (default RESULT=min)
 Flags override the spec file. See README.md, "Spec reference".
 Every OmniOpt2 flag is accepted, mapped, ignored with a note or refused: see docs/omniopt2.md.`;
+
+/** resume's flags that take one value: given twice, the last one counts. */
+const RESUME_VALUE_FLAGS = {
+  spec: { type: "string" },
+  max_eval: { type: "number" },
+  parallelism: { type: "number" },
+} as const;
 
 /** The arguments of stop and cancel: the campaign folder and how long to wait. */
 const controlOptions = <T>(y: Argv<T>) =>
@@ -34,7 +42,15 @@ async function main(given: string[]): Promise<number> {
   const grouped =
     command === "run" || command === "create" ? extractGroupedFlags(argv.slice(1)) : null;
   let exitCode = 0;
-  const parser = yargs(grouped ? [command!, ...grouped.rest] : argv)
+  const words = grouped
+    ? [
+        command!,
+        ...keepLastOccurrence(grouped.rest, { ...RUN_OPTIONS, ...OMNIOPT2_COMPAT_OPTIONS }),
+      ]
+    : command === "resume"
+      ? [command, ...keepLastOccurrence(argv.slice(1), RESUME_VALUE_FLAGS)]
+      : argv;
+  const parser = yargs(words)
     .scriptName("slurmopt")
     .parserConfiguration({ "boolean-negation": false, "camel-case-expansion": false })
     .usage(

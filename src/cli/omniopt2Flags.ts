@@ -120,6 +120,10 @@ export const IGNORED_FLAGS: Readonly<Record<string, IgnoredFlag>> = {
   no_normalize_y: { type: "boolean", note: AX_SETTING },
   transforms: { type: "array", note: AX_SETTING },
   num_cpus_main_job: { type: "string", note: "the controller job (--in-slurm) takes one CPU" },
+  just_return_defaults: {
+    type: "boolean",
+    note: "slurmopt's --dryrun never asks for a point (its one trial is the strategy's first point)",
+  },
 };
 
 export const REFUSED_FLAGS: Readonly<Record<string, RefusedFlag>> = {
@@ -128,11 +132,6 @@ export const REFUSED_FLAGS: Readonly<Record<string, RefusedFlag>> = {
     refused: "OmniOpt2's self-tests do not apply; slurmopt's tests run with `npm test`",
   },
   run_tests_that_fail_on_taurus: { type: "boolean", refused: "OmniOpt2's self-tests do not apply" },
-  just_return_defaults: {
-    type: "boolean",
-    refused:
-      "OmniOpt2's --dryrun asks for a point interactively unless this is given; slurmopt's --dryrun never asks (its one trial is the strategy's first point)",
-  },
   skip_search: {
     type: "boolean",
     refused: "a campaign without a search does nothing; use --dry-run to validate",

@@ -51,6 +51,26 @@ describe("extractGroupedFlags", () => {
     ]);
   });
 
+  it("splits a parameter written as one quoted word, as OmniOpt2's own tests write it", () => {
+    const g = extractGroupedFlags([
+      "--parameter",
+      "x range 123 1000 int false",
+      "--parameter",
+      " y  choice 5431,1234 ",
+      "--parameter=z fixed 111",
+      "--parameter",
+      "w",
+      "fixed",
+      "a b",
+    ]);
+    expect(g.parameters).toEqual([
+      words("x range 123 1000 int false"),
+      words("y choice 5431,1234"),
+      words("z fixed 111"),
+      ["w", "fixed", "a b"],
+    ]);
+  });
+
   it("reads the --flag=value form", () => {
     const g = extractGroupedFlags([
       "--parameter=x",

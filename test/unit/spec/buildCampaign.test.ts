@@ -572,6 +572,11 @@ describe("buildCampaign: strategies", () => {
     expect(build(base, { defaultModel: "PSEUDORANDOM" }).campaign.strategy).toEqual([
       strategyNode("random", "PSEUDORANDOM"),
     ]);
+    // as OmniOpt2: asked-for random steps come before a random model too
+    expect(build(base, { defaultModel: "UNIFORM", numRandomSteps: 1 }).campaign.strategy).toEqual([
+      strategyNode("sobol", "SOBOL", { trials: 1 }),
+      strategyNode("random", "UNIFORM"),
+    ]);
   });
 
   it("takes RANDOMFOREST nodes with n_estimators_randomforest trees (default 10)", () => {
