@@ -57,7 +57,7 @@ export async function controllerHandsOver(): Promise<void> {
     ],
     cwd,
   );
-  await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 30_000);
+  await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 120_000);
   const uid = campaignUid(dir);
   rememberCampaign(uid);
 
@@ -130,7 +130,7 @@ export async function cancelWithoutController(): Promise<void> {
   const spec = writeSlurmSpec(cwd, "scan", { maxEval: 4, parallelism: 2, sleep: "300" });
   const dir = join(cwd, "runs", "scan", "0");
   const run = startCli(["run", spec, "--quiet"], cwd);
-  await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 30_000);
+  await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 120_000);
   const uid = campaignUid(dir);
   rememberCampaign(uid);
   await waitFor(
@@ -237,7 +237,7 @@ export async function followReportsGoneController(): Promise<void> {
   const spec = writeSlurmSpec(cwd, "sg", { maxEval: 4, parallelism: 2, sleep: "120" });
   const dir = join(cwd, "runs", "sg", "0");
   const follow = startCli(["run", spec, "--in-slurm", "--time", "5", "--follow"], cwd);
-  await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 30_000);
+  await waitFor("the campaign folder", () => existsSync(join(dir, "campaign.db")), 120_000);
   const uid = campaignUid(dir);
   rememberCampaign(uid);
   await waitFor(
