@@ -1,10 +1,16 @@
 /**
- * Outcome transform for minimized objectives: standardize, then (with enough data) a
- * Yeo-Johnson power transform whose exponent is fitted by maximum likelihood (with Jacobian)
- * but limited to lambda in [-0.5, 1], so it only ever compresses the large (bad) values of
- * right-skewed data and never the good tail; then standardize again. Standard errors follow by
- * the delta method. (A shifted log log(z - min + c) was tried too: better on Rosenbrock, worse
- * on Branin, Hartmann6 and Levy, so it is not used.)
+ * Outcome transform for minimized objectives: with enough data, a Box-Cox power transform of
+ * the values shifted to start just above zero, (y - min + c)^lambda, whose exponent is fitted by
+ * maximum likelihood (with Jacobian) within lambda in [0, 1]; then standardize. The shift c is
+ * the distance from the minimum to the (lower) median, so the transform does not depend on the
+ * objective's location or scale. lambda = 1 is plain standardization; lambda < 1 only ever
+ * compresses the large (bad) values of right-skewed data and spreads the good ones, down to a
+ * logarithm (lambda = 0). Standard errors follow by the delta method.
+ *
+ * Why shifted: the transform used before (Yeo-Johnson of the standardized values, lambda in
+ * [-0.5, 1]) acts around the mean, so on data spanning orders of magnitude (Rosenbrock: 300 to
+ * 1e6) every good value sat within 0.05 sd of the others after it and the model could not tell
+ * them apart (docs/benchmarks.md, "q=5").
  */
 
 export interface TransformedOutcomes {
@@ -16,14 +22,15 @@ export interface TransformedOutcomes {
   readonly lambda: number;
 }
 
-function yeoJohnson(x: number, lambda: number): number {
-  if (x >= 0) return Math.abs(lambda) < 1e-9 ? Math.log1p(x) : ((x + 1) ** lambda - 1) / lambda;
-  const l2 = 2 - lambda;
-  return Math.abs(l2) < 1e-9 ? -Math.log1p(-x) : -((1 - x) ** l2 - 1) / l2;
+export interface TransformOptions {
+  /** Fit a power transform (default true). */
+  readonly power?: boolean;
+  /** Minimum number of values before a power transform is considered. */
+  readonly minForPower?: number;
 }
 
-function yeoJohnsonSlope(x: number, lambda: number): number {
-  return x >= 0 ? (x + 1) ** (lambda - 1) : (1 - x) ** (1 - lambda);
+function boxCox(v: number, lambda: number): number {
+  return lambda === 0 ? Math.log(v) : (v ** lambda - 1) / lambda;
 }
 
 function meanSd(v: ArrayLike<number>): { mean: number; sd: number } {
@@ -37,29 +44,49 @@ function meanSd(v: ArrayLike<number>): { mean: number; sd: number } {
   return { mean: m, sd: sd > 1e-12 * Math.max(1, Math.abs(m)) ? sd : 1 };
 }
 
-function profileLogLik(z: Float64Array, lambda: number): number {
-  const n = z.length;
-  const t = new Float64Array(n);
-  let jac = 0;
-  for (let i = 0; i < n; i++) {
-    t[i] = yeoJohnson(z[i]!, lambda);
-    jac += Math.sign(z[i]!) * Math.log1p(Math.abs(z[i]!));
-  }
+/** The shifted values y - min + c (all > 0), or null when the values are all equal. */
+export function shiftedValues(values: ArrayLike<number>): Float64Array | null {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  const min = sorted[0]!;
+  let c = sorted[(n - 1) >> 1]! - min;
+  if (!(c > 0)) c = sorted[n - 1]! - min;
+  if (!(c > 0)) return null;
+  return Float64Array.from(values, (v) => v - min + c);
+}
+
+/** Profile log likelihood of lambda for Box-Cox of w (sum of log w precomputed). */
+function profileLogLik(w: Float64Array, logSum: number, lambda: number): number {
+  const n = w.length;
   let m = 0;
-  for (let i = 0; i < n; i++) m += t[i]!;
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = boxCox(w[i]!, lambda);
+    m += t[i]!;
+  }
   m /= n;
   let v = 0;
   for (let i = 0; i < n; i++) v += (t[i]! - m) ** 2;
   v /= n;
   if (!(v > 0)) return -Infinity;
-  return -0.5 * n * Math.log(v) + (lambda - 1) * jac;
+  return -0.5 * n * Math.log(v) + (lambda - 1) * logSum;
 }
 
-export interface TransformOptions {
-  /** Fit a power transform (default true). */
-  readonly power?: boolean;
-  /** Minimum number of values before a power transform is considered. */
-  readonly minForPower?: number;
+/** The maximum-likelihood lambda on a grid of [0, 1] (1 unless another is clearly better). */
+export function fitLambda(w: Float64Array): number {
+  let logSum = 0;
+  for (const v of w) logSum += Math.log(v);
+  let lambda = 1;
+  let best = profileLogLik(w, logSum, 1);
+  for (let k = 19; k >= 0; k--) {
+    const l = k / 20;
+    const ll = profileLogLik(w, logSum, l);
+    if (ll > best + 1e-9) {
+      best = ll;
+      lambda = l;
+    }
+  }
+  return lambda;
 }
 
 export function transformOutcomes(
@@ -68,32 +95,18 @@ export function transformOutcomes(
   opts: TransformOptions = {},
 ): TransformedOutcomes {
   const n = values.length;
-  const s1 = meanSd(values);
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = (values[i]! - s1.mean) / s1.sd;
-  let lambda = 1;
-  if ((opts.power ?? true) && n >= (opts.minForPower ?? 6)) {
-    let bestLl = profileLogLik(z, 1);
-    for (let l = -0.5; l < 1 - 1e-9; l += 0.05) {
-      const ll = profileLogLik(z, l);
-      if (ll > bestLl + 1e-9) {
-        bestLl = ll;
-        lambda = l;
-      }
-    }
-  }
-  const forward = (v: number): number => (lambda === 1 ? v : yeoJohnson(v, lambda));
-  const slopeAt = (v: number): number => (lambda === 1 ? 1 : yeoJohnsonSlope(v, lambda));
-  const t = new Float64Array(n);
-  for (let i = 0; i < n; i++) t[i] = forward(z[i]!);
-  const s2 = meanSd(t);
+  const w = (opts.power ?? true) && n >= (opts.minForPower ?? 6) ? shiftedValues(values) : null;
+  const lambda = w ? fitLambda(w) : 1;
+  const t =
+    w && lambda < 1 ? Float64Array.from(w, (v) => boxCox(v, lambda)) : Float64Array.from(values);
+  const s = meanSd(t);
   const y = new Float64Array(n);
   const noiseVar = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    y[i] = (t[i]! - s2.mean) / s2.sd;
+    y[i] = (t[i]! - s.mean) / s.sd;
     const sem = sems[i]!;
     if (sem > 0) {
-      const slope = slopeAt(z[i]!) / (s1.sd * s2.sd);
+      const slope = (w && lambda < 1 ? w[i]! ** (lambda - 1) : 1) / s.sd;
       noiseVar[i] = (sem * slope) ** 2;
     }
   }

@@ -3,7 +3,8 @@
  * - every objective is oriented for minimization (maximized ones are negated);
  * - several objectives are combined by an augmented Chebyshev scalarization with random weights
  *   (ParEGO): max_i w_i f_i + 0.05 sum_i w_i f_i on objectives normalized to [0, 1];
- * - the outcome transform (standardize, power transform) is fitted on completed trials;
+ * - the outcome transform (shifted Box-Cox power transform, standardize) is fitted on
+ *   completed trials;
  * - failed trials enter the data with the worst transformed value seen, so the model expects
  *   bad results around points that crashed and acquisition keeps away from them;
  * - known standard errors become per-point noise variances.

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { minimizeBounded } from "../../../src/generators/gp/boundedLbfgs.js";
-import { transformOutcomes } from "../../../src/generators/gp/outcomeTransform.js";
+import {
+  fitLambda,
+  shiftedValues,
+  transformOutcomes,
+} from "../../../src/generators/gp/outcomeTransform.js";
 import { chebyshevScalarize } from "../../../src/generators/gp/trainingData.js";
 
 function stats(v: Float64Array): { mean: number; sd: number } {
@@ -10,15 +14,24 @@ function stats(v: Float64Array): { mean: number; sd: number } {
 }
 
 describe("outcome transform", () => {
-  it("standardizes and leaves symmetric data untransformed; SEMs scale with the sd", () => {
+  it("without a power transform: standardizes; SEMs scale with the sd", () => {
     const values = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
-    const r = transformOutcomes(values, Float64Array.from([0.5, 0, 0, 0, 0, 0, 0, 0]));
+    const sems = Float64Array.from([0.5, 0, 0, 0, 0, 0, 0, 0]);
+    const r = transformOutcomes(values, sems, { power: false });
     expect(r.lambda).toBe(1);
     const s = stats(r.y);
     expect(s.mean).toBeCloseTo(0, 12);
     expect(s.sd).toBeCloseTo(1, 12);
     expect(r.noiseVar[0]).toBeCloseTo((0.5 / stats(values).sd) ** 2, 12);
     expect(r.noiseVar[1]).toBe(0);
+  });
+
+  it("barely changes symmetric data", () => {
+    const values = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const r = transformOutcomes(values, new Float64Array(8));
+    expect(r.lambda).toBeGreaterThanOrEqual(0.7);
+    const plain = transformOutcomes(values, new Float64Array(8), { power: false });
+    r.y.forEach((v, i) => expect(Math.abs(v - plain.y[i]!)).toBeLessThan(0.1));
   });
 
   it("compresses a heavy right tail (bad values) but keeps the order", () => {
@@ -34,6 +47,50 @@ describe("outcome transform", () => {
   it("never compresses the good (low) tail", () => {
     const values = Float64Array.from([-1000, -200, -30, -5, -2, -1, -0.5, -0.4, -0.2, -0.1]);
     expect(transformOutcomes(values, new Float64Array(10)).lambda).toBe(1);
+  });
+
+  it("shifts the values to start at the distance from the minimum to the lower median", () => {
+    expect(Array.from(shiftedValues([5, 1, 3, 11])!)).toEqual([6, 2, 4, 12]);
+    // at least half the values at the minimum: the shift is the range instead
+    expect(Array.from(shiftedValues([1, 1, 1, 3])!)).toEqual([2, 2, 2, 4]);
+    expect(shiftedValues([2, 2, 2])).toBeNull();
+  });
+
+  it("fits lambda = 0 (a logarithm) to log-normal data", () => {
+    const z = [-1.6, -1.1, -0.7, -0.35, 0, 0.35, 0.7, 1.1, 1.6];
+    expect(fitLambda(Float64Array.from(z, (v) => Math.exp(v)))).toBe(0);
+  });
+
+  it("tells the good values of data spanning orders of magnitude apart (Rosenbrock-like)", () => {
+    const values = Float64Array.from([320, 450, 600, 900, 1500, 3e3, 1.2e4, 2e5, 9e5, 1e6]);
+    const r = transformOutcomes(values, new Float64Array(10));
+    expect(r.lambda).toBe(0);
+    // plain standardization puts the two best values 3e-4 sd apart; the log 100 times further
+    const plainGap = (450 - 320) / stats(values).sd;
+    expect(plainGap).toBeLessThan(5e-4);
+    expect(r.y[1]! - r.y[0]!).toBeGreaterThan(100 * plainGap);
+    for (let i = 1; i < 10; i++) expect(r.y[i]!).toBeGreaterThan(r.y[i - 1]!);
+  });
+
+  it("does not depend on the objective's location or scale", () => {
+    const values = [0.3, 0.9, 1.4, 2.2, 4, 8.5, 20, 55, 140];
+    const a = transformOutcomes(values, new Float64Array(9));
+    const b = transformOutcomes(
+      values.map((v) => 7 * v - 1000),
+      new Float64Array(9),
+    );
+    expect(b.lambda).toBe(a.lambda);
+    a.y.forEach((v, i) => expect(b.y[i]!).toBeCloseTo(v, 10));
+  });
+
+  it("carries SEMs through the transform's slope (finite difference of two close values)", () => {
+    const h = 1e-6;
+    const values = [0.3, 0.9, 1.4, 2.2, 4, 4 + h, 20, 55, 140];
+    const sems = Float64Array.from([0, 0, 0, 0, 0.5, 0, 0, 0, 0]);
+    const r = transformOutcomes(values, sems);
+    expect(r.lambda).toBeLessThan(1);
+    const slope = (r.y[5]! - r.y[4]!) / h;
+    expect(Math.sqrt(r.noiseVar[4]!) / 0.5).toBeCloseTo(slope, 5);
   });
 });
 
