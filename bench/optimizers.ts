@@ -17,7 +17,7 @@
  * constrained one (bench/constrained.ts: the Gardner problem) and early stopping on the
  * learning-curve problem (bench/learningCurve.ts, also npm run bench:learning-curve) follow.
  */
-import type { Generator, GeneratorInput, Observation } from "../src/generators/generator.js";
+import type { Generator, Observation } from "../src/generators/generator.js";
 import { createGpGenerator } from "../src/generators/gpGenerator.js";
 import { proposeGp } from "../src/generators/gp/gpPropose.js";
 import { createRandomForestGenerator } from "../src/generators/randomForestGenerator.js";
@@ -26,7 +26,6 @@ import { createRandomGenerator } from "../src/generators/randomGenerator.js";
 import { createRng } from "../src/generators/rng.js";
 import { createSobolGenerator } from "../src/generators/sobolGenerator.js";
 import { createTpeGenerator } from "../src/generators/tpeGenerator.js";
-import { ConstraintSet } from "../src/space/constraints.js";
 import { SearchSpace } from "../src/space/searchSpace.js";
 import { runAsyncBatch } from "./asyncBatch.js";
 import { OPTUNA_PYTHON, OptunaProcess } from "./optunaProcess.js";
@@ -36,8 +35,7 @@ import { learningCurveTable } from "./learningCurve.js";
 import type { TestProblem } from "./testFunctions.js";
 import { TEST_PROBLEMS } from "./testFunctions.js";
 import { CONDITIONAL_PROBLEMS } from "./conditionalProblem.js";
-
-const BUDGET = 50;
+import { BUDGET, baseInput, runSequential } from "./sequentialRun.js";
 
 interface Args {
   seeds: number;
@@ -78,20 +76,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function baseInput(space: SearchSpace, seed: number, completed: Observation[]): GeneratorInput {
-  return {
-    space,
-    constraints: new ConstraintSet([], space),
-    objectives: [{ name: "f", goal: "min" }],
-    completed,
-    failed: [],
-    pending: [],
-    seed,
-    proposedByNode: 0,
-    campaignDir: "",
-  };
-}
-
 /** One sequential run: `first` for the initial trials, then `model`. Returns the best value. */
 async function runGenerators(
   problem: TestProblem,
@@ -100,19 +84,7 @@ async function runGenerators(
   first: Generator,
   model: Generator | null,
 ): Promise<number> {
-  const space = new SearchSpace(problem.parameters);
-  const completed: Observation[] = [];
-  let best = Infinity;
-  for (let t = 0; t < BUDGET; t++) {
-    const useFirst = model === null || t < init;
-    const gen = useFirst ? first : model;
-    const input = { ...baseInput(space, seed, completed), proposedByNode: useFirst ? t : t - init };
-    const [p] = await gen.propose(input, 1);
-    const v = problem.evaluate(p!);
-    best = Math.min(best, v);
-    completed.push({ point: p!, values: { f: v }, sems: { f: null } });
-  }
-  return best;
+  return (await runSequential(problem, seed, init, first, model)).best;
 }
 
 function median(v: number[]): number {
