@@ -10,9 +10,10 @@
  *   npm run bench:optimizers [-- --quick] [--seeds N] [--functions Branin,Hartmann6]
  *                            [--methods gp,tpe,rf,sobol,random,optuna,gp5] [--no-latency]
  *                            [--no-multi-objective] [--no-constrained] [--no-learning-curve]
- *                            [--gp5-seeds N]
+ *                            [--gp5-seeds N] [--first-seed S]
  * The q=5 column ("gp5") runs 5 seeds (as BoTorch's reference figures) unless --gp5-seeds says
- * otherwise (at most --seeds).
+ * otherwise (at most --seeds). The seeds are S, S+1, ..., S+N-1 (S: --first-seed, default 0), so a
+ * second run on a disjoint range checks that a difference is not the luck of the seeds.
  * The two-objective table (bench/multiObjective.ts, also npm run bench:multi-objective), the
  * constrained one (bench/constrained.ts: the Gardner problem) and early stopping on the
  * learning-curve problem (bench/learningCurve.ts, also npm run bench:learning-curve) follow.
@@ -46,6 +47,7 @@ interface Args {
   constrained: boolean;
   gp5Seeds: number;
   learningCurve: boolean;
+  firstSeed: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     constrained: true,
     gp5Seeds: 5,
     learningCurve: true,
+    firstSeed: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -71,6 +74,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--no-constrained") a.constrained = false;
     else if (k === "--gp5-seeds") a.gp5Seeds = Number(next());
     else if (k === "--no-learning-curve") a.learningCurve = false;
+    else if (k === "--first-seed") a.firstSeed = Number(next());
     else throw new Error(`unknown option ${k}`);
   }
   return a;
@@ -113,7 +117,7 @@ async function regretTable(args: Args): Promise<void> {
     gp5: "GP q=5 async",
   };
   console.log(
-    `\nMedian simple regret after ${BUDGET} evaluations, ${args.seeds} seeds (GP q=5 async: ${Math.min(args.gp5Seeds, args.seeds)} seeds; 5 trials at once, refilled as each finishes)\n`,
+    `\nMedian simple regret after ${BUDGET} evaluations, ${args.seeds} seeds from ${args.firstSeed} (GP q=5 async: ${Math.min(args.gp5Seeds, args.seeds)} seeds; 5 trials at once, refilled as each finishes)\n`,
   );
   console.log(`| Function | ${methods.map((m) => names[m]).join(" | ")} |`);
   console.log(`|---|${methods.map(() => "---:").join("|")}|`);
@@ -135,7 +139,7 @@ async function regretTable(args: Args): Promise<void> {
     for (const m of methods) {
       const t0 = performance.now();
       const regrets: number[] = [];
-      for (let seed = 0; seed < args.seeds; seed++) {
+      for (let seed = args.firstSeed; seed < args.firstSeed + args.seeds; seed++) {
         let best: number;
         if (m === "gp") best = await runGenerators(problem, seed, init, sobol, gp);
         else if (m === "tpe") best = await runGenerators(problem, seed, init, sobol, tpe);
@@ -144,7 +148,7 @@ async function regretTable(args: Args): Promise<void> {
         else if (m === "random") best = await runGenerators(problem, seed, 0, random, null);
         else if (m === "gp5") {
           // 5 seeds for the parallel column by default (as BoTorch's reference figures)
-          if (seed >= args.gp5Seeds) continue;
+          if (seed >= args.firstSeed + args.gp5Seeds) continue;
           best = await runAsyncBatch(problem, seed, init, BUDGET, sobol, gp);
         } else {
           best = Infinity;

@@ -46,6 +46,13 @@ export class ConditionalStructure {
     return this.conditions.size === 0;
   }
 
+  /** The names of the parameters some condition reads (the parents), in no particular order. */
+  get parentNames(): Set<string> {
+    const names = new Set<string>();
+    for (const c of this.conditions.values()) for (const q of c.parents) names.add(q);
+    return names;
+  }
+
   /**
    * The names of the parameters active at `values` (values of inactive parameters, if given,
    * are ignored: activity follows from the parents alone).

@@ -71,8 +71,12 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
   const liars = [...input.failed, ...input.pending].map((p) => space.encode(p));
   const nCand = opts.eiCandidates ?? 24;
   const univariate = !(opts.multivariate ?? true);
+  const parents = space.structure?.parentNames ?? new Set<string>();
   const groups = space.conditional
-    ? conditionGroups(space.dimensions.map((dim) => dim.parameter.activeIf))
+    ? conditionGroups(
+        space.dimensions.map((dim) => dim.parameter.activeIf),
+        (k) => parents.has(space.dimensions[k]!.name),
+      )
     : null;
   for (let c = 0; c < count; c++) {
     if (obs.length < startup) {
@@ -100,13 +104,27 @@ export function proposeTpe(input: GeneratorInput, count: number, opts: TpeOption
     const highWeights = [...above.map((i) => weights[i]!), ...liarRows.map(() => 1)];
     let best: { u: Float64Array; score: number } | null = null;
     if (groups !== null) {
-      // A conditional space: one joint estimator per group of parameters active together,
-      // each choosing its own best candidate (conditionalParzen.ts).
+      // A conditional space: one joint estimator per group of parameters active together;
+      // a conditional group splits the trials where it was active by their own ranking
+      // (conditionalParzen.ts).
       const grouped = buildGroupedParzen(
         { rows: lowRows, weights: lowWeights },
         { rows: highRows, weights: highWeights },
         groups,
         cat,
+        (dims) => {
+          const active = order.filter((i) => !Number.isNaN(xs[i]![dims[0]!]!));
+          const nGood = gammaSplit(active.length);
+          const good = active.slice(0, nGood).sort((a, b) => a - b);
+          const bad = active.slice(nGood).sort((a, b) => a - b);
+          return {
+            low: { rows: good.map((i) => xs[i]!), weights: good.map((i) => weights[i]!) },
+            high: {
+              rows: [...bad.map((i) => xs[i]!), ...liarRows],
+              weights: [...bad.map((i) => weights[i]!), ...liarRows.map(() => 1)],
+            },
+          };
+        },
       );
       for (let t = 0; t < 50 && best === null; t++) {
         const u = space.snap(sampleGroupedParzen(grouped, rng, nCand));
