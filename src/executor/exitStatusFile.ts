@@ -9,6 +9,12 @@ import { signalNameOf } from "./signalNames.js";
 export const EXIT_STATUS_FILE = "exit-status";
 export const STDOUT_FILE = "stdout";
 export const STDERR_FILE = "stderr";
+/**
+ * How much of an attempt's stdout (and stderr) is read when it ends: the last 16 MiB, locally,
+ * on Slurm and over SSH alike. Result lines are normally at the end; a larger output's beginning
+ * is not read, so a program that prints gigabytes cannot take the controller's memory.
+ */
+export const OUTPUT_WINDOW_BYTES = 16 * 1024 * 1024;
 /** The local executor's script for an attempt (kept: `sh attempt.sh` repeats the attempt). */
 export const ATTEMPT_SCRIPT_FILE = "attempt.sh";
 

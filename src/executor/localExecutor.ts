@@ -25,6 +25,7 @@ import { attemptKey } from "./executor.js";
 import {
   ATTEMPT_SCRIPT_FILE,
   EXIT_STATUS_FILE,
+  OUTPUT_WINDOW_BYTES,
   STDOUT_FILE,
   parseExitStatus,
 } from "./exitStatusFile.js";
@@ -370,11 +371,11 @@ export class LocalExecutor implements Executor {
   }
 }
 
-/** The program's stdout (the last 16 MiB when it is larger; result lines are usually at the end). */
+/** The program's stdout (its last OUTPUT_WINDOW_BYTES when it is larger). */
 function readOutput(path: string): string {
   try {
     const size = statSync(path).size;
-    const max = 16 * 1024 * 1024;
+    const max = OUTPUT_WINDOW_BYTES;
     if (size <= max) return readFileSync(path, "utf8");
     const fd = openSync(path, "r");
     try {

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { AttemptResult } from "../executor/executor.js";
 import {
   EXIT_STATUS_FILE,
+  OUTPUT_WINDOW_BYTES,
   STDERR_FILE,
   STDOUT_FILE,
   parseExitStatus,
@@ -24,13 +25,18 @@ export interface CollectContext {
   outputGraceMs: number;
 }
 
+/** Reads one of a job's files; output files (lastBytes) only their end, as the local executor does. */
 export async function readJobFile(
   ctx: CollectContext,
   t: Tracked,
   file: string,
+  lastBytes?: number,
 ): Promise<string | null> {
   try {
-    return await ctx.transport.readFile(posix.join(t.dir, file));
+    const path = posix.join(t.dir, file);
+    return await (lastBytes === undefined
+      ? ctx.transport.readFile(path)
+      : ctx.transport.readFile(path, { lastBytes }));
   } catch (e) {
     ctx.logger?.warn({ err: e, dir: t.dir, file }, "could not read a job file");
     return null;
@@ -85,9 +91,9 @@ export async function collectFinishedJob(
   const ranToEnd = final.meaning !== null && final.meaning.fault === null && t.started;
   if (statusText === null && ranToEnd && now - (t.finalAt ?? now) < ctx.outputGraceMs) return null;
   const [stdout, stderr, slurmErr] = await Promise.all([
-    readJobFile(ctx, t, STDOUT_FILE),
-    readJobFile(ctx, t, STDERR_FILE),
-    readJobFile(ctx, t, SLURM_ERR_FILE),
+    readJobFile(ctx, t, STDOUT_FILE, OUTPUT_WINDOW_BYTES),
+    readJobFile(ctx, t, STDERR_FILE, OUTPUT_WINDOW_BYTES),
+    readJobFile(ctx, t, SLURM_ERR_FILE, OUTPUT_WINDOW_BYTES),
   ]);
   const result = buildSlurmAttemptResult({
     ...final,

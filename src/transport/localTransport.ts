@@ -12,9 +12,9 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { execa } from "execa";
-import { readFileFrom } from "../files/readFileFrom.js";
+import { readFileFrom, readFileTail } from "../files/readFileFrom.js";
 import { ClusterError } from "../errors/errors.js";
-import type { FileEntry, RunOptions, RunResult, Transport } from "./transport.js";
+import type { FileEntry, ReadFileOptions, RunOptions, RunResult, Transport } from "./transport.js";
 
 export interface LocalTransportOptions {
   /** Time-out for commands that set none themselves; undefined means none. */
@@ -73,8 +73,10 @@ export class LocalTransport implements Transport {
     return { stdout, stderr, exitCode, timedOut: result.timedOut };
   }
 
-  async readFile(path: string): Promise<string | null> {
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<string | null> {
     try {
+      if (options.lastBytes !== undefined)
+        return (await readFileTail(path, options.lastBytes))?.toString("utf8") ?? null;
       return await readFile(path, "utf8");
     } catch (e) {
       if (isMissing(e)) return null;

@@ -56,9 +56,19 @@ async function closeQuietly(s: SftpSession, handle: Buffer, path: string): Promi
     .catch(() => undefined);
 }
 
-/** Reads a whole file, one request at a time (each with its deadline), until end of file. */
-export async function sftpReadFile(s: SftpSession, path: string): Promise<string | null> {
-  const bytes = await readRange(s, path, 0, Number.POSITIVE_INFINITY, false);
+/**
+ * Reads a whole file (with `lastBytes`: its last `lastBytes` bytes at most), one request at a
+ * time (each with its deadline), until end of file.
+ */
+export async function sftpReadFile(
+  s: SftpSession,
+  path: string,
+  lastBytes?: number,
+): Promise<string | null> {
+  const bytes =
+    lastBytes === undefined
+      ? await readRange(s, path, 0, Number.POSITIVE_INFINITY, false)
+      : await readRange(s, path, "tail", lastBytes, false);
   return bytes === null ? null : bytes.toString("utf8");
 }
 
@@ -78,13 +88,14 @@ export function sftpReadFrom(
 }
 
 /**
- * Opens `path`, reads from `offset` until a read returns nothing, `maxBytes` were read or (with
- * `stopOnShortRead`) a read returns less than asked, and closes it; null when it does not exist.
+ * Opens `path`, reads from `offset` (with "tail": from `maxBytes` before its end, or its start)
+ * until a read returns nothing, `maxBytes` were read or (with `stopOnShortRead`) a read returns
+ * less than asked, and closes it; null when it does not exist.
  */
 async function readRange(
   s: SftpSession,
   path: string,
-  offset: number,
+  from: number | "tail",
   maxBytes: number,
   stopOnShortRead: boolean,
 ): Promise<Buffer | null> {
@@ -100,7 +111,14 @@ async function readRange(
   }
   const chunks: Buffer[] = [];
   let total = 0;
+  let offset = 0;
   try {
+    if (from === "tail") {
+      const attrs = await s.request<Stats>(`fstat ${path}`, (cb) => {
+        s.sftp.fstat(handle, cb);
+      });
+      offset = Math.max(0, attrs.size - maxBytes);
+    } else offset = from;
     while (total < maxBytes) {
       const want = Math.min(CHUNK, maxBytes - total);
       const buffer = Buffer.allocUnsafe(want);

@@ -39,7 +39,7 @@ import {
 } from "./sshSftp.js";
 import { MAX_READ_BYTES } from "../files/readFileFrom.js";
 import { shellJoin } from "./shellQuote.js";
-import type { FileEntry, RunOptions, RunResult, Transport } from "./transport.js";
+import type { FileEntry, ReadFileOptions, RunOptions, RunResult, Transport } from "./transport.js";
 
 export type { SshTransportOptions, SshLogger } from "./sshOptions.js";
 
@@ -290,8 +290,10 @@ export class SshTransport implements Transport {
     }
   }
 
-  readFile(path: string): Promise<string | null> {
-    return this.retrying(`reading ${path}`, async (c) => sftpReadFile(await this.sftp(c), path));
+  readFile(path: string, options: ReadFileOptions = {}): Promise<string | null> {
+    return this.retrying(`reading ${path}`, async (c) =>
+      sftpReadFile(await this.sftp(c), path, options.lastBytes),
+    );
   }
 
   /**

@@ -35,6 +35,11 @@ export interface FileEntry {
   mtimeMs: number;
 }
 
+export interface ReadFileOptions {
+  /** Read at most this many bytes, from the end of the file. */
+  lastBytes?: number;
+}
+
 export interface Transport {
   /** A short description for logs and messages, e.g. "local" or "ssh user@host:22". */
   readonly description: string;
@@ -43,8 +48,11 @@ export interface Transport {
    * words with POSIX shell quoting, so no argument can change the command's structure.)
    */
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
-  /** Reads a file; resolves null when it does not exist. */
-  readFile(path: string): Promise<string | null>;
+  /**
+   * Reads a file (with `lastBytes`: only its last `lastBytes` bytes when it is larger); resolves
+   * null when it does not exist.
+   */
+  readFile(path: string, options?: ReadFileOptions): Promise<string | null>;
   /**
    * The bytes of a growing file from `offset` on, at most `maxBytes` (default 1 MiB; null when
    * it does not exist, empty when nothing was added): follows a running program's output. SSH

@@ -68,6 +68,17 @@ describe("LocalTransport", () => {
     expect(await readdir(join(dir, "a", "b"))).toEqual(["script.sh"]);
   });
 
+  it("reads only the last lastBytes of a file (the output window), all of a smaller one", async () => {
+    const p = join(dir, "tail.txt");
+    const text = "a".repeat(1000) + "RESULT: ü\n";
+    await t.writeFile(p, text);
+    expect(await t.readFile(p, { lastBytes: Buffer.byteLength("RESULT: ü\n") })).toBe(
+      "RESULT: ü\n",
+    );
+    expect(await t.readFile(p, { lastBytes: 1_000_000 })).toBe(text);
+    expect(await t.readFile(join(dir, "missing"), { lastBytes: 10 })).toBeNull();
+  });
+
   it("reads a missing file as null and lists a missing directory as empty", async () => {
     expect(await t.readFile(join(dir, "missing"))).toBeNull();
     expect(await t.readFile(join(dir, "missing", "below"))).toBeNull();

@@ -146,6 +146,21 @@ describe("files over SFTP", () => {
     expect((await t.list(`${base}/sftp/a/b`)).map((e) => e.name)).toEqual(["job.sh"]); // no temporary left
   });
 
+  it("readFile with lastBytes reads only the end of a file (the output window), over SFTP", async () => {
+    const t = loopbackTransport(sshd);
+    // past 256 KiB: more than one SFTP read, starting inside the file
+    const big = "x".repeat(600 * 1024) + "RESULT: ü\n";
+    await t.writeFile(`${base}/tail/stdout`, big);
+    const tail = await t.readFile(`${base}/tail/stdout`, { lastBytes: 300 * 1024 });
+    expect(Buffer.byteLength(tail!)).toBe(300 * 1024);
+    expect(tail!.endsWith("xRESULT: ü\n")).toBe(true);
+    expect(
+      await t.readFile(`${base}/tail/stdout`, { lastBytes: Buffer.byteLength("RESULT: ü\n") }),
+    ).toBe("RESULT: ü\n");
+    expect(await t.readFile(`${base}/tail/stdout`, { lastBytes: 1024 * 1024 })).toBe(big);
+    expect(await t.readFile(`${base}/tail/none`, { lastBytes: 10 })).toBeNull();
+  });
+
   it("resolves null / [] for missing files and directories", async () => {
     const t = loopbackTransport(sshd);
     expect(await t.readFile(`${base}/nope.txt`)).toBeNull();
