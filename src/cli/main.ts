@@ -7,6 +7,8 @@ import { OMNIOPT2_COMPAT_OPTIONS } from "./omniopt2Flags.js";
 import { RUN_OPTIONS } from "./runOptions.js";
 import { controllerSettings } from "./controllerSettings.js";
 import { keepLastOccurrence } from "./repeatedFlags.js";
+import { askTellCommands } from "./askTellParser.js";
+import { daemonCommands } from "./daemonParser.js";
 // Each command's module is imported when the command runs: `slurmopt status` must not load what
 // `run` needs (SSH, execa, generators); module loading was most of a short command's time.
 
@@ -41,7 +43,7 @@ async function main(given: string[]): Promise<number> {
   const command = argv[0];
   const grouped =
     command === "run" || command === "create" ? extractGroupedFlags(argv.slice(1)) : null;
-  let exitCode = 0;
+  const exit = { code: 0 };
   const words = grouped
     ? [
         command!,
@@ -50,7 +52,7 @@ async function main(given: string[]): Promise<number> {
     : command === "resume"
       ? [command, ...keepLastOccurrence(argv.slice(1), RESUME_VALUE_FLAGS)]
       : argv;
-  const parser = yargs(words)
+  const general = yargs(words)
     .scriptName("slurmopt")
     .parserConfiguration({ "boolean-negation": false, "camel-case-expansion": false })
     .usage(
@@ -77,7 +79,7 @@ async function main(given: string[]): Promise<number> {
         const withConfig = applyConfigFile(lastValueWins(a, runOptions), grouped!, runOptions);
         for (const note of withConfig.notes) process.stderr.write(`warning: ${note}\n`);
         const f = withConfig.flags;
-        exitCode = await runCommand(
+        exit.code = await runCommand(
           {
             specFile: typeof a.spec === "string" ? a.spec : undefined,
             flags: f,
@@ -136,7 +138,7 @@ async function main(given: string[]): Promise<number> {
         const { resumeCommand } = await import("./campaignCommands.js");
         const { lastValueWins } = await import("./repeatedFlags.js");
         const r = lastValueWins(a, { spec: {}, max_eval: {}, parallelism: {} });
-        exitCode = await resumeCommand(a.dir, {
+        exit.code = await resumeCommand(a.dir, {
           report: a["no-report"] !== true,
           detach: a.detach === true,
           asCopy: a["as-copy"] === true,
@@ -154,7 +156,7 @@ async function main(given: string[]): Promise<number> {
       controlOptions,
       async (a) => {
         const { controlCommand } = await import("./campaignCommands.js");
-        exitCode = await controlCommand(a.dir, "stop", a.wait);
+        exit.code = await controlCommand(a.dir, "stop", a.wait);
       },
     )
     .command(
@@ -163,7 +165,7 @@ async function main(given: string[]): Promise<number> {
       controlOptions,
       async (a) => {
         const { controlCommand } = await import("./campaignCommands.js");
-        exitCode = await controlCommand(a.dir, "cancel", a.wait);
+        exit.code = await controlCommand(a.dir, "cancel", a.wait);
       },
     )
     .command(
@@ -188,7 +190,7 @@ async function main(given: string[]): Promise<number> {
           }),
       async (a) => {
         const { statusCommand, statusWatchCommand } = await import("./statusCommands.js");
-        exitCode =
+        exit.code =
           a.watch === true
             ? await statusWatchCommand(a.dir, a.interval, a.json === true)
             : await statusCommand(a.dir, a.json === true);
@@ -201,7 +203,7 @@ async function main(given: string[]): Promise<number> {
         y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
       async (a) => {
         const { exportCommand } = await import("./statusCommands.js");
-        exitCode = await exportCommand(a.dir);
+        exit.code = await exportCommand(a.dir);
       },
     )
     .command(
@@ -221,7 +223,7 @@ async function main(given: string[]): Promise<number> {
           }),
       async (a) => {
         const { reportCommand } = await import("./reportCommands.js");
-        exitCode = reportCommand(a.dir, a.o);
+        exit.code = reportCommand(a.dir, a.o);
       },
     )
     .command(
@@ -238,154 +240,10 @@ async function main(given: string[]): Promise<number> {
           .option("json", { type: "boolean", describe: "Machine-readable output" }),
       async (a) => {
         const { bestCommand } = await import("./reportCommands.js");
-        exitCode = bestCommand(a.dir, a.n, a.json === true);
+        exit.code = bestCommand(a.dir, a.n, a.json === true);
       },
-    )
-    .command(
-      "create [spec]",
-      "Create a campaign folder for ask/tell (runs/<name>/<N>/) and print its path; nothing runs (no program needed)",
-      (y) =>
-        y
-          .positional("spec", {
-            type: "string",
-            describe: "Spec file (YAML, JSON or TOML); flags override it",
-          })
-          .options(RUN_OPTIONS)
-          .options(OMNIOPT2_COMPAT_OPTIONS)
-          .option("json", { type: "boolean", describe: "Print {dir, name, seed} as JSON" }),
-      async (a) => {
-        const { applyConfigFile } = await import("./omniopt2Config.js");
-        const { createCommand } = await import("./askTellCommands.js");
-        const withConfig = applyConfigFile(a, grouped!, {
-          ...RUN_OPTIONS,
-          ...OMNIOPT2_COMPAT_OPTIONS,
-        });
-        for (const note of withConfig.notes) process.stderr.write(`warning: ${note}\n`);
-        exitCode = await createCommand(
-          {
-            specFile: typeof a.spec === "string" ? a.spec : undefined,
-            flags: withConfig.flags,
-            grouped: withConfig.grouped,
-          },
-          a.json === true,
-        );
-      },
-    )
-    .command(
-      "ask <dir>",
-      "Trials to evaluate (pending until told): index and parameters, or JSON",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .option("n", { type: "number", default: 1, describe: "Up to this many trials" })
-          .option("json", {
-            type: "boolean",
-            describe: "A JSON array of {index, parameters, generationNode}",
-          }),
-      async (a) => {
-        const { askCommand } = await import("./askTellCommands.js");
-        exitCode = await askCommand(a.dir, a.n, a.json === true);
-      },
-    )
-    .command(
-      "tell <dir> <trial> [results..]",
-      "Record a trial's results: RESULT=0.31 [LOSS=1.2] [--sem RESULT=0.01]",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .positional("results", { type: "string", array: true, describe: "NAME=VALUE" })
-          .option("sem", { type: "string", array: true, describe: "NAME=SEM (repeatable)" })
-          .option("json", { type: "boolean", describe: "Print the trial as JSON" }),
-      async (a) => {
-        const { tellCommand } = await import("./askTellCommands.js");
-        exitCode = await tellCommand(
-          a.dir,
-          a.trial,
-          (a.results ?? []).map(String),
-          (a.sem ?? []).map(String),
-          a.json === true,
-        );
-      },
-    )
-    .command(
-      "progress <dir> <trial> <step> [values..]",
-      "Record intermediate values of a trial at a step: RESULT=0.4 (for early stopping)",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .positional("step", { type: "string", demandOption: true, describe: "Step (>= 0)" })
-          .positional("values", { type: "string", array: true, describe: "NAME=VALUE" }),
-      async (a) => {
-        const { progressCommand } = await import("./askTellCommands.js");
-        exitCode = await progressCommand(a.dir, a.trial, a.step, (a.values ?? []).map(String));
-      },
-    )
-    .command(
-      "should-stop <dir> <trial>",
-      "Whether to stop a trial now by the early_stopping rule: prints stop (it is then EARLY_STOPPED) or continue",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .option("json", { type: "boolean", describe: "Print {stop, trial} as JSON" }),
-      async (a) => {
-        const { shouldStopCommand } = await import("./askTellCommands.js");
-        exitCode = await shouldStopCommand(a.dir, a.trial, a.json === true);
-      },
-    )
-    .command(
-      "fail <dir> <trial>",
-      "Record that a trial's evaluation failed",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .option("reason", { type: "string", describe: "Why (shown by status)" })
-          .option("json", { type: "boolean", describe: "Print the trial as JSON" }),
-      async (a) => {
-        const { failCommand } = await import("./askTellCommands.js");
-        exitCode = await failCommand(a.dir, a.trial, a.reason, a.json === true);
-      },
-    )
-    .command(
-      "abandon <dir> <trial>",
-      "Give a trial up unevaluated (never proposed again)",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .option("reason", { type: "string", describe: "Why (shown by status)" })
-          .option("json", { type: "boolean", describe: "Print the trial as JSON" }),
-      async (a) => {
-        const { abandonCommand } = await import("./askTellCommands.js");
-        exitCode = await abandonCommand(a.dir, a.trial, a.reason, a.json === true);
-      },
-    )
-    .command(
-      "attach <dir> [assignments..]",
-      "Add a trial you chose: x=1 k=abc [RESULT=0.3 [--sem RESULT=0.01]] (without results it is pending until told)",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("assignments", {
-            type: "string",
-            array: true,
-            describe: "PARAMETER=VALUE and optionally RESULT=VALUE",
-          })
-          .option("sem", { type: "string", array: true, describe: "NAME=SEM (repeatable)" })
-          .option("json", { type: "boolean", describe: "Print the trial as JSON" }),
-      async (a) => {
-        const { attachCommand } = await import("./askTellCommands.js");
-        exitCode = await attachCommand(
-          a.dir,
-          (a.assignments ?? []).map(String),
-          (a.sem ?? []).map(String),
-          a.json === true,
-        );
-      },
-    )
+    );
+  const served = askTellCommands(general, grouped, exit)
     .command(
       "serve [dirs..]",
       "Serve a live dashboard of campaigns (default: all under ./runs) on 127.0.0.1, with an access token",
@@ -408,7 +266,7 @@ async function main(given: string[]): Promise<number> {
           }),
       async (a) => {
         const { serveCommand } = await import("./serveCommand.js");
-        exitCode = await serveCommand(a.dirs ?? [], {
+        exit.code = await serveCommand(a.dirs ?? [], {
           port: a.port,
           host: a.host,
           allowRemote: a["allow-remote"] === true,
@@ -420,100 +278,8 @@ async function main(given: string[]): Promise<number> {
       "Validate as run does, create the campaign folder, hand it to the daemon and return (= run --detach)",
       () => undefined,
       () => undefined,
-    )
-    .command(
-      "daemon <action>",
-      "The login-node daemon: start (detached) | start --foreground | stop | status",
-      (y) =>
-        y
-          .positional("action", {
-            choices: ["start", "stop", "status"] as const,
-            demandOption: true,
-            describe: "What to do",
-          })
-          .option("foreground", {
-            type: "boolean",
-            describe:
-              "start: run in this process (systemd); default: detach and return once it answers",
-          })
-          .option("json", { type: "boolean", describe: "status: machine-readable output" })
-          .option("wait", {
-            type: "number",
-            default: 120,
-            describe: "stop: seconds to wait for it",
-          }),
-      async (a) => {
-        const { daemonStartCommand, daemonStatusCommand, daemonStopCommand } =
-          await import("./daemonCommands.js");
-        if (a.action === "start") exitCode = await daemonStartCommand(a.foreground === true);
-        else if (a.action === "stop") exitCode = await daemonStopCommand(a.wait);
-        else exitCode = await daemonStatusCommand(a.json === true);
-      },
-    )
-    .command(
-      "list",
-      "Every campaign the daemon drives: name, state, done/running/queued, best, folder, last error",
-      (y) => y.option("json", { type: "boolean", describe: "Machine-readable output" }),
-      async (a) => {
-        const { listCommand } = await import("./daemonCampaignCommands.js");
-        exitCode = await listCommand(a.json === true);
-      },
-    )
-    .command(
-      "adopt <dir>",
-      "Hand an existing campaign folder to the daemon (it resumes it there)",
-      (y) =>
-        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
-      async (a) => {
-        const { adoptCommand } = await import("./daemonCampaignCommands.js");
-        exitCode = await adoptCommand(a.dir);
-      },
-    )
-    .command(
-      "pause <dir>",
-      "The daemon submits nothing new for this campaign (running trials go on)",
-      (y) =>
-        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
-      async (a) => {
-        const { pauseCommand } = await import("./daemonCampaignCommands.js");
-        exitCode = await pauseCommand(a.dir, true);
-      },
-    )
-    .command(
-      "continue <dir>",
-      "The daemon submits again for a paused campaign",
-      (y) =>
-        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
-      async (a) => {
-        const { pauseCommand } = await import("./daemonCampaignCommands.js");
-        exitCode = await pauseCommand(a.dir, false);
-      },
-    )
-    .command(
-      "follow <dir>",
-      "A live progress line of a campaign the daemon drives, until it ends",
-      (y) =>
-        y.positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" }),
-      async (a) => {
-        const { followCommand } = await import("./daemonCampaignCommands.js");
-        exitCode = await followCommand(a.dir);
-      },
-    )
-    .command(
-      "logs [dir]",
-      "The daemon's log, or a campaign's slurmopt.log",
-      (y) =>
-        y
-          .positional("dir", {
-            type: "string",
-            describe: "Campaign folder (default: the daemon's log)",
-          })
-          .option("follow", { type: "boolean", describe: "Keep printing what is added" }),
-      async (a) => {
-        const { logsCommand } = await import("./daemonCampaignCommands.js");
-        exitCode = await logsCommand(a.dir, a.follow === true);
-      },
-    )
+    );
+  const parser = daemonCommands(served, exit)
     .demandCommand(
       1,
       "Name a command: run, submit, resume, stop, cancel, status, export, report, best, serve, daemon, list, adopt, pause, continue, follow or logs (see --help)",
@@ -530,7 +296,7 @@ async function main(given: string[]): Promise<number> {
       );
     });
   await parser.parseAsync();
-  return exitCode;
+  return exit.code;
 }
 
 main(hideBin(process.argv)).then(
