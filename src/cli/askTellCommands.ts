@@ -88,6 +88,26 @@ export async function askCommand(dirArg: string, n: number, json: boolean): Prom
   return EXIT.ok;
 }
 
+/**
+ * The count of `slurmopt ask DIR [COUNT] [--n N]`: the positional or --n, given once (default 1).
+ * Checked here, as yargs would read a count that is not a number as NaN.
+ */
+export function askCount(positional: string | undefined, flag: number | undefined): number {
+  if (positional === undefined) return flag ?? 1;
+  const n = Number(positional);
+  if (positional.trim() === "" || !Number.isInteger(n) || n < 1)
+    throw new InputError(
+      "FLAG_INVALID",
+      `ask: the count must be a whole number of at least 1, got ${JSON.stringify(positional)} (slurmopt ask DIR 3, or --n 3)`,
+    );
+  if (flag !== undefined && flag !== n)
+    throw new InputError(
+      "FLAG_INVALID",
+      `ask: count given twice (${positional} and --n ${flag}); give it once: "slurmopt ask DIR ${positional}" or "--n ${flag}"`,
+    );
+  return n;
+}
+
 /** `slurmopt tell <dir> <trial> NAME=VALUE... [--sem NAME=VALUE...]` */
 export async function tellCommand(
   dirArg: string,

@@ -45,19 +45,23 @@ export function askTellCommands<T>(
       },
     )
     .command(
-      "ask <dir>",
+      "ask <dir> [count]",
       "Trials to evaluate (pending until told): index and parameters, or JSON",
       (y) =>
         y
           .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .option("n", { type: "number", default: 1, describe: "Up to this many trials" })
+          .positional("count", {
+            type: "string",
+            describe: "Up to this many trials (the same as --n; default 1)",
+          })
+          .option("n", { type: "number", describe: "Up to this many trials (default 1)" })
           .option("json", {
             type: "boolean",
             describe: "A JSON array of {index, parameters, generationNode}",
           }),
       async (a) => {
-        const { askCommand } = await import("./askTellCommands.js");
-        exit.code = await askCommand(a.dir, a.n, a.json === true);
+        const { askCommand, askCount } = await import("./askTellCommands.js");
+        exit.code = await askCommand(a.dir, askCount(a.count, a.n), a.json === true);
       },
     )
     .command(

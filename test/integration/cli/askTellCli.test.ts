@@ -170,6 +170,18 @@ describe("ask/tell on the command line", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ counts: { EARLY_STOPPED: 1, RUNNING: 2 } });
   });
 
+  it("ask takes the count as a positional (slurmopt ask DIR 2) as well as --n", async () => {
+    const cwd = testDir("asktell-count");
+    const dir = await create(cwd);
+    const asked = await runCli(["ask", dir, "2", "--json"], { cwd });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect((JSON.parse(asked.stdout) as unknown[]).length).toBe(2);
+    const twice = await runCli(["ask", dir, "2", "--n", "3"], { cwd });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/FLAG_INVALID.*count given twice.*give it once/);
+    expect(await trialsOf(dir)).toHaveLength(2);
+  });
+
   it("refuses every bad call with exit 2 and its message, and changes nothing", async () => {
     const cwd = testDir("asktell-bad");
     const dir = await create(cwd);
@@ -192,6 +204,10 @@ describe("ask/tell on the command line", () => {
       [["attach", dir, "x=0.5", "k=a", "LOSS=1"], /POINT_INVALID.*"LOSS" is neither a parameter/],
       [["attach", dir, "x=0.5", "k=a", "RESULT=nan"], /RESULT_INVALID.*not a finite number/],
       [["ask", dir, "--n", "0"], /--n: expected a whole number of at least 1, got 0/],
+      [
+        ["ask", dir, "abc"],
+        /FLAG_INVALID.*ask: the count must be a whole number of at least 1, got "abc"/,
+      ],
     ];
     for (const [args, message] of bad) {
       const r = await runCli(args, { cwd });
