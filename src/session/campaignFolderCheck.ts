@@ -97,8 +97,10 @@ export function settleCampaignFolder(
   if (open > 0)
     throw new StateError(
       "RESUME_INCOMPATIBLE",
-      `--as-copy: ${here} was copied while ${open} attempt(s) were in flight; they belong to the original in ${finding.original}. ` +
-        `Copy the folder again once the original's trials have ended (or it was stopped with --cancel-on-exit)`,
+      `--as-copy: ${here} was copied while ${open} attempt(s) of the original in ${finding.original} were in flight: ` +
+        `a copy must not adopt the original's jobs, so this copy cannot be resumed. ` +
+        `Copy the original again once nothing of it runs ("slurmopt status ${finding.original}" shows 0 running and 0 queued; ` +
+        `"slurmopt cancel ${finding.original}" ends its trials now), then "slurmopt resume --as-copy" the new copy`,
     );
   const uid = newCampaignUid();
   db.transaction(() => {

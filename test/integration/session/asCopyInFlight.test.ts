@@ -1,0 +1,65 @@
+/**
+ * resume --as-copy of a folder copied while the original's trials ran: the copy holds attempts
+ * of the original's jobs, which it must not adopt, so it is refused with what to do instead.
+ * Real local trials, the real SQLite store, through the CLI.
+ */
+import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli, startCli, testDir } from "../../helpers/runCli.js";
+
+async function until(what: string, holds: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !holds(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!holds()) throw new Error(`waited in vain for ${what}`);
+}
+
+describe("resume --as-copy of a folder copied while trials were in flight", () => {
+  it("is refused, naming the original and how to get a copy that resumes", async () => {
+    const cwd = testDir("as-copy-in-flight");
+    const started = join(cwd, "started");
+    const go = join(cwd, "go");
+    const original = startCli(
+      [
+        "run",
+        "--experiment_name",
+        "cp",
+        "--force_local_execution",
+        "--num_parallel_jobs",
+        "1",
+        "--parameter",
+        "x",
+        "range",
+        "0",
+        "1",
+        "--run_program",
+        `touch ${started}; while [ ! -e ${go} ]; do sleep 0.1; done; echo RESULT: %(x)`,
+        "--max_eval",
+        "1",
+        "--quiet",
+        "--no-report",
+      ],
+      cwd,
+    );
+    try {
+      await until("the trial to start", () => existsSync(started));
+      const folder = join(cwd, "runs", "cp", readdirSync(join(cwd, "runs", "cp"))[0]!);
+      const copy = join(cwd, "cp-copy");
+      cpSync(folder, copy, { recursive: true });
+      writeFileSync(go, "");
+      expect(await original.ended, original.stderr()).toBe(0);
+
+      const r = await runCli(["resume", "--as-copy", copy, "--quiet"], { cwd });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(
+        `--as-copy: ${copy} was copied while 1 attempt(s) of the original in ${folder} were in flight`,
+      );
+      expect(r.stderr).toContain("a copy must not adopt the original's jobs");
+      expect(r.stderr).toContain(`slurmopt status ${folder}`);
+      expect(r.stderr).toContain(`slurmopt cancel ${folder}`);
+      expect(r.stderr).toContain("slurmopt resume --as-copy");
+    } finally {
+      writeFileSync(go, "");
+      await original.kill("SIGTERM");
+    }
+  });
+});
