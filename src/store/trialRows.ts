@@ -269,18 +269,18 @@ export function listOpenAttempts(
   campaignId: number,
   createdOnly = false,
 ): TrialWithAttempt[] {
+  // One query for the pairs: expand() nests each row's columns by table, as both tables have
+  // an id and a state. CROSS JOIN keeps attempts as the outer loop: the state index finds the
+  // few open ones instead of a walk over every trial of the campaign.
   const rows = sql(
     db,
-    // CROSS JOIN keeps attempts as the outer loop: the state index finds the few open ones
-    // instead of a walk over every trial of the campaign.
-    `SELECT a.id AS attempt_id, t.id AS trial_id FROM attempts a CROSS JOIN trials t ON t.id = a.trial_id
+    `SELECT a.*, t.* FROM attempts a CROSS JOIN trials t ON t.id = a.trial_id
        WHERE t.campaign_id = ? AND a.state IN (${createdOnly ? "'CREATED'" : "'CREATED', 'SUBMITTED', 'RUNNING'"})
        ORDER BY t.trial_index`,
-  ).all(campaignId) as { attempt_id: number; trial_id: number }[];
-  return rows.map((r) => ({
-    trial: getTrial(db, r.trial_id)!,
-    attempt: getAttempt(db, r.attempt_id)!,
-  }));
+  )
+    .expand(true)
+    .all(campaignId) as { attempts: AttemptRow; trials: TrialRow }[];
+  return rows.map((r) => ({ trial: r.trials, attempt: r.attempts }));
 }
 
 export function listAttempts(db: Db, trialId: number): AttemptRow[] {
