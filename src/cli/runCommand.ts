@@ -62,6 +62,8 @@ export async function runCommand(args: RunArgs, options: RunCommandOptions): Pro
   // Partition, time limit, memory (and the SSH side): refused before runs/<name>/<N> exists.
   if (onSlurm) await checkCluster(campaign);
   const created = await CampaignSession.create(campaign, {}, trials);
+  // Driven from now on (here, by a controller job or by the daemon): no longer just CREATED.
+  created.setState("RUNNING", null);
   const { dir, row } = created;
   await created.close();
   process.stderr.write(

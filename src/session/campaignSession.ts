@@ -17,6 +17,7 @@ import type { SearchSpace } from "../space/searchSpace.js";
 import {
   addCampaignEvent,
   getCampaignById,
+  markCampaignStarted,
   setCampaignState,
   updateCampaignSpec,
 } from "../store/campaignRows.js";
@@ -167,7 +168,10 @@ export class CampaignSession {
     refuseWhileDriven(this.dir, this.controls, "ask for trials");
     const { stored, proposal } = await this.propose({
       limit: (trials) => Math.min(n, freeSlots(this.campaign, trials)),
-      store: (p) => insertServiceTrials(this.db, this.campaignId, askedTrialInputs(p)),
+      store: (p) => {
+        if (p.points.length > 0) markCampaignStarted(this.db, this.campaignId);
+        return insertServiceTrials(this.db, this.campaignId, askedTrialInputs(p));
+      },
     });
     for (const w of proposal?.warnings ?? []) this.log("warn", w);
     return stored.map((row) => toAskedTrial(row, this.space.parameters));
@@ -276,8 +280,9 @@ export class CampaignSession {
     const point = checkAttachedPoint(this.space, this.constraints, parameters);
     const checked = results ? checkResults(this.campaign, null, results) : null;
     const [row] = this.db
-      .transaction(() =>
-        insertServiceTrials(this.db, this.campaignId, [
+      .transaction(() => {
+        markCampaignStarted(this.db, this.campaignId);
+        return insertServiceTrials(this.db, this.campaignId, [
           {
             paramsJson: JSON.stringify(point),
             generator: "attached",
@@ -289,8 +294,8 @@ export class CampaignSession {
             resultsJson: checked?.resultsJson ?? null,
             semsJson: checked?.semsJson ?? null,
           },
-        ]),
-      )
+        ]);
+      })
       .immediate();
     return toTrialRecord(row!, this.space.parameters);
   }

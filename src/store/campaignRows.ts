@@ -11,7 +11,7 @@ export function insertCampaign(
   const info = sql(
     db,
     `INSERT INTO campaigns (uid, name, dir, spec_json, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`,
+       VALUES (?, ?, ?, ?, 'CREATED', ?, ?)`,
   ).run(c.uid, c.name, c.dir, c.specJson, now, now);
   return getCampaignById(db, Number(info.lastInsertRowid))!;
 }
@@ -22,6 +22,14 @@ export function getCampaignById(db: Db, id: number): CampaignRow | undefined {
 
 export function listCampaigns(db: Db): CampaignRow[] {
   return sql(db, `SELECT * FROM campaigns ORDER BY id`).all() as CampaignRow[];
+}
+
+/** A CREATED campaign becomes RUNNING (its first asked or attached trial); others stay as they are. */
+export function markCampaignStarted(db: Db, id: number, now = Date.now()): void {
+  sql(
+    db,
+    `UPDATE campaigns SET state = 'RUNNING', updated_at = ? WHERE id = ? AND state = 'CREATED'`,
+  ).run(now, id);
 }
 
 export function setCampaignState(

@@ -1,6 +1,11 @@
 /** Row shapes of the campaign database, as stored. Times are milliseconds since the epoch. */
 
-export type CampaignState = "RUNNING" | "STOPPED" | "COMPLETED" | "FAILED" | "CANCELLED";
+/**
+ * CREATED: made (slurmopt create, createCampaign) and nothing asked, attached or run yet; the
+ * first ask or attach, or a controller that drives it, makes it RUNNING.
+ */
+export type CampaignState =
+  "CREATED" | "RUNNING" | "STOPPED" | "COMPLETED" | "FAILED" | "CANCELLED";
 
 /**
  * EARLY_STOPPED: stopped by the early-stopping rule while running (docs/early-stopping.md); its

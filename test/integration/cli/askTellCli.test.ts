@@ -170,6 +170,18 @@ describe("ask/tell on the command line", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ counts: { EARLY_STOPPED: 1, RUNNING: 2 } });
   });
 
+  it("a created campaign is CREATED until its first ask, then RUNNING", async () => {
+    const cwd = testDir("asktell-state");
+    const dir = await create(cwd);
+    const before = await runCli(["status", dir, "--json"], { cwd });
+    expect(before.code, before.stderr).toBe(0);
+    expect(JSON.parse(before.stdout)).toMatchObject({ state: "CREATED" });
+    expect((await runCli(["status", dir], { cwd })).stdout).toContain("state: CREATED");
+    expect((await runCli(["ask", dir], { cwd })).code).toBe(0);
+    const after = await runCli(["status", dir, "--json"], { cwd });
+    expect(JSON.parse(after.stdout)).toMatchObject({ state: "RUNNING" });
+  });
+
   it("ask takes the count as a positional (slurmopt ask DIR 2) as well as --n", async () => {
     const cwd = testDir("asktell-count");
     const dir = await create(cwd);

@@ -92,9 +92,11 @@ describe("ask and tell", () => {
   });
 
   it("attach with and without results, checked against the space", () => {
+    expect(session.refreshRow().state).toBe("CREATED");
     const a = session.attach({ x: "0.25", k: "b" }, { values: { RESULT: 0.1 } });
     expect(a).toMatchObject({ index: 0, state: "COMPLETED", generationNode: "MANUAL" });
     expect(a.parameters).toEqual({ x: 0.25, k: "b" });
+    expect(session.refreshRow().state).toBe("RUNNING");
     const b = session.attach({ x: 0.75, k: "c" });
     expect(b.state).toBe("RUNNING");
     session.tell(b.index, { values: { RESULT: 0.2 } });
