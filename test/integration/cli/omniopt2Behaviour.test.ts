@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { campaignTrials } from "../../helpers/omniopt2Cli.js";
 import { runCli, testDir } from "../../helpers/runCli.js";
 
 /** The only campaign folder under runs/<name>/. */
@@ -12,14 +13,7 @@ function campaignDir(cwd: string, name: string): string {
 }
 
 function trialStates(dir: string): string[] {
-  const db = new Database(join(dir, "campaign.db"), { readonly: true });
-  try {
-    return (
-      db.prepare("SELECT state FROM trials ORDER BY trial_index").all() as { state: string }[]
-    ).map((r) => r.state);
-  } finally {
-    db.close();
-  }
+  return campaignTrials(dir).map((t) => t.state);
 }
 
 function campaignRow(dir: string): { state: string; spec_json: string } {
