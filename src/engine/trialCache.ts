@@ -6,6 +6,7 @@ import {
   givesData,
   isActiveTrial,
   isFailedTrial,
+  zeroTrialCounts,
   type TrialRow,
   type TrialState,
 } from "../store/rowTypes.js";
@@ -80,19 +81,6 @@ export interface TrialCacheOptions {
   readonly crashCost?: Readonly<Record<string, number>> | undefined;
 }
 
-function emptyCounts(): Record<TrialState, number> {
-  return {
-    PROPOSED: 0,
-    SUBMITTED: 0,
-    RUNNING: 0,
-    COMPLETED: 0,
-    FAILED: 0,
-    TIMEOUT: 0,
-    CANCELLED: 0,
-    EARLY_STOPPED: 0,
-  };
-}
-
 /**
  * The runner's view of its trials, refreshed from the store by revision: each refresh reads
  * only the rows that changed since the last one and updates counts, keys and lists by those
@@ -107,7 +95,7 @@ export class TrialCache {
   private pendingList: CachedTrial[] | null = [];
   private readonly completedList: { index: number; obs: Observation; budget: number | null }[] = [];
   private readonly failedList: { index: number; point: Point }[] = [];
-  private readonly counts = emptyCounts();
+  private readonly counts = zeroTrialCounts();
   private readonly nodes: NodeCounts[];
   private readonly outside: NodeCounts = { generated: 0, withData: 0, pending: 0, proposed: 0 };
   private readonly tried = new Map<string, number>();
@@ -312,7 +300,7 @@ function insertSorted<T extends { index: number }>(list: T[], item: T): void {
 export const EMPTY_TRIAL_VIEW: TrialView = {
   total: 0,
   lastIndex: -1,
-  counts: emptyCounts(),
+  counts: zeroTrialCounts(),
   nodes: [],
   outside: { generated: 0, withData: 0, pending: 0, proposed: 0 },
   tried: new Map(),

@@ -1,6 +1,11 @@
 import type { OpenCampaign } from "../engine/campaignRecord.js";
 import { listCampaignAttempts } from "../store/campaignAttempts.js";
-import { isFailedTrial, type TrialRow, type TrialState } from "../store/rowTypes.js";
+import {
+  isFailedTrial,
+  zeroTrialCounts,
+  type TrialRow,
+  type TrialState,
+} from "../store/rowTypes.js";
 import { listTrials } from "../store/trialRows.js";
 import { campaignMetrics, isFeasible } from "./campaignMetrics.js";
 import { evenSample } from "./downsample.js";
@@ -208,16 +213,7 @@ function reportedNames(
 }
 
 function countStates(trials: readonly ReportTrial[]): Record<TrialState, number> {
-  const counts: Record<TrialState, number> = {
-    PROPOSED: 0,
-    SUBMITTED: 0,
-    RUNNING: 0,
-    COMPLETED: 0,
-    FAILED: 0,
-    TIMEOUT: 0,
-    CANCELLED: 0,
-    EARLY_STOPPED: 0,
-  };
+  const counts = zeroTrialCounts();
   for (const t of trials) counts[t.state]++;
   return counts;
 }

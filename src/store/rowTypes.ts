@@ -28,6 +28,20 @@ export const FINAL_TRIAL_STATES: readonly TrialState[] = [
   "TIMEOUT",
   "CANCELLED",
 ];
+/** A count of zero for every trial state: where each count by state starts. */
+export function zeroTrialCounts(): Record<TrialState, number> {
+  return {
+    PROPOSED: 0,
+    SUBMITTED: 0,
+    RUNNING: 0,
+    COMPLETED: 0,
+    FAILED: 0,
+    TIMEOUT: 0,
+    CANCELLED: 0,
+    EARLY_STOPPED: 0,
+  };
+}
+
 /** Whether a trial in this state gives the models data (its results, or its last progress values). */
 export function givesData(state: TrialState): boolean {
   return state === "COMPLETED" || state === "EARLY_STOPPED";

@@ -2,7 +2,7 @@ import type { SubmitRecord } from "../executor/executor.js";
 import { boundedOrNull } from "./boundedText.js";
 import type { Db } from "./openStore.js";
 import { sql } from "./statementCache.js";
-import type { AttemptRow, TrialRow, TrialState } from "./rowTypes.js";
+import { zeroTrialCounts, type AttemptRow, type TrialRow, type TrialState } from "./rowTypes.js";
 
 /** Where a trial of a campaign with budgets runs (successive halving; src/budgets). */
 export interface TrialBudget {
@@ -290,16 +290,7 @@ export function listAttempts(db: Db, trialId: number): AttemptRow[] {
 }
 
 export function countTrialsByState(db: Db, campaignId: number): Record<TrialState, number> {
-  const counts: Record<TrialState, number> = {
-    PROPOSED: 0,
-    SUBMITTED: 0,
-    RUNNING: 0,
-    COMPLETED: 0,
-    FAILED: 0,
-    TIMEOUT: 0,
-    CANCELLED: 0,
-    EARLY_STOPPED: 0,
-  };
+  const counts = zeroTrialCounts();
   const rows = sql(
     db,
     `SELECT state, COUNT(*) AS n FROM trials WHERE campaign_id = ? GROUP BY state`,
