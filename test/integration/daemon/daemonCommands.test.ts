@@ -5,7 +5,8 @@
  * marked "missing" in list without harming the daemon.
  */
 import { execFile } from "node:child_process";
-import { renameSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,9 +63,12 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
 
   it("submit, stop, adopt, follow, cancel, logs, and a folder that is gone", async () => {
     const h = daemonHome("commands");
+    // Its trials wait for the gate, so none can end before the stop below, however slow the CLI
+    // is on a loaded machine; the gate opens once the campaign is adopted.
+    const gate = join(h.cwd, "gate");
     const submitted = await cli(h, [
       "submit",
-      writeDaemonSpec(h, "dcmd-a", { maxEval: 6, parallelism: 2, sleep: 10 }),
+      writeDaemonSpec(h, "dcmd-a", { maxEval: 6, parallelism: 2, sleep: 2, gate }),
     ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const a = submitted.stdout.trim().split("\n").at(-1)!;
@@ -90,6 +94,7 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     const status = await cli(h, ["status", a, "--json"]);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ daemon: "driving", state: "RUNNING" });
+    writeFileSync(gate, "");
     const followed = await cli(h, ["follow", a]);
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stdout).toMatch(

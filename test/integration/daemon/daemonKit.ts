@@ -94,7 +94,14 @@ export async function waitAllEnded(
 export function writeDaemonSpec(
   h: DaemonHome,
   name: string,
-  o: { maxEval: number; parallelism: number; sleep: number; extra?: Record<string, unknown> },
+  o: {
+    maxEval: number;
+    parallelism: number;
+    sleep: number;
+    /** Trials wait until this file exists before their sleep (a test decides when they end). */
+    gate?: string;
+    extra?: Record<string, unknown>;
+  },
 ): string {
   const path = join(h.cwd, `${name}.json`);
   writeFileSync(
@@ -102,7 +109,7 @@ export function writeDaemonSpec(
     JSON.stringify({
       name,
       parameters: [{ name: "x", type: "range", bounds: [0, 1] }],
-      program: `sleep ${o.sleep}; echo "RESULT: %(x)"`,
+      program: `${o.gate === undefined ? "" : `until [ -e ${o.gate} ]; do sleep 0.5; done; `}sleep ${o.sleep}; echo "RESULT: %(x)"`,
       max_eval: o.maxEval,
       parallelism: o.parallelism,
       seed: 3,
