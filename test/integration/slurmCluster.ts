@@ -89,3 +89,10 @@ export async function setClusterMode(mode: ClusterMode): Promise<void> {
   ready = null;
   await bringUp(mode);
 }
+
+/**
+ * Options of the tests' sacct calls, which ask for the jobs of the last 3 hours (a test
+ * campaign's jobs are younger; a whole day of CI runs is ~10,000 jobs, over 1 MB): room for a
+ * busy accounting database.
+ */
+export const SACCT_OUTPUT = { maxBuffer: 64 << 20 };

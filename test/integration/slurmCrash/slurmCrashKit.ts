@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { startCli as startCliProcess, type CliChild } from "../../helpers/runCli.js";
+import { SACCT_OUTPUT } from "../slurmCluster.js";
 
 export { mulberry32, type CliChild } from "../../helpers/runCli.js";
 
@@ -114,13 +115,11 @@ export interface SacctRow {
 
 /** Every job and array task of a campaign in sacct (by the campaign uid in the job name). */
 export async function sacctRows(uid: string): Promise<SacctRow[]> {
-  const r = await run("sacct", [
-    "-X",
-    "-n",
-    "-P",
-    "--starttime=now-1days",
-    "--format=JobID,State,JobName",
-  ]);
+  const r = await run(
+    "sacct",
+    ["-X", "-n", "-P", "--starttime=now-3hours", "--format=JobID,State,JobName"],
+    SACCT_OUTPUT,
+  );
   const rows: SacctRow[] = [];
   for (const line of r.stdout.split("\n")) {
     const [id, state, ...nameParts] = line.split("|");
@@ -205,13 +204,11 @@ export async function cancelLeftovers(uids: readonly string[] = campaignUids): P
 
 /** The campaign's controller jobs in sacct ("<name>-<uid>-controller"), oldest first. */
 export async function controllerJobs(uid: string): Promise<{ jobId: string; state: string }[]> {
-  const r = await run("sacct", [
-    "-X",
-    "-n",
-    "-P",
-    "--starttime=now-1days",
-    "--format=JobID,State,ExitCode,JobName",
-  ]);
+  const r = await run(
+    "sacct",
+    ["-X", "-n", "-P", "--starttime=now-3hours", "--format=JobID,State,ExitCode,JobName"],
+    SACCT_OUTPUT,
+  );
   return r.stdout
     .split("\n")
     .map((line) => line.split("|"))
