@@ -9,8 +9,9 @@ describe("results.csv that cannot be written", () => {
     const cwd = testDir("csvfail");
     const dir = join(cwd, "runs", "csvfail", "0");
     const csv = join(dir, "results.csv");
-    // The first trial puts a folder where results.csv goes: every later rewrite fails.
-    const program = `if [ "%(x)" = "1" ]; then rm -f '${csv}'; mkdir '${csv}'; fi; echo RESULT: %(x)`;
+    // The first trial puts a folder where results.csv goes: every later rewrite fails. The
+    // controller may write results.csv between the rm and the mkdir: retry until it is a folder.
+    const program = `if [ "%(x)" = "1" ]; then until [ -d '${csv}' ]; do rm -f '${csv}'; mkdir '${csv}' 2>/dev/null; done; fi; echo RESULT: %(x)`;
     const r = await runCli(
       [
         "run",
