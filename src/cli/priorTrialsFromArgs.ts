@@ -1,6 +1,7 @@
 import { InputError } from "../errors/errors.js";
 import {
   planContinuation,
+  newTrialsOf,
   planLoad,
   type PriorTrialsPlan,
 } from "../priorTrials/continueCampaign.js";
@@ -83,8 +84,8 @@ function continuedCampaign(
   const { file, overlay, options } = specFromArgs(args, warnings);
   const given = mergeSpec(file, overlay);
   const base = essentials(stored);
-  // Without --max_eval, as many new trials as the earlier run's max_eval (as OmniOpt2).
-  base.max_eval = given.max_eval ?? stored.maxEval;
+  // Without --max_eval, as many new trials as the earlier run had (as OmniOpt2), not its total.
+  base.max_eval = given.max_eval ?? newTrialsOf(stored);
   const parameters = mergeParameters(base.parameters as object[], given.parameters, stored);
   const withoutFlags = buildCampaign(base, { cwd, warnings: SILENT });
   const withFlags = buildCampaign(mergeSpec(base, { ...given, parameters }), {

@@ -18,7 +18,7 @@ export interface ContinueOptions {
    * The campaign of the new folder, made from the stored one (null when the earlier run is an
    * OmniOpt2 results.csv: its settings live in OmniOpt2's state files, which are not read).
    * Its maxEval is the number of NEW trials, as OmniOpt2's --max_eval on a continued job.
-   * Default: the stored campaign unchanged (its max_eval new trials, as OmniOpt2).
+   * Default: the stored campaign unchanged (as many new trials as it ran, as OmniOpt2).
    */
   campaign?: (stored: Campaign | null) => Campaign;
   /** Further runs whose trials with results come along (--load_data_from_existing_jobs). */
@@ -46,7 +46,7 @@ export function planContinuation(from: string, options: ContinueOptions = {}): P
           "PRIOR_RUN_INVALID",
           `${from} is an OmniOpt2 results.csv, which holds the trials but not the campaign's settings: give the campaign too (its program, --parameter and --result_names flags, or a spec file)`,
         );
-      return stored;
+      return { ...stored, maxEval: newTrialsOf(stored) };
     });
   const wanted = build(run.campaign);
   if (run.campaign) checkContinuable(from, run.campaign, wanted);
@@ -113,7 +113,23 @@ function plan(
       );
     trials.push(...carried.trials);
   }
-  return { campaign: { ...campaign, maxEval: campaign.maxEval + trials.length }, trials };
+  return {
+    campaign: {
+      ...campaign,
+      maxEval: campaign.maxEval + trials.length,
+      carriedTrials: trials.length,
+    },
+    trials,
+  };
+}
+
+/**
+ * The number of new trials a campaign ran (its maxEval without the trials it started with):
+ * what a continue of it runs without --max_eval, as OmniOpt2, which reads the earlier run's
+ * max_eval, so that continuing a continued run adds as many trials again rather than doubling.
+ */
+export function newTrialsOf(stored: Campaign): number {
+  return Math.max(1, stored.maxEval - (stored.carriedTrials ?? 0));
 }
 
 /**

@@ -190,6 +190,12 @@ export interface Campaign {
    */
   readonly crashCost?: Readonly<Record<string, number>>;
   readonly maxEval: number;
+  /**
+   * How many of maxEval's trials the campaign started with (--continue_previous_job,
+   * --load_data_from_existing_jobs); maxEval minus these is its number of new trials, what a
+   * continue of this campaign runs again without --max_eval. Absent: none (or stored before it).
+   */
+  readonly carriedTrials?: number;
   readonly parallelism: number;
   readonly seed: number;
   readonly workerTimeoutSeconds: number | null;

@@ -153,6 +153,19 @@ describe("OmniOpt2's continue and load (real local executor, real SQLite)", () =
     expect(snapshot(old)).toEqual(before);
   });
 
+  it("without --max_eval, a continue of a continue adds the first run's 6 trials again (6, 12, 18), not its total", async () => {
+    const cwd = testDir("continue-twice");
+    const first = await firstRun(cwd);
+    const again = await runCli(["run", "--continue", first, ...LOCAL], { cwd });
+    expect(again.code, again.stderr).toBe(0);
+    const second = join(cwd, "runs", "e", "1");
+    expect(rows(join(second, "results.csv"))).toHaveLength(12);
+    const third = await runCli(["run", "--continue", second, ...LOCAL], { cwd });
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain("12 trials of earlier runs, 6 new");
+    expect(rows(join(cwd, "runs", "e", "2", "results.csv"))).toHaveLength(18);
+  });
+
   it("continues an OmniOpt2-shaped results.csv the same way, and leaves that file unchanged", async () => {
     const cwd = testDir("continue-omniopt2");
     const csv = join(cwd, "oo", "runs", "e", "0", "results.csv");
