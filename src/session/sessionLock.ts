@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import type { OpenCampaign } from "../engine/campaignRecord.js";
-import { lockCampaign } from "../engine/campaignLock.js";
+import { lockCampaign, readOwner } from "../engine/campaignLock.js";
+import { CAMPAIGN_FILES } from "../engine/campaignPaths.js";
+import { StateError } from "../errors/errors.js";
 import type { Campaign } from "../spec/campaign.js";
 import { getCampaignById } from "../store/campaignRows.js";
-import { settleCampaignFolder } from "./campaignFolderCheck.js";
+import { checkCampaignFolder, settleCampaignFolder } from "./campaignFolderCheck.js";
 
 export interface SessionOptions {
   /**
@@ -42,7 +44,7 @@ export async function lockAndSettle(
       release = await lockCampaign(open.dir, options.lock);
     } catch (e) {
       open.db.close();
-      throw e;
+      throw copiedLock(e, open);
     }
   }
   if (options.lock && !options.readonly) {
@@ -60,4 +62,25 @@ export async function lockAndSettle(
   }
   const row = getCampaignById(open.db, open.row.id) ?? open.row;
   return { open: { ...open, row, campaign: JSON.parse(row.spec_json) as Campaign }, release };
+}
+
+/**
+ * A folder copied while the original's controller ran holds that controller's lock, copied
+ * along: the lock refuses the copy as if a controller drove it, and "slurmopt stop" of the copy
+ * would reach no one. Say what the lock is and what to do instead.
+ */
+function copiedLock(e: unknown, open: OpenCampaign): unknown {
+  if (!(e instanceof StateError) || e.code !== "CAMPAIGN_LOCKED") return e;
+  const finding = checkCampaignFolder(open.row, open.dir);
+  if (finding.kind !== "copy") return e;
+  const owner = readOwner(open.dir);
+  const who = owner ? ` (on ${owner.host}, pid ${owner.pid})` : "";
+  return new StateError(
+    "CAMPAIGN_LOCKED",
+    `${open.dir} is a copy of the campaign in ${finding.original}, made while its controller${who} was running: ` +
+      `the copy's ${CAMPAIGN_FILES.lockDir} is the original's lock, copied along, and nothing drives the copy. ` +
+      `Let the original end ("slurmopt status ${finding.original}"; "slurmopt stop ${finding.original}" stops it), ` +
+      `copy it again then, and "slurmopt resume --as-copy" the new copy`,
+    { cause: e },
+  );
 }

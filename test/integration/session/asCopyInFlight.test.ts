@@ -14,7 +14,7 @@ async function until(what: string, holds: () => boolean): Promise<void> {
 }
 
 describe("resume --as-copy of a folder copied while trials were in flight", () => {
-  it("is refused, naming the original and how to get a copy that resumes", async () => {
+  it("is refused, naming the original and how to get a copy that resumes, while the original runs and after", async () => {
     const cwd = testDir("as-copy-in-flight");
     const started = join(cwd, "started");
     const go = join(cwd, "go");
@@ -45,6 +45,18 @@ describe("resume --as-copy of a folder copied while trials were in flight", () =
       const folder = join(cwd, "runs", "cp", readdirSync(join(cwd, "runs", "cp"))[0]!);
       const copy = join(cwd, "cp-copy");
       cpSync(folder, copy, { recursive: true });
+
+      // While the original still runs, its lock (copied along) holds the copy: the refusal
+      // says so and how to get a copy that resumes, not to stop a controller of the copy.
+      const early = await runCli(["resume", "--as-copy", copy, "--quiet"], { cwd });
+      expect(early.code).toBe(3);
+      expect(early.stderr).toContain(
+        `${copy} is a copy of the campaign in ${folder}, made while its controller`,
+      );
+      expect(early.stderr).toContain("controller.lock is the original's lock, copied along");
+      expect(early.stderr).toContain(`slurmopt stop ${folder}`);
+      expect(early.stderr).not.toContain(`slurmopt stop ${copy}`);
+
       writeFileSync(go, "");
       expect(await original.ended, original.stderr()).toBe(0);
 
