@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parse as parseToml } from "smol-toml";
-import { parse as parseYaml } from "yaml";
 import type { Options } from "yargs";
 import { InputError } from "../errors/errors.js";
+import { parseStructuredText, type TextFormat } from "../spec/parseStructuredText.js";
 import type { GroupedFlags } from "./groupedFlags.js";
 
 /**
@@ -73,7 +72,7 @@ export function applyConfigFile(
   };
 }
 
-function loadConfig(path: string, format: string, where: string): Record<string, unknown> {
+function loadConfig(path: string, format: TextFormat, where: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -88,12 +87,13 @@ function loadConfig(path: string, format: string, where: string): Record<string,
   }
   let data: unknown;
   try {
-    data =
-      format === "JSON" ? JSON.parse(text) : format === "TOML" ? parseToml(text) : parseYaml(text);
+    data = parseStructuredText(text, format);
   } catch (e) {
-    throw new InputError("FLAG_INVALID", `${where}: not valid ${format}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new InputError(
+      "FLAG_INVALID",
+      `${where} is not valid ${format}: ${(e as Error).message}; correct the file there (its keys are flag names without "--", docs/omniopt2.md)`,
+      { cause: e },
+    );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw new InputError("FLAG_INVALID", `${where}: must hold a mapping of flag names to values`);

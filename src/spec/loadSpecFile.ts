@@ -1,8 +1,7 @@
 import { extname } from "node:path";
-import { parse as parseToml } from "smol-toml";
-import { parse as parseYaml } from "yaml";
 import { InputError } from "../errors/errors.js";
 import { readRegularFile } from "../files/readRegularFile.js";
+import { parseStructuredText } from "./parseStructuredText.js";
 
 /** A spec or config file larger than this is refused (specs are a few KB; this stops /dev/zero). */
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -14,15 +13,14 @@ export function loadSpecFile(path: string): Record<string, unknown> {
     throw new InputError("SPEC_INVALID", `cannot read spec file ${path}: ${read.problem}`);
   const text = read.text;
   const ext = extname(path).toLowerCase();
+  const format = ext === ".json" ? "JSON" : ext === ".toml" ? "TOML" : "YAML";
   let data: unknown;
   try {
-    if (ext === ".json") data = JSON.parse(text);
-    else if (ext === ".toml") data = parseToml(text);
-    else data = parseYaml(text);
+    data = parseStructuredText(text, format);
   } catch (e) {
     throw new InputError(
       "SPEC_INVALID",
-      `spec file ${path} is not valid ${ext === ".json" ? "JSON" : ext === ".toml" ? "TOML" : "YAML"}: ${(e as Error).message}`,
+      `spec file ${path} is not valid ${format}: ${(e as Error).message}; correct the file there`,
       { cause: e },
     );
   }
