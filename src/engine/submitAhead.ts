@@ -97,18 +97,13 @@ export function retryAfterJob(
 }
 
 /**
- * The submitted attempts queued behind a job: `waitingOnly` those whose job is still open (they
- * have not started), else every one with a job id (a release is harmless for a started job).
+ * The submitted jobs Slurm has not started (as last seen): queued behind a running job
+ * (submit-ahead) or pending in Slurm's queue for resources. They are what a held campaign holds
+ * and what a resume releases; a hold of a job that started meanwhile is refused by Slurm, which
+ * the caller tolerates.
  */
-export function queuedAttempts(
-  open: readonly Pick<AttemptRow, "id" | "job_id" | "array_task_id" | "after_job">[],
-  waitingOnly: boolean,
+export function unstartedAttempts(
+  open: readonly Pick<AttemptRow, "id" | "state" | "job_id">[],
 ): number[] {
-  const openKeys = new Set(open.map(jobKeyOf).filter((k): k is string => k !== null));
-  return open
-    .filter(
-      (a) =>
-        a.after_job !== null && a.job_id !== null && (!waitingOnly || openKeys.has(a.after_job)),
-    )
-    .map((a) => a.id);
+  return open.filter((a) => a.job_id !== null && a.state === "SUBMITTED").map((a) => a.id);
 }

@@ -23,6 +23,7 @@ import {
   daemonHome,
   daemonPidOf,
   list,
+  sh,
   squeueWrapper,
   status,
   stopAllDaemons,
@@ -43,6 +44,16 @@ async function detach(h: DaemonHome, spec: string): Promise<string> {
 
 function jobIdsOf(dir: string): Set<string> {
   return new Set(storedTrials(dir).flatMap((t) => t.jobIds.map((j) => j.replace(/_.*$/, ""))));
+}
+
+/** How many of the campaign's jobs Slurm runs now (squeue, whatever the store has seen). */
+async function runningInSlurm(dir: string): Promise<number> {
+  const ids = jobIdsOf(dir);
+  const out = (await sh("squeue", ["--noheader", "--format=%i %T"])).stdout;
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([id, state]) => ids.has((id ?? "").replace(/_.*$/, "")) && state !== "PENDING").length;
 }
 
 describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
@@ -159,10 +170,12 @@ describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
       );
       const paused = await cli(h, ["pause", dir]);
       expect(paused.code, paused.stderr).toBe(0);
-      // Whatever was running when the pause came ends; then nothing new starts (a trial queued
-      // behind a running job, submit-ahead, is held in Slurm while the campaign is paused).
+      // Whatever was running when the pause came ends; then nothing new starts (every job Slurm
+      // has not started, pending for resources or queued behind a running one, is held while the
+      // campaign is paused). Settled: nothing runs in the store's view nor in Slurm's (a job that
+      // started just before its hold reaches the store at the next poll).
       let before = (await list(h))[0]!;
-      while (before.running > 0) {
+      while (before.running > 0 || (await runningInSlurm(dir)) > 0) {
         await sleep(300);
         before = (await list(h))[0]!;
       }
@@ -179,6 +192,50 @@ describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
       const [end] = await waitAllEnded(h, 1, 240_000);
       expect(end!.state).toBe("COMPLETED");
       expect(end!.done).toBe(5);
+    },
+    300_000,
+  );
+
+  it.concurrent(
+    "pause holds a submitted job that waits in Slurm's queue (not behind another job); continue releases it",
+    async () => {
+      const h = daemonHome("pending");
+      // Every job waits 15 s in Slurm's queue (reason BeginTime) after its submission.
+      const dir = await detach(
+        h,
+        writeDaemonSpec(h, "dpending", {
+          maxEval: 2,
+          parallelism: 1,
+          sleep: 1,
+          extra: { slurm: { mem: "100M", extra_directives: ["--begin=now+15"] } },
+        }),
+      );
+      let ids = jobIdsOf(dir);
+      while (ids.size === 0) {
+        await sleep(200);
+        ids = jobIdsOf(dir);
+      }
+      const paused = await cli(h, ["pause", dir]);
+      expect(paused.code, paused.stderr).toBe(0);
+      // Past the begin time and a few more loop cycles: nothing started, the jobs are held.
+      await sleep(20_000);
+      const from = (await status(h)).loopCycles;
+      while ((await status(h)).loopCycles < from + 3) await sleep(200);
+      expect(await runningInSlurm(dir)).toBe(0);
+      ids = jobIdsOf(dir);
+      const reasons = (await sh("squeue", ["--noheader", "--format=%i %r"])).stdout
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([id]) => ids.has((id ?? "").replace(/_.*$/, "")))
+        .map(([, reason]) => reason);
+      expect(reasons.length).toBeGreaterThan(0);
+      for (const r of reasons) expect(r).toMatch(/^JobHeld(User|Admin)$/);
+      expect((await list(h))[0]!.done).toBe(0);
+      const cont = await cli(h, ["continue", dir]);
+      expect(cont.code, cont.stderr).toBe(0);
+      const [end] = await waitAllEnded(h, 1, 240_000);
+      expect(end!.state).toBe("COMPLETED");
+      expect(end!.done).toBe(2);
     },
     300_000,
   );

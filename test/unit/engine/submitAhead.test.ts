@@ -3,7 +3,7 @@ import {
   aheadLimit,
   jobKeyOf,
   planAhead,
-  queuedAttempts,
+  unstartedAttempts,
   retryAfterJob,
 } from "../../../src/engine/submitAhead.js";
 
@@ -95,17 +95,18 @@ describe("retryAfterJob", () => {
   });
 });
 
-describe("queuedAttempts", () => {
-  it("names the submitted queued jobs: waiting ones to hold, all of them to release", () => {
+describe("unstartedAttempts", () => {
+  it("names the submitted jobs not seen running", () => {
     const open = [
       row({ id: 101, job_id: "1", start_time: 1 }),
       row({ id: 102, state: "SUBMITTED", job_id: "2", after_job: "1" }),
-      // Its job ended: it holds a slot (started or about to); released, never held.
-      row({ id: 103, job_id: "3", after_job: "0" }),
+      // Pending in Slurm's queue without a dependency (waiting for resources): held too.
+      row({ id: 103, state: "SUBMITTED", job_id: "3" }),
+      // Its job ended and it has been seen running: released, never held.
+      row({ id: 104, job_id: "4", after_job: "0" }),
       // Not submitted yet: nothing to hold in Slurm.
-      row({ id: 104, state: "CREATED", after_job: "1" }),
+      row({ id: 105, state: "CREATED", after_job: "1" }),
     ];
-    expect(queuedAttempts(open, true)).toEqual([102]);
-    expect(queuedAttempts(open, false)).toEqual([102, 103]);
+    expect(unstartedAttempts(open)).toEqual([102, 103]);
   });
 });
