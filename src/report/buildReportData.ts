@@ -1,100 +1,146 @@
 import type { OpenCampaign } from "../engine/campaignRecord.js";
-import { listCampaignAttempts } from "../store/campaignAttempts.js";
+import type { Point } from "../space/parameters.js";
+import { isFailedTrial, zeroTrialCounts } from "../store/rowTypes.js";
 import {
-  isFailedTrial,
-  zeroTrialCounts,
-  type TrialRow,
-  type TrialState,
-} from "../store/rowTypes.js";
-import { listTrials } from "../store/trialRows.js";
+  iterateReportTrials,
+  lastAttemptOf,
+  reportedNumberKeys,
+  type ReportTrialRow,
+} from "../store/reportScans.js";
+import { attemptSummary, MAX_TIMELINE_ATTEMPTS } from "./attemptTimeline.js";
 import { campaignMetrics, isFeasible } from "./campaignMetrics.js";
 import { evenSample } from "./downsample.js";
 import { modelView, type ModelFitMemory } from "./modelView.js";
-import { paretoView } from "./paretoView.js";
+import { paretoView, type UsableTrial } from "./paretoView.js";
 import {
   REPORT_DATA_VERSION,
+  type MetricInfo,
   type ReportData,
   type ReportFailure,
   type ReportNode,
+  type ReportSummary,
   type ReportTrial,
 } from "./reportData.js";
 import { stderrTail } from "./stderrTail.js";
-import { reportAttempts, reportParameters, reportTrials } from "./trialRecords.js";
+import { reportParameters, reportTrial } from "./trialRecords.js";
 
 /** Most points a point plot (trace, slices, parallel coordinates) draws. */
 export const MAX_PLOTTED_TRIALS = 2000;
-/** Most attempts the timeline draws. */
-export const MAX_TIMELINE_ATTEMPTS = 2000;
+export { MAX_TIMELINE_ATTEMPTS };
 /** Most failures listed (the latest ones). */
 export const MAX_FAILURES = 300;
 
 /**
- * Everything the report shows, read from the campaign's database (and stderr tails). The live
- * dashboard passes a ModelFitMemory per campaign, so its model view refits the GP's
- * hyperparameters only every so many new trials.
+ * Everything the report shows, read from the campaign's database (and stderr tails), with
+ * every trial in memory: what the live dashboard serves. The live dashboard passes a
+ * ModelFitMemory per campaign, so its model view refits the GP's hyperparameters only every
+ * so many new trials. report.html is written from the summary and the trials streamed
+ * (writeReport.ts), never all in memory.
  */
 export function buildReportData(
   open: OpenCampaign,
   now = Date.now(),
   modelMemory?: ModelFitMemory,
 ): ReportData {
+  const summary = buildReportSummary(open, now, modelMemory);
+  return { ...summary, trials: [...reportTrialStream(open, summary.metrics)] };
+}
+
+/** The trials as the page sees them, in trial order, one at a time from the store. */
+export function* reportTrialStream(
+  open: OpenCampaign,
+  metrics: readonly MetricInfo[],
+): Generator<ReportTrial> {
+  const feasible = (r: Record<string, number>): boolean => isFeasible(r, metrics);
+  for (const row of iterateReportTrials(open.db, open.row.id))
+    yield reportTrial(row, open.campaign.parameters, feasible);
+}
+
+/**
+ * The report's data but the trials, from streamed passes over the store: memory grows with
+ * what the page draws (the plotted sample's positions, the timeline's attempts, the latest
+ * failures, two numbers per attempt), with the usable trials' objective values only for the
+ * Pareto view (several objectives) and the model view (a GP in the strategy), not with every
+ * trial's row.
+ */
+export function buildReportSummary(
+  open: OpenCampaign,
+  now = Date.now(),
+  modelMemory?: ModelFitMemory,
+): ReportSummary {
   const { db, row, campaign, dir } = open;
-  const rows = listTrials(db, row.id);
-  const attemptRows = listCampaignAttempts(db, row.id);
-  const attemptsPerTrial = new Map<number, number>();
-  for (const a of attemptRows)
-    attemptsPerTrial.set(a.trial_index, (attemptsPerTrial.get(a.trial_index) ?? 0) + 1);
-  const metrics = campaignMetrics(campaign, reportedNames(rows, campaign.objectives));
-  const trials = reportTrials(rows, campaign.parameters, attemptsPerTrial, (r) =>
-    isFeasible(r, metrics),
+  const objectiveNames = new Set(campaign.objectives.map((o) => o.name));
+  const metrics = campaignMetrics(
+    campaign,
+    new Set(reportedNumberKeys(db, row.id).filter((k) => !objectiveNames.has(k))),
   );
   const notes: Record<string, string> = {};
-  const counts = countStates(trials);
-  const usable = trials
-    .map((t, pos) => ({ t, pos }))
-    .filter(
-      ({ t }) =>
-        t.state === "COMPLETED" &&
-        t.feasible &&
-        campaign.objectives.every((o) => Number.isFinite(t.results?.[o.name])),
-    );
   const single = campaign.objectives.length === 1;
   const obj = campaign.objectives[0]!;
   const sign = obj.goal === "max" ? -1 : 1;
-  const improvements = new Set<number>();
+  const hasGp = campaign.strategy.some((n) => n.model === "gp");
+  const counts = zeroTrialCounts();
+  const nodes = new NodeSummary();
+  /** Single objective: the positions (and trial indices) where the best value improved. */
+  const improvements: { pos: number; index: number }[] = [];
   let bestValue = Infinity;
-  for (const { t, pos } of usable) {
-    const v = sign * t.results![obj.name]!;
-    if (v < bestValue) {
-      bestValue = v;
-      improvements.add(pos);
+  /** Several objectives: the usable trials' values, for the Pareto view. */
+  const usable: UsableTrial[] = [];
+  const observations: { point: Point; value: number }[] = [];
+  let latestFailed: { trial: ReportTrial; id: number }[] = [];
+  let failedTotal = 0;
+  let lastEnd = 0;
+  let n = 0;
+  for (const r of iterateReportTrials(db, row.id)) {
+    const t = reportTrial(r, campaign.parameters, (v) => isFeasible(v, metrics));
+    const pos = n++;
+    counts[t.state]++;
+    nodes.add(t, r);
+    lastEnd = Math.max(lastEnd, r.end_time ?? 0);
+    if (isFailedTrial(t.state)) {
+      failedTotal++;
+      latestFailed.push({ trial: t, id: r.id });
+      if (latestFailed.length >= 2 * MAX_FAILURES) latestFailed = latestFailed.slice(-MAX_FAILURES);
+    }
+    const usableTrial =
+      t.state === "COMPLETED" &&
+      t.feasible &&
+      campaign.objectives.every((o) => Number.isFinite(t.results?.[o.name]));
+    if (!usableTrial) continue;
+    if (!single) usable.push({ index: t.index, results: t.results!, pos });
+    else {
+      const v = sign * t.results![obj.name]!;
+      if (v < bestValue) {
+        bestValue = v;
+        improvements.push({ pos, index: t.index });
+      }
+      if (hasGp)
+        observations.push({
+          point: Object.fromEntries(
+            campaign.parameters.map((p, k) => [p.name, t.params[k] ?? 0] as const),
+          ),
+          value: t.results![obj.name]!,
+        });
     }
   }
   const pareto = single ? null : paretoView(campaign, usable);
-  const best = single
-    ? [...improvements].slice(-1).map((pos) => trials[pos]!.index)
-    : (pareto?.front ?? []);
+  const frontSet = new Set(pareto?.front ?? []);
+  const best = single ? improvements.slice(-1).map((i) => i.index) : (pareto?.front ?? []);
   const bestPositions = new Set(
-    single ? [...improvements] : usable.filter((u) => best.includes(u.t.index)).map((u) => u.pos),
+    single
+      ? improvements.map((i) => i.pos)
+      : usable.filter((u) => frontSet.has(u.index)).map((u) => u.pos),
   );
-  const sample = evenSample(trials.length, MAX_PLOTTED_TRIALS, bestPositions);
-  if (sample.length < trials.length)
-    notes.sample = `${trials.length} trials: the point plots show ${sample.length} of them (evenly spaced, every improvement of the best kept); the table below lists all.`;
+  const sample = evenSample(n, MAX_PLOTTED_TRIALS, bestPositions);
+  if (sample.length < n)
+    notes.sample = `${n} trials: the point plots show ${sample.length} of them (evenly spaced, every improvement of the best kept); the table below lists all.`;
 
-  const trialState = new Map(trials.map((t) => [t.index, t.state as string]));
-  const allAttempts = reportAttempts(attemptRows, trialState);
-  const plain = (o: string): boolean => o === "COMPLETED";
-  const special = allAttempts.map((a, i) => (plain(a.outcome) ? -1 : i)).filter((i) => i >= 0);
-  const attemptPositions = evenSample(allAttempts.length, MAX_TIMELINE_ATTEMPTS, new Set(special));
-  const attempts = attemptPositions.map((i) => allAttempts[i]!);
-  if (attempts.length < allAttempts.length)
-    notes.timeline = `${allAttempts.length} attempts: the timeline shows ${attempts.length} (every failed, timed-out, retried, running or queued attempt first, then evenly spaced completed ones); the distributions use all.`;
+  const timeline = attemptSummary(db, row.id, now);
+  if (timeline.attempts.length < timeline.total)
+    notes.timeline = `${timeline.total} attempts: the timeline shows ${timeline.attempts.length} (every failed, timed-out, retried, running or queued attempt first, then evenly spaced completed ones); the distributions use all.`;
 
-  const lastAttempt = new Map<number, number>();
-  for (const a of attemptRows) lastAttempt.set(a.trial_index, a.attempt_no);
-  const failedTrials = trials.filter((t) => isFailedTrial(t.state));
-  const failures: ReportFailure[] = failedTrials.slice(-MAX_FAILURES).map((t) => {
-    const last = attemptRows.findLast((a) => a.trial_index === t.index);
+  const failures: ReportFailure[] = latestFailed.slice(-MAX_FAILURES).map(({ trial: t, id }) => {
+    const last = lastAttemptOf(db, id);
     return {
       trial: t.index,
       state: t.state,
@@ -103,13 +149,12 @@ export function buildReportData(
       signal: t.signal,
       host: t.host,
       jobId: last?.job_id ?? null,
-      stderrTail: stderrTail(dir, t.index, lastAttempt.get(t.index) ?? 1),
+      stderrTail: stderrTail(dir, t.index, last?.attempt_no ?? 1),
     };
   });
-  if (failures.length < failedTrials.length)
-    notes.failures = `${failedTrials.length} failed or timed-out trials: the latest ${failures.length} are listed.`;
+  if (failures.length < failedTotal)
+    notes.failures = `${failedTotal} failed or timed-out trials: the latest ${failures.length} are listed.`;
 
-  const hasGp = campaign.strategy.some((n) => n.model === "gp");
   let model = null;
   let modelNote = "";
   if (!hasGp) modelNote = "No GP node in this campaign's strategy, so no model was fitted.";
@@ -119,12 +164,7 @@ export function buildReportData(
     model = modelView({
       parameters: campaign.parameters,
       objective: obj,
-      observations: usable.map(({ t }) => ({
-        point: Object.fromEntries(
-          campaign.parameters.map((p, k) => [p.name, t.params[k] ?? 0] as const),
-        ),
-        value: t.results![obj.name]!,
-      })),
+      observations,
       seed: campaign.seed,
       ...(modelMemory ? { memory: modelMemory } : {}),
     });
@@ -143,20 +183,6 @@ export function buildReportData(
     }
   }
 
-  const durations = {
-    queueWaitS: attemptRows
-      .filter((a) => a.submit_time !== null && a.start_time !== null)
-      .map((a) => Math.round(Math.max(0, a.start_time! - a.submit_time!) / 100) / 10),
-    runTimeS: attemptRows
-      .filter((a) => a.start_time !== null && a.end_time !== null)
-      .map((a) => Math.round(Math.max(0, a.end_time! - a.start_time!) / 100) / 10),
-  };
-  const runTimeMs = attemptRows.reduce((sum, a) => {
-    if (a.start_time === null) return sum;
-    const end = a.end_time ?? (a.state === "RUNNING" ? now : a.start_time);
-    return sum + Math.max(0, end - a.start_time);
-  }, 0);
-  const lastEnd = rows.reduce((m, t) => Math.max(m, t.end_time ?? 0), 0);
   const endOfWall = row.state === "RUNNING" ? now : Math.max(lastEnd, row.updated_at);
   return {
     version: REPORT_DATA_VERSION,
@@ -183,13 +209,12 @@ export function buildReportData(
     metrics,
     counts,
     wallTimeMs: Math.max(0, endOfWall - row.created_at),
-    runTimeMs,
-    nodes: nodeSummary(trials, rows),
+    runTimeMs: timeline.runTimeMs,
+    nodes: nodes.list(),
     best,
-    trials,
     sample,
-    attempts,
-    durations,
+    attempts: timeline.attempts,
+    durations: timeline.durations,
     failures,
     model,
     modelNote,
@@ -198,31 +223,13 @@ export function buildReportData(
   };
 }
 
-function reportedNames(
-  rows: readonly TrialRow[],
-  objectives: readonly { name: string }[],
-): Set<string> {
-  const names = new Set<string>();
-  const skip = new Set(objectives.map((o) => o.name));
-  for (const t of rows) {
-    if (!t.results_json) continue;
-    for (const [k, v] of Object.entries(JSON.parse(t.results_json) as Record<string, unknown>))
-      if (!skip.has(k) && typeof v === "number") names.add(k);
-  }
-  return names;
-}
+/** Trials, completed and failed ones and the mean proposal time per strategy node and generator. */
+class NodeSummary {
+  private readonly byNode = new Map<string, ReportNode & { genSum: number; genN: number }>();
 
-function countStates(trials: readonly ReportTrial[]): Record<TrialState, number> {
-  const counts = zeroTrialCounts();
-  for (const t of trials) counts[t.state]++;
-  return counts;
-}
-
-function nodeSummary(trials: readonly ReportTrial[], rows: readonly TrialRow[]): ReportNode[] {
-  const byNode = new Map<string, ReportNode & { genSum: number; genN: number }>();
-  trials.forEach((t, i) => {
+  add(t: ReportTrial, row: ReportTrialRow): void {
     const key = `${t.node}\u0000${t.generator}`;
-    let e = byNode.get(key);
+    let e = this.byNode.get(key);
     if (!e) {
       e = {
         node: t.node,
@@ -234,19 +241,22 @@ function nodeSummary(trials: readonly ReportTrial[], rows: readonly TrialRow[]):
         genSum: 0,
         genN: 0,
       };
-      byNode.set(key, e);
+      this.byNode.set(key, e);
     }
     e.trials++;
     if (t.state === "COMPLETED") e.completed++;
     if (isFailedTrial(t.state)) e.failed++;
-    const g = rows[i]!.generation_ms;
+    const g = row.generation_ms;
     if (g !== null) {
       e.genSum += g;
       e.genN++;
     }
-  });
-  return [...byNode.values()].map(({ genSum, genN, ...n }) => ({
-    ...n,
-    meanGenerationMs: genN > 0 ? genSum / genN : null,
-  }));
+  }
+
+  list(): ReportNode[] {
+    return [...this.byNode.values()].map(({ genSum, genN, ...n }) => ({
+      ...n,
+      meanGenerationMs: genN > 0 ? genSum / genN : null,
+    }));
+  }
 }

@@ -21,7 +21,8 @@ function scriptText(s: string): string {
   return s.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
 
-function jsonText(value: unknown): string {
+/** JSON that can sit inside a <script> element (and is still the same JSON). */
+export function jsonText(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
@@ -46,30 +47,49 @@ export interface PageOptions {
  * the dashboard may show any campaign).
  */
 export function renderReportHtml(options: PageOptions): string {
+  const { before, after } = reportPageParts(
+    options.mode,
+    options.data?.objectives.length ?? 0,
+    options.title,
+  );
+  return `${before}${options.data ? jsonText(options.data) : "null"}${after}`;
+}
+
+/**
+ * The page around its data (the text of the slurmopt-data script element), for a writer that
+ * streams the data in between (writeReport.ts): `objectives` decides the plotly.js bundle.
+ */
+export function reportPageParts(
+  mode: "static" | "live",
+  objectives: number,
+  title: string,
+): { before: string; after: string } {
   const assets = pageAssets();
-  const needs3d = options.mode === "live" || (options.data?.objectives.length ?? 0) >= 3;
+  const needs3d = mode === "live" || objectives >= 3;
   const scripts = assets.scripts.map((s) => `<script>${scriptText(s)}</script>`).join("\n");
-  return `<!doctype html>
+  const before = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="slurmopt">
-<title>${escapeHtml(options.title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${assets.style}</style>
 </head>
 <body>
-<header class="top" id="top"><h1>${escapeHtml(options.title)}</h1></header>
-<nav class="campaigns" id="campaigns"${options.mode === "live" ? "" : " hidden"}></nav>
+<header class="top" id="top"><h1>${escapeHtml(title)}</h1></header>
+<nav class="campaigns" id="campaigns"${mode === "live" ? "" : " hidden"}></nav>
 <nav class="toc" id="toc"></nav>
 <main id="main"></main>
-<script id="slurmopt-config" type="application/json">${jsonText({ mode: options.mode })}</script>
-<script id="slurmopt-data" type="application/json">${options.data ? jsonText(options.data) : "null"}</script>
+<script id="slurmopt-config" type="application/json">${jsonText({ mode })}</script>
+<script id="slurmopt-data" type="application/json">`;
+  const after = `</script>
 <script>window.PlotlyConfig = { MathJaxConfig: "local" };</script>
 <script>${scriptText(needs3d ? assets.plotly3d : assets.plotly)}</script>
 ${scripts}
 </body>
 </html>
 `;
+  return { before, after };
 }

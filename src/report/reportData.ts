@@ -166,3 +166,6 @@ export interface ReportData {
   /** What was downsampled or left out, per section, to be said on the page. */
   notes: Record<string, string>;
 }
+
+/** The report's data but its trials (streamed into report.html, or added by buildReportData). */
+export type ReportSummary = Omit<ReportData, "trials">;

@@ -2,19 +2,6 @@ import type { Db } from "./openStore.js";
 import { sql } from "./statementCache.js";
 import type { AttemptRow } from "./rowTypes.js";
 
-export interface AttemptWithTrialIndex extends AttemptRow {
-  trial_index: number;
-}
-
-/** Every attempt of a campaign with its trial's index, in trial then attempt order (one query). */
-export function listCampaignAttempts(db: Db, campaignId: number): AttemptWithTrialIndex[] {
-  return sql(
-    db,
-    `SELECT a.*, t.trial_index AS trial_index FROM attempts a JOIN trials t ON t.id = a.trial_id
-       WHERE t.campaign_id = ? ORDER BY t.trial_index, a.attempt_no`,
-  ).all(campaignId) as AttemptWithTrialIndex[];
-}
-
 /**
  * A number that changes whenever the campaign's trials or state change (the highest trial
  * revision, the trial count and the campaign's update time): a cheap question for a watcher.
