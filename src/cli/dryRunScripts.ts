@@ -33,12 +33,13 @@ async function firstBatch(
   const shown = external ? { ...c, strategy: [sobol, ...c.strategy.slice(1)] } : c;
   // The same proposal pipeline as the run, on a campaign held in memory.
   const preview = CampaignSession.inMemory(shown, dir);
-  let points: Point[];
+  let points: { point: Point; budget: number | undefined }[];
   let uid: string;
   try {
-    points = (await preview.ask(Math.min(c.parallelism, c.maxEval))).map((t) =>
-      pointOfShown(t.parameters),
-    );
+    points = (await preview.ask(Math.min(c.parallelism, c.maxEval))).map((t) => ({
+      point: pointOfShown(t.parameters),
+      budget: t.budget,
+    }));
     uid = preview.row.uid;
   } finally {
     await preview.close();
@@ -51,10 +52,16 @@ async function firstBatch(
   };
   const program = createTrialProgram(c);
   const max = Math.max(1, c.slurm.maxArraySize);
-  const batch = points.map((point, i): AttemptToRun => {
+  const batch = points.map(({ point, budget }, i): AttemptToRun => {
     const a = newAttempt(identity, i, 1, Math.floor(i / max) * max);
     const dir = attemptDirOf(identity, a.dir);
-    const { command, env } = program.render(point, { index: i, id: i + 1, attemptDir: dir });
+    // With budgets the first batch is the bottom rung: each trial is its configuration's first.
+    const { command, env } = program.render(point, {
+      index: i,
+      id: i + 1,
+      attemptDir: dir,
+      ...(budget !== undefined ? { budget: { budget, configIndex: null } } : {}),
+    });
     return {
       attemptId: i + 1,
       trialId: i + 1,

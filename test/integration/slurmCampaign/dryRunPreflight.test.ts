@@ -89,6 +89,25 @@ describe.skipIf(slurmSkipped())("dry run and preflight of a Slurm campaign", () 
     expect(await jobsNamed(name)).toEqual([]);
   });
 
+  it("--dry-run of a campaign with budgets fills %(budget) and SLURMOPT_BUDGET with the bottom rung's budget", async () => {
+    const cwd = testDir("sc-dryrun-budget");
+    const name = uniqueName("dryrunbudget");
+    writeSpec(
+      cwd,
+      spec(name, {
+        program: 'echo "RESULT: %(x) at %(budget)"',
+        budget: { min: 1, max: 9, eta: 3 },
+        parallelism: 2,
+      }),
+    );
+    const r = await runCampaign(cwd, ["spec.json", "--dry-run", "--partition", "short"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain("%(budget)'");
+    expect(r.stdout.match(/slurmopt_command='echo "RESULT: 0\.\d+ at 1"'/g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/^\s*(?:export )?SLURMOPT_BUDGET=.?1.?$/m);
+    expect(existsSync(join(cwd, "runs"))).toBe(false);
+  });
+
   it("the preflight refuses a missing partition, a time limit above the partition's MaxTime and too much memory, before the campaign folder exists", async () => {
     const cwd = testDir("sc-preflight");
     const name = uniqueName("preflight");
