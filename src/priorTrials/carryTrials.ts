@@ -3,8 +3,8 @@ import { metricNames, type Campaign } from "../spec/campaign.js";
 import type { Parameter, ParamValue, Point } from "../space/parameters.js";
 import { SearchSpace, sameValue } from "../space/searchSpace.js";
 import { ACTIVE_TRIAL_STATES, givesData, type TrialState } from "../store/rowTypes.js";
-import type { ImportedTrial } from "../store/importedTrials.js";
-import type { PriorRun, PriorTrial } from "./priorRun.js";
+import type { ImportedBudget, ImportedTrial } from "../store/importedTrials.js";
+import type { PriorBudget, PriorRun, PriorTrial } from "./priorRun.js";
 
 /**
  * continue: every trial of the earlier run comes along (OmniOpt2's --continue_previous_job),
@@ -32,6 +32,8 @@ export function carryTrials(
   runs: readonly PriorRun[],
   campaign: Campaign,
   mode: CarryMode,
+  /** The new campaign's index of the first trial carried (the trials carried before). */
+  firstIndex = 0,
 ): CarriedTrials {
   const space = new SearchSpace(campaign.parameters);
   const objectives = (campaign.occ?.results ?? campaign.objectives).map((o) => o.name);
@@ -45,6 +47,9 @@ export function carryTrials(
   let skipped = 0;
   for (const run of runs) {
     if (run.kind === "omniopt2") checkColumns(run, campaign, objectives);
+    /** The earlier run's trial indices to the new campaign's (budget columns refer to them). */
+    const newIndex = new Map<number, number>();
+    const topBudget = Math.max(...run.trials.map((t) => t.budget?.budget ?? -Infinity));
     for (const t of run.trials) {
       const point = pointOf(run, t, campaign.parameters);
       const { values, sems } = resultsOf(run, t, metrics);
@@ -65,6 +70,13 @@ export function carryTrials(
         reason ??= `${state} in ${run.source}`;
       }
       if (space.check(point) !== null) outsideSpace++;
+      newIndex.set(t.index, firstIndex + trials.length);
+      const budget =
+        t.budget == null
+          ? null
+          : carriedBudget(t.budget, mode, newIndex, firstIndex + trials.length, {
+              max: campaign.budget?.max ?? topBudget,
+            });
       trials.push({
         state,
         paramsJson: JSON.stringify(point),
@@ -84,10 +96,47 @@ export function carryTrials(
         reason,
         hostname: t.hostname,
         programString: t.programString,
+        budget,
       });
     }
   }
   return { trials, outsideSpace, skipped };
+}
+
+/**
+ * The budget columns of a carried trial. continue: its bracket, rung and the trials it refers
+ * to (renumbered; a trial left out becomes null, a configuration's first trial the trial
+ * itself), so successive halving goes on with the earlier brackets. load: the budget only (the
+ * models learn which budget a value was measured at); the trial is in no bracket of the new
+ * campaign. Either way a trial below the max budget never counts among the best.
+ */
+function carriedBudget(
+  b: PriorBudget,
+  mode: CarryMode,
+  newIndex: ReadonlyMap<number, number>,
+  self: number,
+  top: { max: number },
+): ImportedBudget {
+  const mapped = (i: number | null): number | null =>
+    i === null ? null : (newIndex.get(i) ?? null);
+  const belowMaxBudget = b.budget < top.max;
+  if (mode === "load")
+    return {
+      budget: b.budget,
+      bracket: null,
+      rung: null,
+      parentIndex: null,
+      configIndex: null,
+      belowMaxBudget,
+    };
+  return {
+    budget: b.budget,
+    bracket: b.bracket,
+    rung: b.rung,
+    parentIndex: mapped(b.parentIndex),
+    configIndex: mapped(b.configIndex) ?? self,
+    belowMaxBudget,
+  };
 }
 
 /** The strategy node of this name (OmniOpt2's generation_node), or -1: no node counts it. */

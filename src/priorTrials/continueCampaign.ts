@@ -102,7 +102,7 @@ function plan(
 ): PriorTrialsPlan {
   const trials: ImportedTrial[] = [];
   for (const { run, mode } of sources) {
-    const carried = carryTrials([run], campaign, mode);
+    const carried = carryTrials([run], campaign, mode, trials.length);
     if (carried.outsideSpace > 0)
       warnings.warn(
         `${carried.outsideSpace} of the ${carried.trials.length} trials from ${run.source} lie outside the search space (a narrowed range, a removed choice): they are kept for reference and give the models no data`,

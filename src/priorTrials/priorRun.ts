@@ -40,6 +40,16 @@ export interface PriorTrial {
   readonly reason: string | null;
   readonly hostname: string | null;
   readonly programString: string | null;
+  /** The budget columns (successive halving), indices those of the earlier run; null: none. */
+  readonly budget?: PriorBudget | null;
+}
+
+export interface PriorBudget {
+  readonly budget: number;
+  readonly bracket: number | null;
+  readonly rung: number | null;
+  readonly parentIndex: number | null;
+  readonly configIndex: number | null;
 }
 
 /** An earlier run whose trials a new campaign starts with. */

@@ -70,5 +70,15 @@ function priorTrial(t: TrialRow): PriorTrial {
     reason: t.reason,
     hostname: t.hostname,
     programString: t.program_string,
+    budget:
+      t.budget === null
+        ? null
+        : {
+            budget: t.budget,
+            bracket: t.bracket,
+            rung: t.rung,
+            parentIndex: t.parent_index,
+            configIndex: t.config_index,
+          },
   };
 }

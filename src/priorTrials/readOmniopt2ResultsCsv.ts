@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../errors/errors.js";
 import type { TrialState } from "../store/rowTypes.js";
-import type { PriorTrial } from "./priorRun.js";
+import type { PriorBudget, PriorTrial } from "./priorRun.js";
 
 /**
  * Columns of an OmniOpt2 results.csv that are neither parameters nor results: OmniOpt2's own
@@ -37,6 +37,12 @@ const BOOKKEEPING = new Set([
   "reason",
   "feasible",
   "hypervolume",
+  // slurmopt's budget columns (src/report/resultsTable.ts), read into the trial's budget
+  "budget",
+  "bracket",
+  "rung",
+  "parent_trial",
+  "config_trial",
 ]);
 
 /** Extra columns kept as extras: OmniOpt2's OO-Info lines, slurmopt's printed metrics. */
@@ -125,6 +131,20 @@ function priorTrial(path: string, header: string[], cols: string[], line: number
     reason: textOrNull(row.reason),
     hostname: textOrNull(row.hostname),
     programString: textOrNull(row.program_string),
+    budget: budgetOf(row),
+  };
+}
+
+/** slurmopt's budget columns of a row (a campaign with budgets wrote them); null without. */
+function budgetOf(row: Readonly<Record<string, string>>): PriorBudget | null {
+  const budget = numberOrNull(row.budget);
+  if (budget === null) return null;
+  return {
+    budget,
+    bracket: integerOrNull(row.bracket),
+    rung: integerOrNull(row.rung),
+    parentIndex: integerOrNull(row.parent_trial),
+    configIndex: integerOrNull(row.config_trial),
   };
 }
 

@@ -27,6 +27,22 @@ export interface ImportedTrial {
   reason: string | null;
   hostname: string | null;
   programString: string | null;
+  /** The budget it ran at (successive halving); absent or null: none. */
+  budget?: ImportedBudget | null;
+}
+
+/**
+ * A carried trial's budget columns, its indices those of the new campaign. A loaded trial keeps
+ * its budget only (bracket, rung and the indices null): it is data, not part of a bracket.
+ */
+export interface ImportedBudget {
+  budget: number;
+  bracket: number | null;
+  rung: number | null;
+  parentIndex: number | null;
+  configIndex: number | null;
+  /** Below the campaign's max budget: never among the best trials. */
+  belowMaxBudget: boolean;
 }
 
 /** Inserts the trials with indices 0, 1, ... into a campaign that has none (the caller's transaction). */
@@ -40,8 +56,9 @@ export function insertImportedTrials(
     db,
     `INSERT INTO trials (campaign_id, trial_index, state, params_json, generator, generation_node,
        node_position, generation_ms, created_at, submit_time, start_time, end_time, results_json,
-       sems_json, extras_json, exit_code, signal, reason, hostname, program_string)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       sems_json, extras_json, exit_code, signal, reason, hostname, program_string, budget,
+       bracket, rung, parent_index, config_index, below_max_budget)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   trials.forEach((t, index) =>
     insert.run(
@@ -65,6 +82,12 @@ export function insertImportedTrials(
       t.reason,
       t.hostname,
       t.programString,
+      t.budget?.budget ?? null,
+      t.budget?.bracket ?? null,
+      t.budget?.rung ?? null,
+      t.budget?.parentIndex ?? null,
+      t.budget?.configIndex ?? null,
+      t.budget?.belowMaxBudget === true ? 1 : 0,
     ),
   );
 }

@@ -166,6 +166,75 @@ describe("OmniOpt2's continue and load (real local executor, real SQLite)", () =
     expect(rows(join(cwd, "runs", "e", "2", "results.csv"))).toHaveLength(18);
   });
 
+  it("--continue and --load_data_from_existing_jobs keep the budget columns of a campaign with budgets", async () => {
+    const cwd = testDir("continue-budgets");
+    // Rungs at budgets 1 and 3: three configurations at 1, the best of them again at 3.
+    const budgetFlags = ["--min_budget", "1", "--max_budget", "3", "--eta", "3"];
+    const first = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "b",
+        "--run_program",
+        'echo "RESULT: %(x) at %(budget)"',
+        "--parameter",
+        "x",
+        "range",
+        "0",
+        "1",
+        "float",
+        "--max_eval",
+        "5",
+        "--seed",
+        "5",
+        ...budgetFlags,
+        ...LOCAL,
+      ],
+      { cwd },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const budgetCells = (t: Row): string[] =>
+      [t.budget, t.bracket, t.rung, t.parent_trial, t.config_trial].map(String);
+    const old = rows(join(cwd, "runs", "b", "0", "results.csv"));
+    expect(old.some((t) => t.budget === "3" && t.parent_trial !== "")).toBe(true); // a promotion
+    const again = await runCli(
+      ["run", "--continue", join(cwd, "runs", "b", "0"), "--max_eval", "1", ...LOCAL],
+      { cwd },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    const continued = rows(join(cwd, "runs", "b", "1", "results.csv"));
+    expect(continued.slice(0, old.length).map(budgetCells)).toEqual(old.map(budgetCells));
+    expect(continued[old.length]!.budget).not.toBe("");
+
+    const loaded = await runCli(
+      [
+        "run",
+        "--experiment_name",
+        "l",
+        "--run_program",
+        'echo "RESULT: %(x) %(budget)"',
+        "--parameter",
+        "x",
+        "range",
+        "0",
+        "1",
+        "float",
+        "--max_eval",
+        "1",
+        "--load_data_from_existing_jobs",
+        join(cwd, "runs", "b", "0"),
+        ...budgetFlags,
+        ...LOCAL,
+      ],
+      { cwd },
+    );
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const data = rows(join(cwd, "runs", "l", "0", "results.csv")).slice(0, old.length);
+    // Loaded trials keep the budget their value was measured at, in no bracket of the new run.
+    expect(data.map((t) => t.budget)).toEqual(old.map((t) => t.budget));
+    expect(data.every((t) => t.bracket === "" && t.rung === "")).toBe(true);
+  });
+
   it("continues an OmniOpt2-shaped results.csv the same way, and leaves that file unchanged", async () => {
     const cwd = testDir("continue-omniopt2");
     const csv = join(cwd, "oo", "runs", "e", "0", "results.csv");

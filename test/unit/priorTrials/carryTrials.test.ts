@@ -122,4 +122,66 @@ describe("carryTrials", () => {
       ),
     ).toThrow(/line 3 \(trial_index 1\): result RESULT is "n\/a", not a number/);
   });
+
+  it("carries the budget columns: on continue renumbered with bracket and rung, on load the budget only; below the max budget never best", () => {
+    const budgets = buildCampaign(
+      {
+        name: "b",
+        parameters: [{ name: "x", type: "range", bounds: [0, 10] }],
+        program: "echo %(budget)",
+        max_eval: 5,
+        budget: { min: 1, max: 9, eta: 3 },
+      },
+      { cwd: "/tmp", warnings: { warn: () => undefined } },
+    );
+    const at = (budget: number, rung: number, parentIndex: number | null, configIndex: number) => ({
+      budget,
+      bracket: 0,
+      rung,
+      parentIndex,
+      configIndex,
+    });
+    const run = csvRun([
+      // trial 10 failed at budget 1 (load leaves it out); 11 completed and was promoted as 12.
+      trial({
+        index: 10,
+        line: 2,
+        state: "FAILED",
+        cells: { x: "1", RESULT: "" },
+        budget: at(1, 0, null, 10),
+      }),
+      trial({ index: 11, line: 3, cells: { x: "2", RESULT: "0.5" }, budget: at(1, 0, null, 11) }),
+      trial({ index: 12, line: 4, cells: { x: "2", RESULT: "0.25" }, budget: at(9, 1, 11, 11) }),
+    ]);
+    const continued = carryTrials([run], budgets, "continue", 3).trials.map((t) => t.budget);
+    expect(continued).toEqual([
+      { budget: 1, bracket: 0, rung: 0, parentIndex: null, configIndex: 3, belowMaxBudget: true },
+      { budget: 1, bracket: 0, rung: 0, parentIndex: null, configIndex: 4, belowMaxBudget: true },
+      { budget: 9, bracket: 0, rung: 1, parentIndex: 4, configIndex: 4, belowMaxBudget: false },
+    ]);
+    const loaded = carryTrials([run], budgets, "load").trials.map((t) => t.budget);
+    expect(loaded).toEqual([
+      {
+        budget: 1,
+        bracket: null,
+        rung: null,
+        parentIndex: null,
+        configIndex: null,
+        belowMaxBudget: true,
+      },
+      {
+        budget: 9,
+        bracket: null,
+        rung: null,
+        parentIndex: null,
+        configIndex: null,
+        belowMaxBudget: false,
+      },
+    ]);
+    // Without budgets in the earlier run, none.
+    expect(
+      carryTrials([csvRun([trial({ line: 2, cells: { x: "1", RESULT: "1" } })])], budgets, "load")
+        .trials[0]!.budget,
+    ).toBeNull();
+  });
 });
