@@ -5,7 +5,7 @@ import type { Campaign } from "../spec/campaign.js";
 import { loadSpecFile } from "../spec/loadSpecFile.js";
 import { extractGroupedFlags, objectivesFromWords, parameterFromWords } from "./groupedFlags.js";
 import { ignoredFlagNotes, refuseFlags } from "./omniopt2Flags.js";
-import { mergeSpec, occFlagNotes, specOverlayFromFlags } from "./runOptions.js";
+import { mergeSpec, occFlagNotes, specOverlayFromFlags } from "./specOverlay.js";
 
 export interface RunArgs {
   specFile: string | undefined;

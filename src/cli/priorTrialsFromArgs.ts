@@ -10,7 +10,7 @@ import { buildCampaign } from "../spec/buildCampaign.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Parameter } from "../space/parameters.js";
 import { campaignFromArgs, specFromArgs, type RunArgs } from "./campaignFromArgs.js";
-import { mergeSpec } from "./runOptions.js";
+import { mergeSpec } from "./specOverlay.js";
 
 const SILENT: Warnings = { warn: () => undefined };
 

@@ -8,7 +8,8 @@ import {
   refuseFlags,
   weightsFromFlag,
 } from "../../../src/cli/omniopt2Flags.js";
-import { RUN_OPTIONS, occFlagNotes, specOverlayFromFlags } from "../../../src/cli/runOptions.js";
+import { RUN_OPTIONS } from "../../../src/cli/runOptions.js";
+import { occFlagNotes, specOverlayFromFlags } from "../../../src/cli/specOverlay.js";
 
 describe("OmniOpt2 flags without effect or refused", () => {
   it("prints one note per ignored flag that was given, none for absent or false ones", () => {

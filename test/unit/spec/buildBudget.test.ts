@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeSpec, specOverlayFromFlags } from "../../../src/cli/runOptions.js";
+import { mergeSpec, specOverlayFromFlags } from "../../../src/cli/specOverlay.js";
 import { createTrialProgram } from "../../../src/engine/createTrialProgram.js";
 import { InputError } from "../../../src/errors/errors.js";
 import { buildCampaign } from "../../../src/spec/buildCampaign.js";

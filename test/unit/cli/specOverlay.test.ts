@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeSpec, specOverlayFromFlags } from "../../../src/cli/runOptions.js";
+import { mergeSpec, specOverlayFromFlags } from "../../../src/cli/specOverlay.js";
 
 const OMNIOPT_PROGRAM_B64 = "ZWNobyAiUkVTVUxUOiAlKHgpJSh5KSIgJiYgZWNobyAiUkVTVUxUMjogJXoi";
 const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
