@@ -4,13 +4,15 @@
  * max(5, 2d) trials, then the model, 50 evaluations), so that a change to the forest can be
  * measured on many seeds and on disjoint seed ranges without running the whole table.
  *
- *   npm run bench:rf -- --function Mixed [--seeds 0-39] [--method rf|tpe|gp]
+ *   npm run bench:rf -- --function Mixed [--seeds 0-39] [--method rf|tpe|gp|optuna]
  *       [--options '{"randomProbability":0.1}'] [--verbose]
  *
  * Prints the median and geometric mean of the simple regret and, for a problem with an
  * unordered choice (Mixed's optimizer, the conditional problem's branch), which choice the
  * best point has, by the choice of the best point of the Sobol phase (the forest rarely leaves
- * that one: docs/benchmarks.md).
+ * that one: docs/benchmarks.md). `--method optuna` runs Optuna's TPE (bench/optuna_tpe.py, the
+ * whole budget by Optuna, as bench:optimizers' Optuna column) on the same seeds, so that its
+ * per-seed regrets (--verbose) can be paired with the forest's.
  */
 import { parseArgs } from "node:util";
 import { loadavg } from "node:os";
@@ -21,7 +23,9 @@ import type { RandomForestOptions } from "../src/generators/rf/rfPropose.js";
 import { createSobolGenerator } from "../src/generators/sobolGenerator.js";
 import { createTpeGenerator } from "../src/generators/tpeGenerator.js";
 import { CONDITIONAL_PROBLEMS } from "./conditionalProblem.js";
-import { runSequential } from "./sequentialRun.js";
+import { OptunaProcess } from "./optunaProcess.js";
+import type { SequentialRun } from "./sequentialRun.js";
+import { BUDGET, runSequential } from "./sequentialRun.js";
 import { TEST_PROBLEMS } from "./testFunctions.js";
 
 const { values: args } = parseArgs({
@@ -46,9 +50,11 @@ const models: Record<string, () => Generator> = {
   tpe: () => createTpeGenerator({ startupTrials: 1 }),
   gp: () => createGpGenerator({ inWorker: false }),
 };
+const optuna = args.method === "optuna" ? await OptunaProcess.open("optuna_tpe.py") : null;
+if (args.method === "optuna" && !optuna) throw new Error("no optuna module for /usr/bin/python3");
 const makeModel = models[args.method];
-if (!makeModel) throw new Error(`unknown method ${args.method} (rf, tpe, gp)`);
-const model = makeModel();
+if (!makeModel && !optuna) throw new Error(`unknown method ${args.method} (rf, tpe, gp, optuna)`);
+const model = makeModel?.() ?? null;
 const sobol = createSobolGenerator();
 const d = problem.parameters.filter((p) => p.kind !== "fixed").length;
 const init = Math.max(5, 2 * d);
@@ -58,7 +64,9 @@ const started = performance.now();
 const regrets: number[] = [];
 const split = new Map<string, Map<string, number>>();
 for (let seed = from; seed <= to; seed++) {
-  const run = await runSequential(problem, seed, init, sobol, model);
+  const run = model
+    ? await runSequential(problem, seed, init, sobol, model)
+    : await optunaRun(optuna!, seed);
   const regret = Math.max(0, run.best - problem.optimum);
   regrets.push(regret);
   const end = choiceName === undefined ? "" : String(run.bestPoint[choiceName]);
@@ -69,6 +77,7 @@ for (let seed = from; seed <= to; seed++) {
   if (args.verbose)
     console.log(`seed ${seed}: regret ${regret.toExponential(2)} ${start} -> ${end}`);
 }
+optuna?.close();
 const sorted = [...regrets].sort((a, b) => a - b);
 const m = sorted.length >> 1;
 const median = sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
@@ -86,3 +95,24 @@ if (choiceName !== undefined) {
 console.log(
   `(${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)})`,
 );
+
+/** Optuna's TPE for the whole budget; its first `init` trials stand for the Sobol phase. */
+async function optunaRun(proc: OptunaProcess, seed: number): Promise<SequentialRun> {
+  const history: SequentialRun["history"][number][] = [];
+  await proc.run(problem!.parameters, seed, BUDGET, {}, (p) => {
+    const v = problem!.evaluate(p);
+    history.push({ point: p, values: { f: v }, sems: { f: null } });
+    return { value: v };
+  });
+  const bestOf = (n: number): SequentialRun["history"][number] =>
+    history.slice(0, n).reduce((a, b) => (b.values.f! < a.values.f! ? b : a));
+  const best = bestOf(history.length);
+  const first = bestOf(init);
+  return {
+    best: best.values.f!,
+    bestPoint: best.point,
+    bestOfInit: first.values.f!,
+    bestPointOfInit: first.point,
+    history,
+  };
+}
