@@ -1,6 +1,8 @@
 /**
  * Maximizes log expected improvement (times the probability of feasibility under outcome
- * constraints, gp/feasibility.ts) over the valid points of the search space:
+ * constraints, gp/feasibility.ts) over the valid points of the search space, or of a box in it
+ * (a trust region, gp/trustRegion.ts: the sweep, the perturbations and the L-BFGS bounds stay
+ * inside it; the discrete neighbourhood search does not):
  * 1. a space-filling sweep plus perturbations of the best observed points, each snapped to a
  *    valid point (integers and choices at their bin centres) and checked against the
  *    constraints, is scored;
@@ -16,6 +18,7 @@ import type { Rng } from "../rng.js";
 import { minimizeBounded } from "./boundedLbfgs.js";
 import type { GpModel } from "./gpModel.js";
 import type { FeasibilityModel } from "./feasibility.js";
+import type { Box } from "./trustRegion.js";
 import { constrainedLogEi, constrainedLogEiWithGrad } from "./feasibility.js";
 
 export interface AcquisitionOptions {
@@ -45,6 +48,8 @@ export interface AcquisitionProblem {
   /** Raw sweep points in the unit cube (e.g. scrambled Sobol). */
   readonly sweep: (count: number) => Float64Array[];
   readonly rng: Rng;
+  /** Search only this box of the unit cube (a trust region); absent: the whole cube. */
+  readonly box?: Box;
   /**
    * Another acquisition to maximize instead of constrained log EI (several objectives: log
    * EHVI, gp/ehvi.ts), with its gradient; `model` and `best` are then unused.
@@ -124,7 +129,11 @@ function discreteSearch(p: AcquisitionProblem, start: Scored): Scored {
 
 function rawCandidates(p: AcquisitionProblem, opts: AcquisitionOptions): Float64Array[] {
   const d = p.space.dim;
+  const box = p.box;
   const out = p.sweep(opts.rawSamples);
+  if (box)
+    for (const u of out)
+      for (let k = 0; k < d; k++) u[k] = box.lower[k]! + (box.upper[k]! - box.lower[k]!) * u[k]!;
   const local = Math.floor(opts.rawSamples / 4);
   if (p.incumbents.length > 0) {
     const sds = [0.005, 0.02, 0.08, 0.2];
@@ -144,6 +153,8 @@ function rawCandidates(p: AcquisitionProblem, opts: AcquisitionOptions): Float64
         const k = p.rng.integer(d);
         u[k] = Math.min(1, Math.max(0, c[k]! + sd * p.rng.normal()));
       }
+      if (box)
+        for (let k = 0; k < d; k++) u[k] = Math.min(box.upper[k]!, Math.max(box.lower[k]!, u[k]!));
       out.push(u);
     }
   }
@@ -179,8 +190,8 @@ export function optimizeAcquisition(
     // Coordinates inactive at the start (NaN, conditional spaces) stay inactive during the
     // continuous refinement: held at a placeholder inside the box, NaN for the model.
     const inactive = Array.from(st.u, (v) => Number.isNaN(v));
-    const lower = Float64Array.from(inactive, (off) => (off ? 0.5 : 0));
-    const upper = Float64Array.from(inactive, (off) => (off ? 0.5 : 1));
+    const lower = Float64Array.from(inactive, (off, k) => (off ? 0.5 : (p.box?.lower[k] ?? 0)));
+    const upper = Float64Array.from(inactive, (off, k) => (off ? 0.5 : (p.box?.upper[k] ?? 1)));
     const withInactive = (u: Float64Array): Float64Array => {
       const out = Float64Array.from(u);
       inactive.forEach((off, k) => {

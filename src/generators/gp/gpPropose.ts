@@ -31,6 +31,9 @@ import type { PendingFantasies } from "./pendingPoints.js";
 import { believe, fantasize, fantasyLogEi, fantasyLogEiWithGrad } from "./pendingPoints.js";
 import { triedKeys } from "../triedKeys.js";
 import { proposeEhvi } from "./ehviPropose.js";
+import { CONDITIONAL_CONTINUOUS } from "./matern.js";
+import type { Box } from "./trustRegion.js";
+import { defaultRule, trustRegionBox, trustRegionLength } from "./trustRegion.js";
 
 export interface GpOptions {
   /** Completed trials needed before the GP is used (fewer: random valid points). */
@@ -66,6 +69,12 @@ export interface GpOptions {
    * behaviour before, which crowds proposals around promising pending points).
    */
   readonly pending?: "fantasies" | "believer" | "believer-fixed-incumbent";
+  /**
+   * One objective without outcome constraints: search for each proposal inside an adaptive
+   * trust region around the best completed point (gp/trustRegion.ts; default false: measured
+   * in docs/benchmarks.md, better on Branin but not on the q=5 column's Rosenbrock and Ackley).
+   */
+  readonly trustRegion?: boolean;
 }
 
 /** Joint samples of the pending outcomes per proposal. */
@@ -121,6 +130,27 @@ function modelFor(
   );
   const model = buildModel(modelSet, fit.theta);
   return { data, model };
+}
+
+/**
+ * The trust region for one objective (gp/trustRegion.ts): its side replayed from the completed
+ * values after the default strategy's initial design of max(5, 2d) trials, its centre the best
+ * completed point. Unordered categories are not restricted.
+ */
+function trustRegionFor(input: GeneratorInput, model: GpModel, centre: Float64Array): Box {
+  const objective = input.objectives[0]!;
+  const sign = objective.goal === "max" ? -1 : 1;
+  const values = input.completed
+    .map((o) => sign * o.values[objective.name]!)
+    .filter((v) => Number.isFinite(v));
+  const d = model.d;
+  const length = trustRegionLength(values, Math.max(5, 2 * d), defaultRule(d));
+  return trustRegionBox(
+    centre,
+    model.params.lengthscales,
+    length,
+    (k) => model.cat[k] === 0 || model.cat[k] === CONDITIONAL_CONTINUOUS,
+  );
 }
 
 function bestCompletedRow(t: TrainingSet, completedRows: number): number {
@@ -216,23 +246,30 @@ export function proposeGp(input: GeneratorInput, count: number, opts: GpOptions 
       const lower = strategy === "believer" && outcomeConstraints.length === 0;
       ({ model, best } = believe(model, others, best, lower));
     }
-    const found = model
-      ? optimizeAcquisition(
-          {
-            model,
-            best,
-            feasibility: feasibility ?? [],
-            space,
-            constraints,
-            incumbents: state.incumbents,
-            excluded,
-            sweep: (k) => sweepPoints(space.dim, k, rng),
-            rng,
-            ...(acquisition ? { acquisition } : {}),
-          },
-          acq,
-        )
-      : null;
+    const problem = model && {
+      model,
+      best,
+      feasibility: feasibility ?? [],
+      space,
+      constraints,
+      incumbents: state.incumbents,
+      excluded,
+      sweep: (k: number) => sweepPoints(space.dim, k, rng),
+      rng,
+      ...(acquisition ? { acquisition } : {}),
+    };
+    const useBox =
+      (opts.trustRegion ?? false) &&
+      !multi &&
+      outcomeConstraints.length === 0 &&
+      state.incumbents.length > 0;
+    let found = null;
+    if (problem && useBox) {
+      const box = trustRegionFor(input, problem.model, state.incumbents[0]!);
+      found = optimizeAcquisition({ ...problem, box }, acq);
+    }
+    // No box, or no valid point left in it (linear constraints, everything tried): everywhere.
+    if (problem && !found) found = optimizeAcquisition(problem, acq);
     const u: Float64Array = found
       ? found.u
       : space.encode(randomValidPoint(space, constraints, rng, excluded));

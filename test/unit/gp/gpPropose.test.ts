@@ -161,3 +161,37 @@ describe("GP with several objectives (EHVI by default, ParEGO on request)", () =
     expect(space.key(a[0]!)).not.toBe(space.key(a[1]!));
   });
 });
+
+describe("GP trust region (option)", () => {
+  const space = new SearchSpace([
+    { kind: "range", name: "x", valueType: "float", low: 0, high: 1, log: false },
+  ]);
+  const none = new ConstraintSet([], space);
+  // The initial design (max(5, 2d) = 5 trials) has its best at 0.3; the 8 trials after it,
+  // around 0.3, all fail to improve on it, so the trust region has halved twice: side 0.2. Left
+  // alone, EI looks next to the nearly as good 0.75, in the unexplored stretch around it.
+  const rows: [number, number][] = [
+    [0.02, 1],
+    [0.3, 0],
+    [0.55, 1],
+    [0.75, 0.02],
+    [0.98, 1],
+    ...[0.35, 0.25, 0.4, 0.2, 0.45, 0.15, 0.5, 0.1].map((x): [number, number] => [
+      x,
+      2 * Math.abs(x - 0.3),
+    ]),
+  ];
+  const completed: Observation[] = rows.map(([x, v]) => ({
+    point: { x },
+    values: { f: v },
+    sems: { f: null },
+  }));
+
+  it("searches only the box around the best completed point", () => {
+    const [inside] = proposeGp(input(space, none, completed), 1, { trustRegion: true });
+    const [anywhere] = proposeGp(input(space, none, completed), 1);
+    expect(inside!.x as number).toBeGreaterThanOrEqual(0.2 - 1e-9);
+    expect(inside!.x as number).toBeLessThanOrEqual(0.4 + 1e-9);
+    expect(anywhere!.x as number).toBeGreaterThan(0.55);
+  });
+});
