@@ -1,6 +1,5 @@
 import { posix } from "node:path";
 import { STDOUT_FILE } from "../executor/exitStatusFile.js";
-import { ClusterError, errorMessage, isUnreachable } from "../errors/errors.js";
 import type {
   AttemptEvent,
   AttemptRef,
@@ -17,8 +16,7 @@ import { PollSchedule } from "./pollSchedule.js";
 import { CampaignJobSetup } from "./campaignJobSetup.js";
 import { SlurmCommands } from "./slurmCommands.js";
 import { jobKey } from "./slurmJobId.js";
-import { chunks, defaultArrayDir, groupByJobName } from "./jobGroups.js";
-import { renderJob, submitJob } from "./slurmSubmit.js";
+import { JobSubmitter, settingsFor } from "./jobSubmitter.js";
 import { findLostSubmission } from "./sbatchInFlight.js";
 import type { Tracked } from "./trackedJob.js";
 import { observeJobs } from "./observeJobs.js";
@@ -50,9 +48,7 @@ export class SlurmExecutor implements Executor {
   private accountingKnownAt = 0;
   private polling: Promise<AttemptEvent[]> | null = null;
   private cycles = 0;
-  private lastSbatchAt = 0;
-  /** Job names whose last submission ended without a clear answer. */
-  private readonly unclear = new Set<string>();
+  private readonly submitter: JobSubmitter;
   private readonly o: SlurmExecutorOptions;
 
   constructor(options: SlurmExecutorOptions) {
@@ -69,6 +65,10 @@ export class SlurmExecutor implements Executor {
       options.exitStatusWatchMs ?? DEFAULT_EXIT_STATUS_WATCH_MS,
       options.logger,
     );
+    this.submitter = new JobSubmitter(options, this.commands, this.setup, {
+      knownJobIds: () => new Set([...this.tracked.values()].map((t) => t.jobId)),
+      track: (a, jobId, arrayTaskId) => this.track(a, a.jobName, jobId, arrayTaskId, a.timeoutMs),
+    });
     const s = typeof options.settings === "function" ? null : options.settings;
     this.schedule = new PollSchedule({
       minMs: options.pollIntervalMs ?? (s ? s.pollIntervalSeconds * 1000 : 5000),
@@ -98,12 +98,7 @@ export class SlurmExecutor implements Executor {
   }
 
   private settingsFor(uid: string): SlurmSettings {
-    return typeof this.o.settings === "function" ? this.o.settings(uid) : this.o.settings;
-  }
-
-  private throttleFor(uid: string): number | null {
-    const t = this.o.throttle;
-    return typeof t === "function" ? t(uid) : (t ?? null);
+    return settingsFor(this.o, uid);
   }
 
   /** Checks partition, time and memory against the cluster's limits; throws InputError PREFLIGHT_FAILED. */
@@ -118,112 +113,16 @@ export class SlurmExecutor implements Executor {
    * The scripts `submit` would write for this batch, without writing or submitting anything
    * (for --dry-run): one per job name (and per array chunk).
    */
-  async render(batch: readonly AttemptToRun[]): Promise<{ path: string; script: string }[]> {
-    const out: { path: string; script: string }[] = [];
-    for (const group of groupByJobName(batch)) {
-      const uid = group[0]!.campaignUid;
-      const s = this.settingsFor(uid);
-      const templates = await this.setup.templatesFor(uid, s);
-      for (const part of chunks(group, Math.max(1, this.o.maxArraySize ?? s.maxArraySize))) {
-        const { path, script } = renderJob(part, {
-          settings: s,
-          templates,
-          exclude: await this.setup.excludeFor(uid, s),
-          throttle: this.throttleFor(uid),
-          arrayDir: (this.o.arrayDirFor ?? defaultArrayDir)(part),
-        });
-        out.push({ path, script });
-      }
-    }
-    return out;
+  render(batch: readonly AttemptToRun[]): Promise<{ path: string; script: string }[]> {
+    return this.submitter.render(batch);
   }
 
   async submit(batch: readonly AttemptToRun[]): Promise<SubmitRecord[]> {
-    const records: SubmitRecord[] = [];
-    let firstError: unknown = null;
-    for (const group of groupByJobName(batch)) {
-      const { submitted, error } = await this.submitGroup(group);
-      records.push(...submitted);
-      if (error !== null) {
-        this.o.logger?.error({ err: error, jobName: group[0]!.jobName }, "submission failed");
-        firstError ??= error;
-      }
-    }
-    if (records.length === 0 && firstError !== null) {
-      throw firstError instanceof Error
-        ? firstError
-        : new ClusterError("SLURM_ERROR", `submission failed: ${errorMessage(firstError)}`);
-    }
+    const records = await this.submitter.submit(batch);
     // A job queued behind a running one (submit-ahead) starts when that one ends, which the
     // exit-status watch learns of: it needs no quicker squeue.
     if (batch.some((a) => a.afterJob === undefined)) this.schedule.reset();
     return records;
-  }
-
-  /**
-   * One job name: one job, or job arrays of at most maxArraySize tasks. The chunks submitted
-   * before one failed are returned with the error (they run and are tracked).
-   */
-  private async submitGroup(
-    group: readonly AttemptToRun[],
-  ): Promise<{ submitted: SubmitRecord[]; error: unknown }> {
-    const records: SubmitRecord[] = [];
-    try {
-      await this.submitChunks(group, records);
-      return { submitted: records, error: null };
-    } catch (e) {
-      return { submitted: records, error: e };
-    }
-  }
-
-  private async submitChunks(
-    group: readonly AttemptToRun[],
-    records: SubmitRecord[],
-  ): Promise<void> {
-    const uid = group[0]!.campaignUid;
-    const s = this.settingsFor(uid);
-    if (this.o.preflight ?? true) await this.setup.preflightOnce(uid, s);
-    const templates = await this.setup.templatesFor(uid, s);
-    const exclude = await this.setup.excludeFor(uid, s);
-    const max = Math.max(1, this.o.maxArraySize ?? s.maxArraySize);
-    for (const part of chunks(group, max)) {
-      const gap = (this.o.sbatchGapMs ?? 200) - (Date.now() - this.lastSbatchAt);
-      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-      const name = part[0]!.jobName;
-      let job;
-      try {
-        job = await submitJob(part, {
-          transport: this.o.transport,
-          commands: this.commands,
-          settings: s,
-          templates,
-          exclude,
-          throttle: this.throttleFor(uid),
-          arrayDir: (this.o.arrayDirFor ?? defaultArrayDir)(part),
-          knownJobIds: new Set([...this.tracked.values()].map((t) => t.jobId)),
-          sbatchTries: 3,
-          reconcileDelayMs: this.o.reconcileDelayMs ?? 2000,
-          lookUpFirst: this.unclear.has(name),
-          logger: this.o.logger,
-        });
-      } catch (e) {
-        // Unclear: sbatch may have made the job unseen; the next try looks the name up first.
-        if (isUnreachable(e)) this.unclear.add(name);
-        throw e;
-      }
-      this.unclear.delete(name);
-      this.lastSbatchAt = Date.now();
-      for (const t of job.tasks) {
-        this.track(t.attempt, t.attempt.jobName, job.jobId, t.arrayTaskId, t.attempt.timeoutMs);
-        records.push({
-          attemptId: t.attempt.attemptId,
-          jobId: job.jobId,
-          arrayTaskId: t.arrayTaskId,
-          pid: null,
-          pidStartTime: null,
-        });
-      }
-    }
   }
 
   private track(
