@@ -49,7 +49,9 @@ export function carryTrials(
     if (run.kind === "omniopt2") checkColumns(run, campaign, objectives);
     /** The earlier run's trial indices to the new campaign's (budget columns refer to them). */
     const newIndex = new Map<number, number>();
-    const topBudget = Math.max(...run.trials.map((t) => t.budget?.budget ?? -Infinity));
+    // A loop, not Math.max(...): a spread of 120,000+ arguments overflows the stack.
+    let topBudget = -Infinity;
+    for (const t of run.trials) topBudget = Math.max(topBudget, t.budget?.budget ?? -Infinity);
     for (const t of run.trials) {
       const point = pointOf(run, t, campaign.parameters);
       const { values, sems } = resultsOf(run, t, metrics);

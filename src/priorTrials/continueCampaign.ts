@@ -111,7 +111,8 @@ function plan(
       warnings.warn(
         `${carried.skipped} trials of ${run.source} have no result for every objective and were left out`,
       );
-    trials.push(...carried.trials);
+    // A loop, not push(...): a spread of 120,000+ arguments overflows the stack.
+    for (const t of carried.trials) trials.push(t);
   }
   return {
     campaign: {

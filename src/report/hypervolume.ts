@@ -10,7 +10,7 @@ export function hypervolume(points: readonly Float64Array[], ref: Float64Array):
   if (k > 3) return null;
   const inside = points.filter((p) => p.every((v, j) => v < ref[j]!));
   if (inside.length === 0) return 0;
-  if (k === 1) return ref[0]! - Math.min(...inside.map((p) => p[0]!));
+  if (k === 1) return ref[0]! - inside.reduce((m, p) => Math.min(m, p[0]!), Infinity);
   if (k === 2) return area2d(inside, ref[0]!, ref[1]!);
   const byZ = [...inside].sort((a, b) => a[2]! - b[2]!);
   let volume = 0;

@@ -185,3 +185,15 @@ describe("carryTrials", () => {
     ).toBeNull();
   });
 });
+
+describe("carryTrials at campaign sizes", () => {
+  it("carries 150,000 trials (no argument spread over the trials, which overflows the stack)", () => {
+    const trials: PriorTrial[] = [];
+    for (let i = 0; i < 150_000; i++)
+      trials.push(trial({ index: i, parameters: { x: i % 10, k: 1 }, values: { RESULT: i } }));
+    const run: PriorRun = { source: "old", kind: "slurmopt", campaign, trials };
+    const carried = carryTrials([run], campaign, "continue");
+    expect(carried.trials).toHaveLength(150_000);
+    expect(carried.trials[149_999]!.paramsJson).toBe(JSON.stringify({ x: 9, k: 1 }));
+  });
+});
