@@ -1,3 +1,6 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { readFileTailSync } from "../files/readFileFrom.js";
 import { signalNameOf } from "./signalNames.js";
 
 /**
@@ -55,4 +58,25 @@ export function parseExitStatus(text: string): ExitStatus | null {
     signal: fields.get("signal") || null,
     killedBy: signalFromNumber(fields.get("killed")),
   };
+}
+
+/** An ended attempt's exit-status file in `dir` (its end time the file's mtime when it has none); null: none readable. */
+export function readExitStatus(dir: string): ExitStatus | null {
+  try {
+    const path = join(dir, EXIT_STATUS_FILE);
+    const status = parseExitStatus(readFileSync(path, "utf8"));
+    if (status && status.endTime === null) status.endTime = statSync(path).mtimeMs;
+    return status;
+  } catch {
+    return null;
+  }
+}
+
+/** The program's stdout in `dir` (its last OUTPUT_WINDOW_BYTES when it is larger); "" when none. */
+export function readStdoutWindow(dir: string): string {
+  try {
+    return readFileTailSync(join(dir, STDOUT_FILE), OUTPUT_WINDOW_BYTES)?.toString("utf8") ?? "";
+  } catch {
+    return "";
+  }
 }

@@ -1,13 +1,5 @@
 import { EventEmitter } from "node:events";
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  statSync,
-} from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type {
@@ -24,10 +16,9 @@ import { readFileFrom } from "../files/readFileFrom.js";
 import { attemptKey } from "./executor.js";
 import {
   ATTEMPT_SCRIPT_FILE,
-  EXIT_STATUS_FILE,
-  OUTPUT_WINDOW_BYTES,
   STDOUT_FILE,
-  parseExitStatus,
+  readExitStatus,
+  readStdoutWindow,
 } from "./exitStatusFile.js";
 import { renderLocalAttemptScript } from "./localAttemptScript.js";
 import { ProcessLauncher } from "./processLauncher.js";
@@ -184,8 +175,8 @@ export class LocalExecutor implements Executor {
       if (r.killTimer) clearTimeout(r.killTimer);
       this.reaper.end(r.pid, r.startTicks);
     }
-    const status = reported ? null : readStatus(r.attempt.dir);
-    const stdout = readOutput(join(r.attempt.dir, STDOUT_FILE));
+    const status = reported ? null : readExitStatus(r.attempt.dir);
+    const stdout = readStdoutWindow(r.attempt.dir);
     const exitCode = reported ? code : (status?.exitCode ?? (signal ? null : code));
     // Only the wait status tells a signal (src/executor/waitStatus.ts): exit code 252 is 252.
     const sig = signal ?? status?.killedBy ?? null;
@@ -260,7 +251,7 @@ export class LocalExecutor implements Executor {
           ticks = processStartTicks(pid);
         }
       }
-      const status = readStatus(q.dir);
+      const status = readExitStatus(q.dir);
       const started = status !== null || pid !== null || existsSync(join(q.dir, STDOUT_FILE));
       if (q.state === "CREATED" && !started) {
         findings.push({ attemptId: q.attemptId, found: "not-submitted" });
@@ -326,7 +317,7 @@ export class LocalExecutor implements Executor {
         signal: null,
         fault,
         faultReason: reason,
-        stdout: readOutput(join(r.attempt.dir, STDOUT_FILE)),
+        stdout: readStdoutWindow(r.attempt.dir),
         startTime: r.startTime,
         endTime: Date.now(),
         hostname: this.host,
@@ -346,7 +337,7 @@ export class LocalExecutor implements Executor {
   private checkRunning(): void {
     for (const r of this.running.values()) {
       if (isSameProcessRunning(r.pid, r.startTicks)) continue;
-      const status = readStatus(r.attempt.dir);
+      const status = readExitStatus(r.attempt.dir);
       if (status || r.fault !== null) this.finish(r, status?.exitCode ?? null, null);
       else this.finishLost(r);
     }
@@ -368,35 +359,5 @@ export class LocalExecutor implements Executor {
   /** Stops every running attempt now (SIGTERM, then SIGKILL) and waits for them to end. */
   async cancelAll(): Promise<void> {
     await this.cancel([...this.running.values()].map((r) => r.attempt));
-  }
-}
-
-/** The program's stdout (its last OUTPUT_WINDOW_BYTES when it is larger). */
-function readOutput(path: string): string {
-  try {
-    const size = statSync(path).size;
-    const max = OUTPUT_WINDOW_BYTES;
-    if (size <= max) return readFileSync(path, "utf8");
-    const fd = openSync(path, "r");
-    try {
-      const buf = Buffer.alloc(max);
-      readSync(fd, buf, 0, max, size - max);
-      return buf.toString("utf8");
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return "";
-  }
-}
-
-function readStatus(dir: string): ReturnType<typeof parseExitStatus> {
-  try {
-    const path = join(dir, EXIT_STATUS_FILE);
-    const status = parseExitStatus(readFileSync(path, "utf8"));
-    if (status && status.endTime === null) status.endTime = statSync(path).mtimeMs;
-    return status;
-  } catch {
-    return null;
   }
 }
