@@ -9,7 +9,6 @@ import { CampaignSession } from "../session/campaignSession.js";
 import { resumeSession } from "../session/resumeSession.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { CampaignRow } from "../store/rowTypes.js";
-import { driveInForeground } from "./driveInForeground.js";
 import { askDaemonAbout, handToDaemon, summaryLine } from "./daemonCampaignCommands.js";
 
 export interface ResumeOptions {
@@ -78,6 +77,18 @@ export async function resumeCommand(dirArg: string, options: ResumeOptions): Pro
       return EXIT.ok;
     }
   }
+  // A campaign with nothing left to run answers without reading its trials (unless changed;
+  // a copy given its own identity is resumed in full).
+  const changes =
+    options.spec !== undefined ||
+    options.maxEval !== undefined ||
+    options.parallelism !== undefined;
+  if (!changes && options.asCopy !== true) {
+    const { resumeFinished } = await import("./resumeFinished.js");
+    const code = await resumeFinished(dir, { report: options.report !== false });
+    if (code !== null) return code;
+  }
+  const { driveInForeground } = await import("./driveInForeground.js");
   return driveInForeground(dir, {
     quiet: options.quiet,
     cancelOnExit: options.cancelOnExit,
@@ -162,6 +173,7 @@ export async function controlCommand(
     }
     await storedCampaign(dir); // a folder without a campaign is refused before the request
     writeControlRequest(dir, "cancel");
+    const { driveInForeground } = await import("./driveInForeground.js");
     return driveInForeground(dir, {
       quiet: true,
       cancelOnExit: true,

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { OpenCampaign } from "../engine/campaignRecord.js";
 import { errorMessage } from "../errors/errors.js";
 import { buildReportSummary, reportTrialStream } from "./buildReportData.js";
+import { outputMark, recordOutputWritten } from "./outputFreshness.js";
 import { jsonText, reportPageParts } from "./renderReportHtml.js";
 
 export const REPORT_HTML = "report.html";
@@ -20,6 +21,8 @@ const TRIALS_PER_WRITE = 1000;
  */
 export function writeReport(open: OpenCampaign, outPath?: string): string {
   const path = outPath ?? join(open.dir, REPORT_HTML);
+  // Taken before the store is read: a change while the page is written makes it stale.
+  const mark = outputMark(open.db, open.row.id);
   const summary = buildReportSummary(open);
   const page = reportPageParts(
     "static",
@@ -57,6 +60,8 @@ export function writeReport(open: OpenCampaign, outPath?: string): string {
     rmSync(tmp, { force: true });
     throw e;
   }
+  if (path === join(open.dir, REPORT_HTML))
+    recordOutputWritten(open.db, open.row.id, "report.html", mark);
   return path;
 }
 

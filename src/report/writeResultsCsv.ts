@@ -5,6 +5,7 @@ import { faultPoint } from "../engine/faultPoints.js";
 import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import { iterateTrials, trialExtraKeys, trialSemKeys } from "../store/trialScans.js";
+import { outputMark, recordOutputWritten } from "./outputFreshness.js";
 import { RunningHypervolume, hypervolumeReference, minimizedRows } from "./campaignHypervolume.js";
 import { feasibleValues, resultsColumns, resultsRow } from "./resultsTable.js";
 
@@ -22,6 +23,8 @@ export function writeResultsCsv(
   dir: string,
 ): string {
   const path = new CampaignPaths(dir).resultsCsv;
+  // Taken before the store is read: a change while the file is written makes it stale.
+  const mark = outputMark(db, campaignId);
   const columns = resultsColumns(
     campaign,
     trialExtraKeys(db, campaignId),
@@ -53,6 +56,7 @@ export function writeResultsCsv(
     rmSync(tmp, { force: true });
     throw e;
   }
+  recordOutputWritten(db, campaignId, "results.csv", mark);
   return path;
 }
 

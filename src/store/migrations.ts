@@ -126,4 +126,14 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   // 5: a job submitted ahead (Slurm) names the running job it starts after, so a resumed
   // controller submits it with the same dependency and never runs more than the parallelism
   `ALTER TABLE attempts ADD COLUMN after_job TEXT;`,
+  // 6: what each output file (results.csv, report.html) was last written from (the campaign's
+  // change mark then), so that a resume of a finished campaign rewrites only stale outputs
+  `
+  CREATE TABLE output_marks (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    output TEXT NOT NULL,
+    mark TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, output)
+  ) WITHOUT ROWID;
+  `,
 ];

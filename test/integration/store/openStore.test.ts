@@ -36,6 +36,7 @@ describe("openStore", () => {
         "attempts",
         "campaign_events",
         "campaigns",
+        "output_marks",
         "trial_progress",
         "trials",
       ]);
