@@ -12,7 +12,17 @@
  * - `slurmopt status` and `slurmopt resume` (of the finished campaign) against `node -e ''`
  *   (Node's own start-up), median of 3.
  *
- *   npm run bench:scale [-- --quick] [--sizes 1000,10000]
+ * `--finished 100000` also writes a finished campaign of that many trials through the store API
+ * (test/helpers/finishedCampaign.ts: what the same run leaves, in a minute instead of hours) and
+ * prints the work at a campaign's end on it: time and peak RSS of `slurmopt report` and
+ * `slurmopt export`, of the first resume (which rewrites both, as their marks are not
+ * recorded yet: `report` opens the store read-only), then `status` and `resume` as above, and
+ * last `resume --max_eval n+1`: a controller's whole end on a campaign this large (its trial
+ * cache of every trial, one more trial, results.csv and report.html rewritten), whose peak RSS
+ * stands for the end of an n-trial run.
+ * `--sizes ''` runs no campaign.
+ *
+ *   npm run bench:scale [-- --quick] [--sizes 1000,10000] [--finished 100000]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { writeFinishedCampaign } from "../test/helpers/finishedCampaign.js";
 
 const PARALLELISM = 4;
 const BIN = fileURLToPath(new URL("../bin/slurmopt.js", import.meta.url));
@@ -27,7 +38,11 @@ const TIME = "/usr/bin/time";
 
 function sizes(): number[] {
   const i = process.argv.indexOf("--sizes");
-  if (i >= 0) return (process.argv[i + 1] ?? "").split(",").map(Number);
+  if (i >= 0)
+    return (process.argv[i + 1] ?? "")
+      .split(",")
+      .filter((v) => v !== "")
+      .map(Number);
   return process.argv.includes("--quick") ? [1000, 10_000] : [1000, 10_000, 100_000];
 }
 
@@ -140,6 +155,58 @@ async function measure(n: number, root: string): Promise<Row> {
   };
 }
 
+interface FinishedRow {
+  n: number;
+  report: ReturnType<typeof timed>;
+  exported: ReturnType<typeof timed>;
+  firstResume: ReturnType<typeof timed>;
+  oneMore: ReturnType<typeof timed>;
+  statusMs: number;
+  resumeMs: number;
+  nodeMs: number;
+}
+
+/** The work at the end of a finished campaign of n trials written through the store API. */
+function measureFinished(n: number, root: string): FinishedRow {
+  const dir = writeFinishedCampaign(join(root, "finished"), `finished${n}`, n);
+  const check = (what: string, r: ReturnType<typeof timed>): ReturnType<typeof timed> => {
+    if (r.code !== 0)
+      throw new Error(`${what} of the finished ${n}-trial campaign exited ${r.code}`);
+    return r;
+  };
+  const report = check("report", timed([process.execPath, BIN, "report", dir]));
+  const exported = check("export", timed([process.execPath, BIN, "export", dir]));
+  const firstResume = check("resume", timed([process.execPath, BIN, "resume", dir, "--quiet"]));
+  const node: number[] = [];
+  const status: number[] = [];
+  const resume: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    node.push(timed([process.execPath, "-e", ""]).ms);
+    status.push(check("status", timed([process.execPath, BIN, "status", dir])).ms);
+    resume.push(check("resume", timed([process.execPath, BIN, "resume", dir, "--quiet"])).ms);
+  }
+  // A controller's whole end on a campaign this large: its trial cache, one trial, the outputs.
+  const oneMore = check(
+    "resume --max_eval",
+    timed([process.execPath, BIN, "resume", dir, "--quiet", "--max_eval", String(n + 1)]),
+  );
+  return {
+    n,
+    report,
+    exported,
+    firstResume,
+    oneMore,
+    statusMs: median(status),
+    resumeMs: median(resume),
+    nodeMs: median(node),
+  };
+}
+
+function finishedSizes(): number[] {
+  const i = process.argv.indexOf("--finished");
+  return i >= 0 ? (process.argv[i + 1] ?? "").split(",").map(Number) : [];
+}
+
 const root = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "slurmopt-scale-"));
 const load = (): string =>
   spawnSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).stdout.split(" ").slice(0, 3).join(" ");
@@ -147,6 +214,7 @@ console.log(
   `bench:scale: Sobol, echo RESULT, parallelism ${PARALLELISM}, run_dir ${root}; load average at start ${load()}\n`,
 );
 const results: Row[] = [];
+const finished: FinishedRow[] = [];
 try {
   for (const n of sizes()) {
     const r = await measure(n, root);
@@ -156,19 +224,40 @@ try {
       `${n} trials: per-trial wall time by tenth (ms): ${t.map((v) => v.toFixed(2)).join(" ")}; load now ${load()}`,
     );
   }
+  for (const n of finishedSizes()) {
+    finished.push(measureFinished(n, root));
+    console.log(`finished ${n}-trial campaign (store-built) measured; load now ${load()}`);
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
-console.log(
-  "\n| trials | first tenth | last tenth | last / first | campaign | plain spawn loop | campaign / plain | peak RSS | status (Node start-up + ours) | resume (Node start-up + ours) |",
-);
-console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of results) {
-  const first = r.tenthsMs[0]!;
-  const last = r.tenthsMs[9]!;
-  const split = (ms: number): string =>
-    `${(ms / 1000).toFixed(2)} s (${(r.nodeMs / 1000).toFixed(2)} + ${((ms - r.nodeMs) / 1000).toFixed(2)})`;
+if (results.length > 0) {
   console.log(
-    `| ${r.n} | ${first.toFixed(2)} ms | ${last.toFixed(2)} ms | ${(last / first).toFixed(2)} | ${r.campaignS.toFixed(1)} s | ${r.plainS.toFixed(1)} s | ${(r.campaignS / r.plainS).toFixed(2)}x | ${r.rssMb === null ? "-" : `${r.rssMb.toFixed(0)} MB`} | ${split(r.statusMs)} | ${split(r.resumeMs)} |`,
+    "\n| trials | first tenth | last tenth | last / first | campaign | plain spawn loop | campaign / plain | peak RSS | status (Node start-up + ours) | resume (Node start-up + ours) |",
   );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    const first = r.tenthsMs[0]!;
+    const last = r.tenthsMs[9]!;
+    const split = (ms: number): string =>
+      `${(ms / 1000).toFixed(2)} s (${(r.nodeMs / 1000).toFixed(2)} + ${((ms - r.nodeMs) / 1000).toFixed(2)})`;
+    console.log(
+      `| ${r.n} | ${first.toFixed(2)} ms | ${last.toFixed(2)} ms | ${(last / first).toFixed(2)} | ${r.campaignS.toFixed(1)} s | ${r.plainS.toFixed(1)} s | ${(r.campaignS / r.plainS).toFixed(2)}x | ${r.rssMb === null ? "-" : `${r.rssMb.toFixed(0)} MB`} | ${split(r.statusMs)} | ${split(r.resumeMs)} |`,
+    );
+  }
+}
+if (finished.length > 0) {
+  const run = (r: ReturnType<typeof timed>): string =>
+    `${(r.ms / 1000).toFixed(2)} s, ${r.rssKb === null ? "-" : `${(r.rssKb / 1024).toFixed(0)} MB`}`;
+  console.log(
+    "\n| finished campaign (store-built) | report (time, peak RSS) | export (time, peak RSS) | first resume: rewrites both | status (Node start-up + ours) | resume (Node start-up + ours) | resume --max_eval n+1 (time, peak RSS) |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of finished) {
+    const split = (ms: number): string =>
+      `${(ms / 1000).toFixed(2)} s (${(r.nodeMs / 1000).toFixed(2)} + ${((ms - r.nodeMs) / 1000).toFixed(2)})`;
+    console.log(
+      `| ${r.n} | ${run(r.report)} | ${run(r.exported)} | ${run(r.firstResume)} | ${split(r.statusMs)} | ${split(r.resumeMs)} | ${run(r.oneMore)} |`,
+    );
+  }
 }
