@@ -6,6 +6,10 @@
  * A forest's acquisition is piecewise constant, so a climb may walk across plateaus: when no
  * neighbour is better but one is as good, it moves there, at most `plateauSteps` times in a row
  * (SMAC's n_steps_plateau_walk = 10).
+ *
+ * With `keepNeighbours` every neighbour a climb scored is returned too, so that a caller that
+ * refuses the best candidates (too close to a tried point: rfPropose.ts) still has the
+ * incumbents' other neighbours to choose from, not only random configurations.
  */
 import type { Rng } from "../rng.js";
 import type { Neighbourhood } from "./neighbourhood.js";
@@ -47,10 +51,20 @@ export interface SearchProblem {
   /** Observed configurations, best predicted first (start points of the climbs). */
   readonly incumbents: readonly Float64Array[];
   readonly rng: Rng;
+  /** Return the neighbours the climbs scored as candidates too. */
+  readonly keepNeighbours?: boolean;
 }
 
-/** Hill-climbs from `start`; returns the best configuration reached. */
-export function climb(start: Scored, problem: SearchProblem, opts: SearchOptions): Scored {
+/**
+ * Hill-climbs from `start`; returns the best configuration reached. `visited`, when given,
+ * receives every neighbour scored on the way.
+ */
+export function climb(
+  start: Scored,
+  problem: SearchProblem,
+  opts: SearchOptions,
+  visited?: Scored[],
+): Scored {
   const { neighbourhood, score, rng } = problem;
   const feasible = problem.feasible ?? (() => true);
   let cur = start;
@@ -61,6 +75,7 @@ export function climb(start: Scored, problem: SearchProblem, opts: SearchOptions
     for (const n of neighbourhood.neighbours(cur.u, rng)) {
       if (!feasible(n)) continue;
       const value = score(n);
+      visited?.push({ u: n, value });
       if (value > cur.value && (!best || value > best.value)) best = { u: n, value };
       else if (value === cur.value) equal.push(n);
     }
@@ -119,8 +134,9 @@ export function maximizeAcquisition(
       .map((s) => ({ u: s, value: score(s) })),
     ...random.slice(0, opts.randomStarts),
   ];
-  const climbed = starts.map((s) => climb(s, problem, opts));
+  const visited: Scored[] | undefined = problem.keepNeighbours ? [] : undefined;
+  const climbed = starts.map((s) => climb(s, problem, opts, visited));
   // Random ones first among equals (SMAC: while the forest is still constant, propose random
   // configurations rather than neighbours of the incumbents).
-  return [...random, ...climbed].sort((a, b) => b.value - a.value);
+  return [...random, ...climbed, ...(visited ?? [])].sort((a, b) => b.value - a.value);
 }

@@ -8,7 +8,10 @@
  *   (logNormalEi.ts) over the best predicted cost of an observed configuration (SMAC's
  *   predict_x_best) is maximized by random search plus local search (localSearch.ts);
  * - with probability 0.2 a proposal is a random configuration instead (SMAC's
- *   ProbabilityRandomDesign interleaving).
+ *   ProbabilityRandomDesign interleaving);
+ * - in a space with an integer or a choice parameter, no proposal lies within a minimum
+ *   distance of a tried point (not SMAC's: see minDistance.ts), and the neighbours the local
+ *   search scored are candidates too.
  * Pending trials, and the earlier points of the same batch, enter the data with the forest's
  * predicted cost (a constant-liar "believer"), so parallel slots get different points.
  * Deterministic: the same seed and history give the same points.
@@ -30,6 +33,7 @@ import { logNormalLogEi } from "./logNormalEi.js";
 import type { NeighbourhoodOptions } from "./neighbourhood.js";
 import { CONFIGSPACE_NEIGHBOURHOOD, buildNeighbourhood } from "./neighbourhood.js";
 import type { TrainingRows } from "./regressionTree.js";
+import { MIN_DISTANCE_SHARE, minimumDistance, nearestDistance } from "./minDistance.js";
 
 export interface RandomForestOptions {
   /** Trees in the forest (OmniOpt2's --n_estimators_randomforest); default 10 (SMAC). */
@@ -45,6 +49,12 @@ export interface RandomForestOptions {
    * (SMAC_NEIGHBOURHOOD: 8 at 0.05) did worse on 5 of the 7 benchmark functions (docs/benchmarks.md).
    */
   readonly neighbourhood?: Partial<NeighbourhoodOptions>;
+  /**
+   * Minimum distance of a proposal to the tried points as a share of their typical spacing
+   * (minDistance.ts); default MIN_DISTANCE_SHARE in a space with an integer or a choice
+   * parameter, 0 (none) in a continuous one.
+   */
+  readonly minDistanceShare?: number;
 }
 
 /** Stream tag for the forest's randomness ("RF" in ASCII). */
@@ -88,6 +98,13 @@ export function proposeRandomForest(
     ),
   );
   const cat = imputer.cat;
+  const share =
+    opts.minDistanceShare ??
+    (space.dimensions.some((dim) => dim.kind.type !== "continuous") ? MIN_DISTANCE_SHARE : 0);
+  // Unordered choices for the distance (a different level is as far as can be).
+  const levels = Int32Array.from(space.dimensions, (dim) =>
+    dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
+  );
   // Unit-cube rows (local search starts from them) and the rows the forest sees.
   const observedUnit = [
     ...obs.map((o) => space.encode(o.point)),
@@ -129,18 +146,32 @@ export function proposeRandomForest(
         ...(feasible ? { feasible } : {}),
         incumbents: predicted.map((q) => q.u),
         rng: pointRng,
+        keepNeighbours: share > 0,
       },
       searchOpts,
     );
+    const tried = [
+      ...observedUnit,
+      ...input.pending.map((p) => space.encode(p)),
+      ...out.map((p) => space.encode(p)),
+    ];
+    const radius = share > 0 ? minimumDistance(share, tried.length, d) : 0;
+    // The best new candidate at least `radius` from every tried point; failing that, the best
+    // new one.
     let chosen: Point | null = null;
+    let closest: Point | null = null;
     for (const cand of ranked) {
       const p = space.decode(cand.u);
       if (excluded.has(space.key(p))) continue;
       if (!constraints.isSatisfied(p)) continue;
+      if (radius > 0 && nearestDistance(space.encode(p), tried, levels) < radius) {
+        closest ??= p;
+        continue;
+      }
       chosen = p;
       break;
     }
-    chosen ??= randomValidPoint(space, constraints, pointRng, excluded);
+    chosen ??= closest ?? randomValidPoint(space, constraints, pointRng, excluded);
     out.push(chosen);
     excluded.add(space.key(chosen));
     believers = [...believers, imputer.apply(space.encode(chosen))];

@@ -4,6 +4,11 @@ import { generatorFactory } from "../../../src/generators/generatorRegistry.js";
 import { strategyNode } from "../../../src/generators/modelNames.js";
 import { createRng } from "../../../src/generators/rng.js";
 import { proposeRandomForest } from "../../../src/generators/rf/rfPropose.js";
+import {
+  MIN_DISTANCE_SHARE,
+  minimumDistance,
+  nearestDistance,
+} from "../../../src/generators/rf/minDistance.js";
 import { ConstraintSet } from "../../../src/space/constraints.js";
 import type { Parameter, Point } from "../../../src/space/parameters.js";
 import { SearchSpace } from "../../../src/space/searchSpace.js";
@@ -131,5 +136,86 @@ describe("RANDOMFOREST proposals", () => {
     const points = await gen.propose(input(history), 2);
     expect(points).toHaveLength(2);
     expect(points).toEqual(proposeRandomForest(input(history), 2, { trees: 3 }));
+  });
+
+  it("do not walk through near-copies of the incumbent on a mixed problem, as SMAC's forest does", () => {
+    // Mixed-like: a log-scale learning rate whose best value depends on the optimizer, two
+    // integers (one log-scale, 505 values) and the optimizer; 8 random points, then 25 proposals.
+    const params: Parameter[] = [
+      range("lr", 1e-5, 1, "float", true),
+      range("layers", 1, 10, "int"),
+      range("units", 8, 512, "int", true),
+      choice("opt", ["sgd", "adam", "rmsprop"]),
+    ];
+    const shift: Record<string, number> = { sgd: -1.2, adam: -2.5, rmsprop: -3.2 };
+    const cost = (p: Point): number => {
+      const d = Math.log10(p.lr as number) - shift[p.opt as string]!;
+      const u = Math.log2((p.units as number) / 96);
+      return (
+        d * d + 0.08 * ((p.layers as number) - 4) ** 2 + 0.3 * u * u + (p.opt === "adam" ? 0 : 0.3)
+      );
+    };
+    const space = new SearchSpace(params);
+    const levels = Int32Array.from(space.dimensions, (dim) =>
+      dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
+    );
+    const run = (seed: number, share?: number): { nearCopies: number; best: number } => {
+      const rng = createRng(seed);
+      const points = Array.from({ length: 8 }, () => space.decode(rng.uniformVector(space.dim)));
+      let nearCopies = 0;
+      for (let t = 0; t < 25; t++) {
+        const completed = points.map((point) => ({
+          point,
+          values: { f: cost(point) },
+          sems: { f: null },
+        }));
+        const base = {
+          ...input(completed, { seed }),
+          space,
+          constraints: new ConstraintSet([], space),
+        };
+        const [p] = proposeRandomForest(base, 1, {
+          randomProbability: 0,
+          ...(share === undefined ? {} : { minDistanceShare: share }),
+        });
+        const tried = points.map((q) => space.encode(q));
+        const r = minimumDistance(MIN_DISTANCE_SHARE, tried.length, space.dim);
+        if (nearestDistance(space.encode(p!), tried, levels) < r) nearCopies++;
+        points.push(p!);
+      }
+      return { nearCopies, best: Math.min(...points.map(cost)) };
+    };
+    let bestSmac = 0;
+    let bestOurs = 0;
+    for (const seed of [1, 2, 5]) {
+      const smac = run(seed, 0);
+      const ours = run(seed);
+      expect(smac.nearCopies).toBeGreaterThanOrEqual(4);
+      expect(ours.nearCopies).toBe(0);
+      bestSmac += smac.best;
+      bestOurs += ours.best;
+    }
+    expect(bestOurs).toBeLessThan(bestSmac);
+  });
+
+  it("propose as SMAC's forest does in a continuous space (no minimum distance there)", () => {
+    const params = [range("a", 0, 1), range("b", -1, 1)];
+    const space = new SearchSpace(params);
+    const rng = createRng(9);
+    const history = Array.from({ length: 20 }, () => {
+      const point = space.decode(rng.uniformVector(2));
+      return {
+        point,
+        values: { f: ((point.a as number) - 0.3) ** 2 + (point.b as number) ** 2 },
+        sems: { f: null },
+      };
+    });
+    const base = { ...input(history), space, constraints: new ConstraintSet([], space) };
+    expect(proposeRandomForest(base, 3)).toEqual(
+      proposeRandomForest(base, 3, { minDistanceShare: 0 }),
+    );
+    expect(proposeRandomForest(base, 3, { minDistanceShare: 0.5 })).not.toEqual(
+      proposeRandomForest(base, 3, { minDistanceShare: 0 }),
+    );
   });
 });
