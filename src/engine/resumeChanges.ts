@@ -6,8 +6,8 @@ import type { Parameter } from "../space/parameters.js";
  * Checks that a changed campaign can continue the stored one: max_eval may grow, ranges may
  * widen, choices may gain values, and run settings (parallelism, time limits, strategy, Slurm
  * settings) may change. Anything that would make stored trials mean something else is refused
- * with a message saying what differs. Returns the campaign to continue with (stored name, seed
- * and folder kept).
+ * with a message saying what differs. Returns the campaign to continue with (stored name, seed,
+ * folder and number of carried trials kept).
  */
 export function applyResumeChanges(
   stored: Campaign,
@@ -44,12 +44,14 @@ export function applyResumeChanges(
       "RESUME_INCOMPATIBLE",
       `cannot resume with these changes: ${problems.join("; ")}. Start a new campaign with "slurmopt run" for a different study`,
     );
+  // carriedTrials is the campaign's history, not a spec setting: a changed spec file has none.
   return {
     ...changed,
     name: stored.name,
     seed: stored.seed,
     runDir: stored.runDir,
     workdir: stored.workdir,
+    ...(stored.carriedTrials !== undefined ? { carriedTrials: stored.carriedTrials } : {}),
   };
 }
 
