@@ -2,11 +2,12 @@ import { accessSync, constants } from "node:fs";
 import type { Logger } from "pino";
 import { resolveCampaignFolder } from "../engine/campaignFolder.js";
 import { CampaignPaths } from "../engine/campaignPaths.js";
-import { openCampaignRecord, type OpenCampaign } from "../engine/campaignRecord.js";
+import { openCampaignRecord } from "../engine/campaignRecord.js";
 import { ControllerLoop } from "../engine/controllerLoop.js";
 import { errorMessage, StateError } from "../errors/errors.js";
-import { isLoopback, serveDashboard, type DashboardHandle } from "../dashboard/dashboardServer.js";
-import { campaignSummary } from "./campaignSummary.js";
+import type { DashboardHandle } from "../dashboard/dashboardServer.js";
+import { storedCampaignSummary } from "./campaignSummary.js";
+import { serveDaemonDashboard } from "./daemonDashboard.js";
 import { ClusterExecutors } from "./clusterExecutors.js";
 import type { CronDriver } from "./cronDriver.js";
 import { systemTimeZone } from "./cronDriver.js";
@@ -92,31 +93,11 @@ export class Daemon {
    * loopback with an access token. One that cannot listen is logged; the daemon goes on.
    */
   private async serveDashboard(): Promise<void> {
-    const settings = this.o.config.dashboard;
-    if (settings === null) return;
-    if (!isLoopback(settings.host))
-      this.o.logger.warn(
-        `the dashboard listens on ${settings.host}, not only on loopback: anyone who reaches the port and learns the token can read the campaigns`,
-      );
-    try {
-      this.dashboard = await serveDashboard({
-        folders: () =>
-          this.registry
-            .all()
-            .filter((r) => r.missing === null)
-            .map((r) => r.dir),
-        host: settings.host,
-        port: settings.port,
-        allowNonLoopback: settings.allowRemote,
-        onError: (m, e) => this.o.logger.warn({ err: e }, `dashboard: ${m}`),
-      });
-      this.o.logger.info(
-        { port: this.dashboard.port, host: this.dashboard.host },
-        `dashboard on ${this.dashboard.host}:${this.dashboard.port} ("slurmopt daemon status" shows its URL)`,
-      );
-    } catch (e) {
-      this.o.logger.error({ err: e }, `the dashboard is not served: ${errorMessage(e)}`);
-    }
+    this.dashboard = await serveDaemonDashboard(
+      this.o.config.dashboard,
+      this.registry,
+      this.o.logger,
+    );
   }
 
   /** Answers one socket request. */
@@ -275,18 +256,7 @@ export class Daemon {
   private summaryOf(row: RegistryRow): CampaignSummary {
     const d = this.driven.get(row.dir);
     if (d && !d.closing) return d.summary(row.last_error);
-    const state =
-      row.wanted === "done" ? "finished" : row.wanted === "stopped" ? "stopped" : "waiting";
-    if (row.missing !== null) return missingSummary(row, row.missing);
-    let open: OpenCampaign | null = null;
-    try {
-      open = openCampaignRecord(row.dir, true);
-      return campaignSummary(open, state, row.last_error);
-    } catch (e) {
-      return missingSummary(row, errorMessage(e));
-    } finally {
-      open?.db.close();
-    }
+    return storedCampaignSummary(row);
   }
 
   /** Once per loop cycle: stop and cancel requests through the folder, campaigns that ended. */
@@ -381,21 +351,4 @@ export class Daemon {
     })();
     return this.stopping;
   }
-}
-
-function missingSummary(row: RegistryRow, reason: string): CampaignSummary {
-  return {
-    dir: row.dir,
-    name: row.name,
-    daemonState: "missing",
-    state: row.final_state,
-    done: 0,
-    failed: 0,
-    running: 0,
-    queued: 0,
-    total: 0,
-    maxEval: 0,
-    best: null,
-    lastError: reason,
-  };
 }
