@@ -38,6 +38,7 @@ import {
   sftpWriteFileAtomic,
 } from "./sshSftp.js";
 import { MAX_READ_BYTES } from "../files/readFileFrom.js";
+import { ChannelSlots } from "./channelSlots.js";
 import { shellJoin } from "./shellQuote.js";
 import type { FileEntry, ReadFileOptions, RunOptions, RunResult, Transport } from "./transport.js";
 
@@ -59,27 +60,6 @@ const stderrLogger: SshLogger = {
     process.stderr.write(`slurmopt ssh: ${message} ${JSON.stringify(fields)}\n`);
   },
 };
-
-/** Counts simultaneous exec channels (sshd refuses more than MaxSessions per connection). */
-class ChannelSlots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.free = Math.max(1, size);
-  }
-  async acquire(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    };
-  }
-}
 
 /** Prints each argument that names an existing file, one per line. */
 const WHICH_EXIST_SCRIPT = 'for f do [ -e "$f" ] && printf "%s\\n" "$f"; done; exit 0';
