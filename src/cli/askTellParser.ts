@@ -115,12 +115,7 @@ export function askTellCommands<T>(
     .command(
       "fail <dir> <trial>",
       "Record that a trial's evaluation failed",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .option("reason", { type: "string", describe: "Why (shown by status)" })
-          .option("json", { type: "boolean", describe: "Print the trial as JSON" }),
+      endingOptions,
       async (a) => {
         const { failCommand } = await import("./askTellCommands.js");
         exit.code = await failCommand(a.dir, a.trial, a.reason, a.json === true);
@@ -129,12 +124,7 @@ export function askTellCommands<T>(
     .command(
       "abandon <dir> <trial>",
       "Give a trial up unevaluated (never proposed again)",
-      (y) =>
-        y
-          .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
-          .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
-          .option("reason", { type: "string", describe: "Why (shown by status)" })
-          .option("json", { type: "boolean", describe: "Print the trial as JSON" }),
+      endingOptions,
       async (a) => {
         const { abandonCommand } = await import("./askTellCommands.js");
         exit.code = await abandonCommand(a.dir, a.trial, a.reason, a.json === true);
@@ -163,4 +153,13 @@ export function askTellCommands<T>(
         );
       },
     );
+}
+
+/** `fail` and `abandon`: the campaign folder, the trial and an optional reason. */
+function endingOptions<T>(y: Argv<T>) {
+  return y
+    .positional("dir", { type: "string", demandOption: true, describe: "Campaign folder" })
+    .positional("trial", { type: "string", demandOption: true, describe: "Trial index" })
+    .option("reason", { type: "string", describe: "Why (shown by status)" })
+    .option("json", { type: "boolean", describe: "Print the trial as JSON" });
 }
