@@ -35,6 +35,11 @@ export function syntaxProblem(e: unknown, text: string): string {
   if (position) {
     at = lineAndColumn(text, Number(position[1]));
     what = what.replace(position[0], "");
+  } else if (at === null && unquoted !== message) {
+    // Node 20's JSON.parse names the token but not its place (a trailing comma, an unquoted
+    // word): found as the shortest start of the text that fails before its end.
+    const offset = unexpectedTokenOffset(text);
+    if (offset !== null) at = lineAndColumn(text, offset);
   }
   what = what
     .replace(/\s*at line \d+, column \d+:?$/, "") // YAML's position, given apart
@@ -46,4 +51,32 @@ export function syntaxProblem(e: unknown, text: string): string {
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset).split("\n");
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/**
+ * The offset of the character JSON.parse stops at, when its message gives none: the shortest
+ * start of the text whose parse fails before the start's end (a start that is only cut short
+ * fails at its end, or parses), by bisection; null when no start fails so.
+ */
+function unexpectedTokenOffset(text: string): number | null {
+  const failsInside = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : "";
+      if (/^Unexpected end of JSON input/.test(message)) return false;
+      const at = /at position (\d+)/.exec(message);
+      return at === null || Number(at[1]) < n;
+    }
+  };
+  if (!failsInside(text.length)) return null;
+  let lo = 0; // a start that does not fail inside
+  let hi = text.length; // a start that does
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
 }
