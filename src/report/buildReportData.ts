@@ -107,10 +107,14 @@ export function buildReportSummary(
       t.feasible &&
       campaign.objectives.every((o) => Number.isFinite(t.results?.[o.name]));
     if (!usableTrial) continue;
-    if (!single) usable.push({ index: t.index, results: t.results!, pos });
-    else {
+    // With budgets a trial below the max budget is never best (docs/early-stopping.md), as in
+    // `slurmopt best` (bestTrials.ts); the model view still sees its value.
+    const maxBudget = r.below_max_budget === 0;
+    if (!single) {
+      if (maxBudget) usable.push({ index: t.index, results: t.results!, pos });
+    } else {
       const v = sign * t.results![obj.name]!;
-      if (v < bestValue) {
+      if (maxBudget && v < bestValue) {
         bestValue = v;
         improvements.push({ pos, index: t.index });
       }
