@@ -37,7 +37,14 @@ const BOOKKEEPING = new Set([
   "reason",
   "feasible",
   "hypervolume",
-  // slurmopt's budget columns (src/report/resultsTable.ts), read into the trial's budget
+]);
+
+/**
+ * slurmopt's budget columns (src/report/resultsTable.ts), read into the trial's budget when the
+ * file has all of them, as a campaign with budgets writes them. Otherwise a column of one of
+ * these names is a parameter or result like any other (an OmniOpt2 run's parameter "budget").
+ */
+const BUDGET_COLUMNS: ReadonlySet<string> = new Set([
   "budget",
   "bracket",
   "rung",
@@ -88,16 +95,23 @@ export function readOmniopt2ResultsCsv(path: string): PriorTrial[] {
       "PRIOR_RUN_INVALID",
       `${path} has no trial_index column, so it is not a results.csv of OmniOpt2 or slurmopt; give the run's results.csv`,
     );
-  return records.slice(1).map((cols, i) => priorTrial(path, header, cols, i + 2));
+  const budgets = [...BUDGET_COLUMNS].every((c) => header.includes(c));
+  return records.slice(1).map((cols, i) => priorTrial(path, header, cols, i + 2, budgets));
 }
 
-function priorTrial(path: string, header: string[], cols: string[], line: number): PriorTrial {
+function priorTrial(
+  path: string,
+  header: string[],
+  cols: string[],
+  line: number,
+  budgets: boolean,
+): PriorTrial {
   const row: Record<string, string> = {};
   header.forEach((h, i) => (row[h] = cols[i] ?? ""));
   const cells: Record<string, string> = {};
   const extras: Record<string, string> = {};
   for (const [k, v] of Object.entries(row)) {
-    if (BOOKKEEPING.has(k)) continue;
+    if (BOOKKEEPING.has(k) || (budgets && BUDGET_COLUMNS.has(k))) continue;
     if (EXTRA.test(k)) {
       if (v !== "") extras[k] = v;
     } else cells[k] = v;
@@ -131,7 +145,7 @@ function priorTrial(path: string, header: string[], cols: string[], line: number
     reason: textOrNull(row.reason),
     hostname: textOrNull(row.hostname),
     programString: textOrNull(row.program_string),
-    budget: budgetOf(row),
+    budget: budgets ? budgetOf(row) : null,
   };
 }
 
