@@ -53,6 +53,8 @@ export interface SearchProblem {
   readonly rng: Rng;
   /** Return the neighbours the climbs scored as candidates too. */
   readonly keepNeighbours?: boolean;
+  /** Random candidates get this coordinate (a branch search's branch) before snapping. */
+  readonly fixed?: { readonly dim: number; readonly value: number };
 }
 
 /**
@@ -110,6 +112,7 @@ export function maximizeAcquisition(
   let count = 0;
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) u[k] = rng.uniform();
+    if (problem.fixed) u[problem.fixed.dim] = problem.fixed.value;
     neighbourhood.snapInPlace(u);
     if (!feasible(u)) continue;
     xs.set(u, count * d);

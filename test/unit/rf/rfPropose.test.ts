@@ -218,4 +218,49 @@ describe("RANDOMFOREST proposals", () => {
       proposeRandomForest(base, 3, { minDistanceShare: 0 }),
     );
   });
+
+  it("keep searching a branch whose random points looked bad, in a conditional space", () => {
+    const params: Parameter[] = [
+      choice("opt", ["sgd", "adam"]),
+      { ...range("momentum", 0, 1), activeIf: "opt == 'sgd'" },
+      { ...range("beta", 0, 1), activeIf: "opt == 'adam'" },
+    ];
+    // sgd: a floor of 1 at momentum 0.5; adam: minimum 0 at beta 0.2, steep around it.
+    const cost = (p: Point): number =>
+      p.opt === "sgd"
+        ? 1 + ((p.momentum as number) - 0.5) ** 2
+        : 30 * ((p.beta as number) - 0.2) ** 2;
+    const space = new SearchSpace(params);
+    const run = (branchSearchProbability?: number): Point[] => {
+      const seed = 2; // its 8 random points: the best is sgd's (1.00), adam's are worse
+      const rng = createRng(seed);
+      const points = Array.from({ length: 8 }, () => space.decode(rng.uniformVector(space.dim)));
+      for (let t = 0; t < 16; t++) {
+        const completed = points.map((point) => ({
+          point,
+          values: { f: cost(point) },
+          sems: { f: null },
+        }));
+        const base = {
+          ...input(completed, { seed }),
+          space,
+          constraints: new ConstraintSet([], space),
+        };
+        const [p] = proposeRandomForest(base, 1, {
+          randomProbability: 0,
+          ...(branchSearchProbability === undefined ? {} : { branchSearchProbability }),
+        });
+        points.push(p!);
+      }
+      return points;
+    };
+    const smac = run(0);
+    expect(Math.min(...smac.map(cost))).toBeGreaterThan(0.99);
+    expect(smac.slice(8).every((p) => p.opt === "sgd")).toBe(true);
+    const ours = run();
+    for (const p of ours) expect(space.check(p)).toBeNull();
+    expect(Math.min(...ours.map(cost))).toBeLessThan(0.01);
+    expect(ours.slice(8).filter((p) => p.opt === "adam").length).toBeGreaterThanOrEqual(4);
+    expect(ours.slice(8).filter((p) => p.opt === "sgd").length).toBeGreaterThanOrEqual(2);
+  });
 });
