@@ -16,7 +16,7 @@ import { hypervolumeReference, minimizedRows } from "../report/campaignHypervolu
 import { hypervolume } from "../report/hypervolume.js";
 import type { Campaign, StopWhen } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
-import { listTrialsChangedSince } from "../store/trialRows.js";
+import { iterateTrialsChangedSince } from "../store/trialScans.js";
 
 /** The stop reason of a campaign ended by global stopping starts with this. */
 export const GLOBAL_STOP_PREFIX = "global stopping: ";
@@ -134,7 +134,7 @@ export class GlobalStopping {
 
   check(): StopDecision {
     const oc = this.campaign.outcomeConstraints ?? [];
-    for (const row of listTrialsChangedSince(this.db, this.campaignId, this.rev)) {
+    for (const row of iterateTrialsChangedSince(this.db, this.campaignId, this.rev)) {
       if (row.rev > this.rev) this.rev = row.rev;
       if (row.state !== "COMPLETED" || row.results_json === null || this.seen.has(row.id)) continue;
       // With budgets, only trials at the max budget count (as for the best trial).

@@ -10,7 +10,7 @@ import {
   type TrialRow,
   type TrialState,
 } from "../store/rowTypes.js";
-import { listTrialsChangedSince } from "../store/trialRows.js";
+import { iterateTrialsChangedSince } from "../store/trialScans.js";
 import type { NodeCounts } from "./strategyState.js";
 
 export interface CachedTrial {
@@ -120,9 +120,9 @@ export class TrialCache {
 
   /** Current as of now (do not modify what it returns). */
   refresh(): TrialView {
-    const changed = listTrialsChangedSince(this.db, this.campaignId, this.rev);
-    this.rowsRead += changed.length;
-    for (const row of changed) {
+    // Streamed: the first refresh of a large campaign reads every row, one at a time.
+    for (const row of iterateTrialsChangedSince(this.db, this.campaignId, this.rev)) {
+      this.rowsRead++;
       this.apply(row);
       if (row.rev > this.rev) this.rev = row.rev;
     }

@@ -34,3 +34,19 @@ export function trialExtraKeys(db: Db, campaignId: number): string[] {
     ).all(campaignId) as { key: string }[]
   ).map((r) => r.key);
 }
+
+/**
+ * Trials changed after revision `rev` (all trials for rev = -1), in revision order, one row at
+ * a time: a first read of a large campaign never holds every row at once (no other statement
+ * may run on the connection meanwhile).
+ */
+export function iterateTrialsChangedSince(
+  db: Db,
+  campaignId: number,
+  rev: number,
+): IterableIterator<TrialRow> {
+  return sql(db, `SELECT * FROM trials WHERE campaign_id = ? AND rev > ? ORDER BY rev`).iterate(
+    campaignId,
+    rev,
+  ) as IterableIterator<TrialRow>;
+}
