@@ -6,21 +6,12 @@ import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import {
   cancelCreatedAttempts,
-  getAttempt,
-  getTrial,
   listOpenAttempts,
-  recordAttemptEnd,
   recordStarted,
   recordSubmitted,
 } from "../store/trialRows.js";
-import {
-  attemptDirOf,
-  newAttempt,
-  outcomeRecord,
-  storedAttempts,
-  type CampaignIdentity,
-} from "./attemptPlan.js";
-import { faultPoint } from "./faultPoints.js";
+import { attemptDirOf, storedAttempts, type CampaignIdentity } from "./attemptPlan.js";
+import { recordEndedAttempt } from "./attemptEnd.js";
 import { GlobalStopping } from "./globalStopping.js";
 import { TrialRefill } from "./trialRefill.js";
 import { AttemptSubmitter } from "./attemptSubmitter.js";
@@ -188,42 +179,28 @@ export class CampaignRunner {
       this.deps.onChange?.();
       return;
     }
-    const attempt = getAttempt(db, ev.attemptId);
-    if (!attempt || attempt.state === "FINISHED") return;
-    const trial = getTrial(db, attempt.trial_id)!;
-    const r = ev.result;
-    const end = {
-      endTime: r.endTime,
-      startTime: r.startTime,
-      exitCode: r.exitCode,
-      signal: r.signal,
-      fault: r.fault,
-      reason: r.faultReason,
-      hostname: r.hostname,
-    };
-    if (r.retryable && attempt.attempt_no <= this.campaign.maxRetries && this.state === "running") {
-      // A job queued behind the ended one took its slot: the retry waits behind that job.
-      const after = this.refill.retryAfter(attempt);
-      recordAttemptEnd(db, attempt.id, end, null, {
-        ...newAttempt(this.identity, trial.trial_index, attempt.attempt_no + 1),
-        afterJob: after,
-      });
+    const ended = recordEndedAttempt(db, ev.attemptId, ev.result, {
+      identity: this.identity,
+      program: this.deps.program,
+      progress: this.progress,
+      // Retries only while the campaign goes on.
+      maxRetries: this.state === "running" ? this.campaign.maxRetries : 0,
+      retryAfter: (a) => this.refill.retryAfter(a),
+    });
+    if (ended?.kind === "retry")
       this.log(
         "warn",
-        `trial ${trial.trial_index}: ${r.faultReason ?? r.fault}; retrying (attempt ${attempt.attempt_no + 1})`,
+        `trial ${ended.trialIndex}: ${ended.reason}; retrying (attempt ${ended.attemptNo})`,
       );
-    } else {
-      let o = this.deps.program.outcome(r);
-      if (this.progress) o = this.progress.outcome(attempt.id, trial.id, o, r.stdout);
-      faultPoint("collect-before-write");
-      recordAttemptEnd(db, attempt.id, end, outcomeRecord(o), null);
+    else if (ended?.kind === "outcome") {
+      const o = ended.outcome;
       if (o.stopCampaign !== undefined) this.stop("STOPPED", o.stopCampaign);
       if (o.state === "COMPLETED") this.checkGlobalStopping();
       if (o.state !== "COMPLETED" && o.state !== "EARLY_STOPPED")
-        this.log("warn", `trial ${trial.trial_index} ${o.state}: ${o.reason ?? "no reason given"}`);
+        this.log("warn", `trial ${ended.trialIndex} ${o.state}: ${o.reason ?? "no reason given"}`);
       this.checkFailureLimit();
     }
-    this.deps.onChange?.();
+    if (ended !== null) this.deps.onChange?.();
   }
 
   /**
