@@ -25,7 +25,6 @@ import type { ImportedTrial } from "../store/importedTrials.js";
 import type { Db } from "../store/openStore.js";
 import type { CampaignRow, CampaignState, TrialRow } from "../store/rowTypes.js";
 import {
-  attemptCount,
   finishServiceTrial,
   getTrialByIndex,
   insertServiceTrials,
@@ -33,7 +32,6 @@ import {
 import { insertProgress } from "../store/progressRows.js";
 import { listTrials } from "../store/trialRows.js";
 import {
-  NO_NODE,
   freeSlots,
   proposeAndStore,
   type Proposal,
@@ -48,14 +46,19 @@ import type {
   TrialResults,
 } from "./publicTypes.js";
 import { campaignParts, type CampaignParts } from "./campaignParts.js";
-import { activeClientTrial, askedTrialInputs, refuseWhileDriven } from "./clientTrials.js";
+import {
+  activeClientTrial,
+  askedTrialInputs,
+  insertAttachedTrial,
+  refuseWhileDriven,
+  stopClientTrialIfDue,
+} from "./clientTrials.js";
 import { lockAndSettle, type SessionOptions } from "./sessionLock.js";
 import { bestTrial, paretoTrials, toAskedTrial, toTrialRecord } from "./trialRecords.js";
-import { checkProgress, progressVerdict } from "./reportedProgress.js";
+import { checkProgress } from "./reportedProgress.js";
 import { checkAttachedPoint, checkResults } from "./trialValues.js";
 
-/** The generation node of trials the user attached (they belong to no strategy node). */
-export const ATTACHED_NODE = "MANUAL";
+export { ATTACHED_NODE } from "./clientTrials.js";
 
 export type { SessionOptions };
 
@@ -230,23 +233,7 @@ export class CampaignSession {
    */
   shouldStop(index: number): boolean {
     this.assertOpen();
-    return this.db
-      .transaction(() => {
-        const stopped = getTrialByIndex(this.db, this.campaignId, index);
-        if (stopped?.state === "EARLY_STOPPED" && attemptCount(this.db, stopped.id) === 0)
-          return true;
-        const trial = this.activeTrial(index, "shouldStop");
-        const v = progressVerdict(this.db, this.campaignId, this.campaign, trial.id, index);
-        if (!v.stop) return false;
-        finishServiceTrial(this.db, trial.id, {
-          state: "EARLY_STOPPED",
-          resultsJson: JSON.stringify(v.lastValues),
-          semsJson: null,
-          reason: `early stopped: ${v.reason}`,
-        });
-        return true;
-      })
-      .immediate();
+    return stopClientTrialIfDue(this.db, this, index);
   }
 
   /** Records that a trial's evaluation failed (the models keep away from its point). */
@@ -279,25 +266,8 @@ export class CampaignSession {
     this.assertOpen();
     const point = checkAttachedPoint(this.space, this.constraints, parameters);
     const checked = results ? checkResults(this.campaign, null, results) : null;
-    const [row] = this.db
-      .transaction(() => {
-        markCampaignStarted(this.db, this.campaignId);
-        return insertServiceTrials(this.db, this.campaignId, [
-          {
-            paramsJson: JSON.stringify(point),
-            generator: "attached",
-            generationNode: ATTACHED_NODE,
-            nodePosition: NO_NODE,
-            generationMs: null,
-            programString: null,
-            state: checked ? "COMPLETED" : "RUNNING",
-            resultsJson: checked?.resultsJson ?? null,
-            semsJson: checked?.semsJson ?? null,
-          },
-        ]);
-      })
-      .immediate();
-    return toTrialRecord(row!, this.space.parameters);
+    const row = insertAttachedTrial(this.db, this.campaignId, point, checked);
+    return toTrialRecord(row, this.space.parameters);
   }
 
   /** Every trial, in index order (the rows of results.csv). */

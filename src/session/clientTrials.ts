@@ -4,8 +4,20 @@ import type { Campaign } from "../spec/campaign.js";
 import type { Db } from "../store/openStore.js";
 import type { TrialRow } from "../store/rowTypes.js";
 import { ACTIVE_TRIAL_STATES } from "../store/rowTypes.js";
-import { attemptCount, getTrialByIndex, type NewServiceTrial } from "../store/serviceTrials.js";
-import { nodeLabelOf, nodePositionOf, type Proposal } from "./proposeTrials.js";
+import { markCampaignStarted } from "../store/campaignRows.js";
+import {
+  attemptCount,
+  finishServiceTrial,
+  getTrialByIndex,
+  insertServiceTrials,
+  type NewServiceTrial,
+} from "../store/serviceTrials.js";
+import type { Point } from "../space/parameters.js";
+import { NO_NODE, nodeLabelOf, nodePositionOf, type Proposal } from "./proposeTrials.js";
+import { progressVerdict } from "./reportedProgress.js";
+
+/** The generation node of trials the user attached (they belong to no strategy node). */
+export const ATTACHED_NODE = "MANUAL";
 
 /**
  * Refuses a client's proposal step while a controller drives the campaign (it proposes its
@@ -68,4 +80,63 @@ export function askedTrialInputs(p: Proposal): NewServiceTrial[] {
     resultsJson: null,
     semsJson: null,
   }));
+}
+
+/**
+ * The early_stopping rule for a client's trial at its latest reported step, in one transaction:
+ * when it says stop, the trial is stored EARLY_STOPPED with its last reported values as its
+ * results and the rule's decision as its reason. A trial it stopped before says true again.
+ */
+export function stopClientTrialIfDue(
+  db: Db,
+  at: { campaignId: number; campaign: Campaign; dir: string },
+  index: number,
+): boolean {
+  return db
+    .transaction(() => {
+      const stopped = getTrialByIndex(db, at.campaignId, index);
+      if (stopped?.state === "EARLY_STOPPED" && attemptCount(db, stopped.id) === 0) return true;
+      const trial = activeClientTrial(db, at, index, "shouldStop");
+      const v = progressVerdict(db, at.campaignId, at.campaign, trial.id, index);
+      if (!v.stop) return false;
+      finishServiceTrial(db, trial.id, {
+        state: "EARLY_STOPPED",
+        resultsJson: JSON.stringify(v.lastValues),
+        semsJson: null,
+        reason: `early stopped: ${v.reason}`,
+      });
+      return true;
+    })
+    .immediate();
+}
+
+/**
+ * Stores a trial the user chose (checked by the caller), in one transaction: COMPLETED with its
+ * results, or RUNNING (pending until told) without.
+ */
+export function insertAttachedTrial(
+  db: Db,
+  campaignId: number,
+  point: Point,
+  checked: { resultsJson: string; semsJson: string | null } | null,
+): TrialRow {
+  const [row] = db
+    .transaction(() => {
+      markCampaignStarted(db, campaignId);
+      return insertServiceTrials(db, campaignId, [
+        {
+          paramsJson: JSON.stringify(point),
+          generator: "attached",
+          generationNode: ATTACHED_NODE,
+          nodePosition: NO_NODE,
+          generationMs: null,
+          programString: null,
+          state: checked ? "COMPLETED" : "RUNNING",
+          resultsJson: checked?.resultsJson ?? null,
+          semsJson: checked?.semsJson ?? null,
+        },
+      ]);
+    })
+    .immediate();
+  return row!;
 }
