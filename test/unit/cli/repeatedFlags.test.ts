@@ -7,16 +7,15 @@ const OPTIONS = { ...RUN_OPTIONS, ...OMNIOPT2_COMPAT_OPTIONS };
 const words = (text: string): string[] => text.split(" ");
 
 describe("keepLastOccurrence", () => {
-  it("keeps only the last value of a repeated flag, in either form (yargs made 2 then 1 into 3)", () => {
-    expect(keepLastOccurrence(words("--max_eval 2 --seed 4 --max_eval 1"), OPTIONS)).toEqual(
-      words("--seed 4 --max_eval 1"),
-    );
-    expect(keepLastOccurrence(words("--max_eval=2 --max_eval 1"), OPTIONS)).toEqual(
-      words("--max_eval 1"),
-    );
-    expect(keepLastOccurrence(words("--max_eval 5 --max_eval=3"), OPTIONS)).toEqual([
-      "--max_eval=3",
-    ]);
+  it.each([
+    // yargs made 2 then 1 into 3
+    ["--max_eval 2 --seed 4 --max_eval 1", "--seed 4 --max_eval 1"],
+    ["--max_eval=2 --max_eval 1", "--max_eval 1"],
+    ["--max_eval 5 --max_eval=3", "--max_eval=3"],
+    // a boolean's following word stays unless it is true or false
+    ["--follow x --follow false", "x --follow false"],
+  ])("keeps only the last value of a repeated flag, in either form: %s", (given, kept) => {
+    expect(keepLastOccurrence(words(given), OPTIONS)).toEqual(words(kept));
   });
 
   it("treats an alias as the flag and keeps array flags, booleans' neighbours and unknown words", () => {
@@ -51,12 +50,6 @@ describe("keepLastOccurrence", () => {
       "--seed",
       "-3",
     ]);
-  });
-
-  it("leaves a boolean's following word alone unless it is true or false", () => {
-    expect(keepLastOccurrence(words("--follow x --follow false"), OPTIONS)).toEqual(
-      words("x --follow false"),
-    );
   });
 });
 
