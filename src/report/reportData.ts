@@ -39,6 +39,8 @@ export interface ReportTrial {
   attempts: number;
   /** False when a completed trial violates an outcome constraint. */
   feasible: boolean;
+  /** With budgets: run below the max budget, so never the best (absent otherwise). */
+  belowMaxBudget?: true;
 }
 
 export interface ReportAttempt {

@@ -53,6 +53,7 @@ export function reportTrial(
     reason: t.reason,
     attempts: t.attempt_count,
     feasible: t.state === "COMPLETED" && results !== null ? feasible(results) : true,
+    ...(t.below_max_budget === 1 ? { belowMaxBudget: true as const } : {}),
   };
 }
 

@@ -23,7 +23,10 @@
       .filter((tr) => tr.x.length > 0);
   }
 
-  /** The best value so far over all completed feasible trials (not only the sampled ones). */
+  /**
+   * The best value so far over all completed feasible trials (not only the sampled ones); with
+   * budgets over those at the max budget only, as the best trial is chosen.
+   */
   function bestSoFar(data, objective, xOf, order) {
     const sign = objective.goal === "max" ? -1 : 1;
     const xs = [];
@@ -31,7 +34,7 @@
     let best = Infinity;
     for (const t of order) {
       const v = SO.value(t, objective.name);
-      if (t.state !== "COMPLETED" || !t.feasible || v === null) continue;
+      if (t.state !== "COMPLETED" || !t.feasible || t.belowMaxBudget || v === null) continue;
       if (sign * v < best) {
         best = sign * v;
         xs.push(xOf(t));

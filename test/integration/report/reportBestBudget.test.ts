@@ -3,10 +3,13 @@
  * `slurmopt best` chooses it (docs/early-stopping.md): a configuration that looked good at a
  * lower budget has not been shown to be good.
  */
+import { readFileSync } from "node:fs";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { createCampaignRecord } from "../../../src/engine/campaignRecord.js";
 import { bestTrials } from "../../../src/report/bestTrials.js";
-import { buildReportSummary } from "../../../src/report/buildReportData.js";
+import { buildReportData, buildReportSummary } from "../../../src/report/buildReportData.js";
+import type { ReportData } from "../../../src/report/reportData.js";
 import { buildCampaign } from "../../../src/spec/buildCampaign.js";
 import type { ImportedTrial } from "../../../src/store/importedTrials.js";
 import { testDir } from "../../helpers/runCli.js";
@@ -42,6 +45,31 @@ function trial(x: number, loss: number, budget: number): ImportedTrial {
   };
 }
 
+/** The lines the page's trace section draws ("best so far" and the points), by plot id. */
+function tracePlots(data: ReportData): Map<string, { name: string; y: number[] }[]> {
+  const plots = new Map<string, { name: string; y: number[] }[]>();
+  const sections: { id: string; render: (root: unknown, data: ReportData) => void }[] = [];
+  const node = { appendChild: () => undefined };
+  const SO = {
+    sections,
+    section: () => node,
+    el: () => node,
+    sampleNote: () => null,
+    colorFor: () => "#000",
+    nodeNames: (d: ReportData) => [...new Set(d.trials.map((t) => t.node))],
+    value: (t: { results: Record<string, number> | null }, name: string) =>
+      t.results?.[name] ?? null,
+    sampledWithValue: (d: ReportData, name: string) =>
+      d.trials.filter((t) => t.state === "COMPLETED" && t.results?.[name] !== undefined),
+    plot: (_row: unknown, id: string, traces: { name: string; y: number[] }[]) =>
+      plots.set(id, traces),
+  };
+  const page = new URL("../../../src/report/page/traceSection.js", import.meta.url);
+  runInNewContext(readFileSync(page, "utf8"), { window: { SO } });
+  sections.find((s) => s.id === "trace")!.render(node, data);
+  return plots;
+}
+
 describe("the report's best trial with budgets", () => {
   it("is the best at the max budget, not a better value measured at a lower budget", () => {
     const runDir = testDir("report-best-budget");
@@ -72,6 +100,13 @@ describe("the report's best trial with budgets", () => {
         bestTrials(open.db, open.row.id, campaign, 1).trials.map((t) => t.trial_index),
       ).toEqual([2]);
       expect(summary.best).toEqual([2]);
+      // The page's "best so far" line steps at the max budget's values only: 0.5, then 0.2.
+      const data = buildReportData(open);
+      expect(data.trials.map((t) => t.belowMaxBudget ?? false)).toEqual([true, false, false, true]);
+      const best = tracePlots(data)
+        .get("trace-index-loss")!
+        .find((t) => t.name === "best so far")!;
+      expect(best.y).toEqual([0.5, 0.2, 0.2]);
     } finally {
       open.db.close();
     }
