@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 /** Bytes read at most per call, so a program that prints fast never makes one huge read. */
@@ -67,7 +67,8 @@ export function readFileTailSync(path: string, maxBytes: number): Buffer | null 
     throw e;
   }
   try {
-    const size = statSync(path).size;
+    // The opened file's size, not the path's: the path may name another file by now (rotated).
+    const size = fstatSync(fd).size;
     const length = Math.min(maxBytes, size);
     const buffer = Buffer.alloc(length);
     const bytesRead = readSync(fd, buffer, 0, length, size - length);
