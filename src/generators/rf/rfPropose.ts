@@ -177,9 +177,9 @@ export function proposeRandomForest(
         branchDims.length === 1 ? branchDims[0]! : branchDims[pointRng.integer(branchDims.length)]!;
       const nl = levels[dim]!;
       const levelOfU = (u: Float64Array): number => Math.min(nl - 1, Math.floor(u[dim]! * nl));
-      const c = pointRng.integer(nl);
-      fixed = { dim, value: (c + 0.5) / nl };
-      const inLevel = predicted.filter((q) => levelOfU(q.u) === c);
+      const level = pointRng.integer(nl);
+      fixed = { dim, value: (level + 0.5) / nl };
+      const inLevel = predicted.filter((q) => levelOfU(q.u) === level);
       if (inLevel.length > 0) eta = inLevel[0]!.mean;
       incumbents = inLevel.map((q) => q.u);
     }
