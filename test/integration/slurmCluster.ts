@@ -96,3 +96,16 @@ export async function setClusterMode(mode: ClusterMode): Promise<void> {
  * busy accounting database.
  */
 export const SACCT_OUTPUT = { maxBuffer: 64 << 20 };
+
+/**
+ * sacct's allocation lines (-X) of the jobs of the last 3 hours, one string per job or array
+ * task with the fields of `format` joined by "|" (-P), through SACCT_OUTPUT's buffer.
+ */
+export async function sacctSince(format: string): Promise<string[]> {
+  const r = await run(
+    "sacct",
+    ["-X", "-n", "-P", "--starttime=now-3hours", `--format=${format}`],
+    SACCT_OUTPUT,
+  );
+  return r.stdout.split("\n").filter((l) => l !== "");
+}

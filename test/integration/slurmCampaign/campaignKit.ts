@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { runCli, type CliResult } from "../../helpers/runCli.js";
-import { SACCT_OUTPUT } from "../slurmCluster.js";
+import { sacctSince } from "../slurmCluster.js";
 
 export const sh = promisify(execFile);
 
@@ -143,19 +143,7 @@ export interface SacctRow {
 export async function sacctRows(uid: string, expected: number): Promise<SacctRow[]> {
   let rows: SacctRow[] = [];
   for (let i = 0; i < 40; i++) {
-    const r = await sh(
-      "sacct",
-      [
-        "-n",
-        "-P",
-        "-X",
-        "--starttime=now-3hours",
-        "--format=JobID,JobName%100,State,Partition,AllocTRES%100,Start,Timelimit",
-      ],
-      SACCT_OUTPUT,
-    );
-    rows = r.stdout
-      .split("\n")
+    rows = (await sacctSince("JobID,JobName%100,State,Partition,AllocTRES%100,Start,Timelimit"))
       .filter((l) => l.includes(`-${uid}-`))
       .map((l) => {
         const [jobId, jobName, state, partition, allocTres, start, timelimit] = l.split("|");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { startCli as startCliProcess, type CliChild } from "../../helpers/runCli.js";
-import { SACCT_OUTPUT } from "../slurmCluster.js";
+import { sacctSince } from "../slurmCluster.js";
 
 export { mulberry32, type CliChild } from "../../helpers/runCli.js";
 
@@ -115,13 +115,8 @@ export interface SacctRow {
 
 /** Every job and array task of a campaign in sacct (by the campaign uid in the job name). */
 export async function sacctRows(uid: string): Promise<SacctRow[]> {
-  const r = await run(
-    "sacct",
-    ["-X", "-n", "-P", "--starttime=now-3hours", "--format=JobID,State,JobName"],
-    SACCT_OUTPUT,
-  );
   const rows: SacctRow[] = [];
-  for (const line of r.stdout.split("\n")) {
+  for (const line of await sacctSince("JobID,State,JobName")) {
     const [id, state, ...nameParts] = line.split("|");
     const name = nameParts.join("|");
     // Trial jobs only: "<name>-<uid>-t<batch start>a<attempt>" (not the controller jobs).
@@ -204,13 +199,7 @@ export async function cancelLeftovers(uids: readonly string[] = campaignUids): P
 
 /** The campaign's controller jobs in sacct ("<name>-<uid>-controller"), oldest first. */
 export async function controllerJobs(uid: string): Promise<{ jobId: string; state: string }[]> {
-  const r = await run(
-    "sacct",
-    ["-X", "-n", "-P", "--starttime=now-3hours", "--format=JobID,State,ExitCode,JobName"],
-    SACCT_OUTPUT,
-  );
-  return r.stdout
-    .split("\n")
+  return (await sacctSince("JobID,State,ExitCode,JobName"))
     .map((line) => line.split("|"))
     .filter((p) => p.length >= 4 && p.slice(3).join("|").endsWith(`-${uid}-controller`))
     .map((p) => ({ jobId: p[0]!, state: `${p[1]!.split(" ")[0]!} ${p[2]!}` }))

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect } from "vitest";
-import { SACCT_OUTPUT, ensureSlurmCluster } from "../slurmCluster.js";
+import { ensureSlurmCluster, sacctSince } from "../slurmCluster.js";
 import { ensureLoopbackSshd, stopLoopbackSshd } from "../ssh/sshdSetup.js";
 import type { LoopbackSshd } from "../ssh/sshdSetup.js";
 import { startCli as startCliProcess, testDir, type CliChild } from "../../helpers/runCli.js";
@@ -213,13 +213,8 @@ export interface SacctRow {
 
 /** Every job and array task whose name starts with `prefix` (e.g. "<name>-"). */
 export async function sacctRows(prefix: string): Promise<SacctRow[]> {
-  const r = await run(
-    "sacct",
-    ["-X", "-n", "-P", "--starttime=now-3hours", "--format=JobID,State,JobName%200"],
-    SACCT_OUTPUT,
-  );
   const rows: SacctRow[] = [];
-  for (const line of r.stdout.split("\n")) {
+  for (const line of await sacctSince("JobID,State,JobName%200")) {
     const [id, state, ...nameParts] = line.split("|");
     const name = nameParts.join("|");
     if (!id || !state || !name.startsWith(prefix)) continue;
