@@ -3,9 +3,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { CLI, runCli, testDir } from "../../helpers/runCli.js";
+import { until } from "../../helpers/waitFor.js";
 
 function spec(cwd: string, name: string, maxEval: number, sleepS: number): string {
   const path = join(cwd, `${name}.json`);
@@ -23,14 +23,6 @@ function spec(cwd: string, name: string, maxEval: number, sleepS: number): strin
     }),
   );
   return path;
-}
-
-async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await sleep(100);
-  }
 }
 
 function states(dir: string): string[] {
@@ -66,7 +58,12 @@ describe("one controller per campaign", () => {
     });
     const firstEnded = new Promise<number | null>((r) => first.on("exit", (c) => r(c)));
     const dir = join(cwd, "runs", "lk", "0");
-    await waitFor(() => existsSync(join(dir, "controller.json")));
+    await until(
+      "the controller to name itself",
+      () => existsSync(join(dir, "controller.json")),
+      20_000,
+      100,
+    );
     const second = await runCli(["resume", dir, "--quiet"], { cwd });
     expect(second.code).toBe(3);
     expect(second.stderr).toMatch(

@@ -13,6 +13,7 @@ import {
   type BrowserPage,
 } from "../../helpers/headlessChromium.js";
 import { runCli, startCli, testDir, type CliChild } from "../../helpers/runCli.js";
+import { waitFor } from "../../helpers/waitFor.js";
 import {
   campaignFacts,
   checkCommonSections,
@@ -29,16 +30,6 @@ afterEach(async () => {
   browser = null;
   for (const c of children.splice(0)) await c.kill("SIGTERM");
 });
-
-async function waitFor<T>(what: string, f: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function startServe(args: string[], cwd: string): Promise<{ child: CliChild; url: URL }> {
   const child = startCli(["serve", ...args], cwd);

@@ -7,11 +7,7 @@ import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, startCli, testDir } from "../../helpers/runCli.js";
-
-async function until(what: string, holds: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !holds(); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!holds()) throw new Error(`waited in vain for ${what}`);
-}
+import { until } from "../../helpers/waitFor.js";
 
 describe("resume --as-copy of a folder copied while trials were in flight", () => {
   it("is refused, naming the original and how to get a copy that resumes, while the original runs and after", async () => {
@@ -41,7 +37,7 @@ describe("resume --as-copy of a folder copied while trials were in flight", () =
       cwd,
     );
     try {
-      await until("the trial to start", () => existsSync(started));
+      await until("the trial to start", () => existsSync(started), 60_000, 100);
       const folder = join(cwd, "runs", "cp", readdirSync(join(cwd, "runs", "cp"))[0]!);
       const copy = join(cwd, "cp-copy");
       cpSync(folder, copy, { recursive: true });

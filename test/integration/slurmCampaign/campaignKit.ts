@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { runCli, type CliResult } from "../../helpers/runCli.js";
+import { waitFor as waitForValue } from "../../helpers/waitFor.js";
 import { sacctSince } from "../slurmCluster.js";
 
 export const sh = promisify(execFile);
@@ -172,21 +173,14 @@ export async function leakedJobs(): Promise<string[]> {
   return r.stdout.split("\n").filter((line) => [...names].some((n) => line.includes(`|${n}-`)));
 }
 
-/** Waits until `f` gives a value (not undefined), polling every `everyMs`. */
-export async function waitFor<T>(
+/** Waits until `f` gives a value (test/helpers/waitFor.ts; this kit's tests ask every 500 ms). */
+export function waitFor<T>(
   what: string,
   f: () => Promise<T | undefined> | T | undefined,
   timeoutMs: number,
   everyMs = 500,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, everyMs));
-  }
+  return waitForValue(what, f, timeoutMs, everyMs);
 }
 
 /** squeue's jobs of one campaign name: "id|state|name" (array tasks as 123_4). */

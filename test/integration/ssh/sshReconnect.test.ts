@@ -17,19 +17,12 @@ import {
 } from "./loopbackTransport.js";
 import { ensureLoopbackSshd, killServerSession, stopLoopbackSshd } from "./sshdSetup.js";
 import type { LoopbackSshd } from "./sshdSetup.js";
+import { until } from "../../helpers/waitFor.js";
 
 let sshd: LoopbackSshd;
 const base = `/tmp/slurmopt-ssh-reconnect-${process.pid}-${randomBytes(3).toString("hex")}`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Waits for `condition` (checked every 50 ms); fails after `limitMs` naming what it waited for. */
-async function until(condition: () => boolean, what: string, limitMs = 60_000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 50) {
-    if (waited > limitMs) throw new Error(`waited ${limitMs} ms for ${what}`);
-    await sleep(50);
-  }
-}
-
 /** A shell loop that ends once `path` exists (a command that runs until the test lets it end). */
 const waitFor = (path: string): string => `while [ ! -e ${path} ]; do sleep 0.05; done`;
 
@@ -99,7 +92,7 @@ describe("after the server-side session is killed", () => {
     const pending = t.run(["sh", "-c", `echo started >> ${file}; ${waitFor(go)}; echo done`], {
       idempotent: true,
     });
-    await until(() => lines(file).length === 1, "the command to start");
+    await until("the command to start", () => lines(file).length === 1, 60_000, 50);
     await killServerSession(port);
     writeFileSync(go, "");
     const r = await pending;
@@ -117,7 +110,7 @@ describe("after the server-side session is killed", () => {
     const pending = t
       .run(["sh", "-c", `echo submitted >> ${file}; ${waitFor(go)}`])
       .catch((e: unknown) => e);
-    await until(() => lines(file).length === 1, "the command to start");
+    await until("the command to start", () => lines(file).length === 1, 60_000, 50);
     await killServerSession(port);
     const err = await pending;
     writeFileSync(go, "");
@@ -185,7 +178,7 @@ describe("when the whole server goes away", () => {
     await stopLoopbackSshd(own);
     const pending = t.readFile(`${base}/restart.txt`);
     const reconnecting = (): number => log.filter((l) => l.message === "ssh: reconnecting").length;
-    await until(() => reconnecting() >= 2, "two reconnection attempts");
+    await until("two reconnection attempts", () => reconnecting() >= 2, 60_000, 50);
     await ensureLoopbackSshd(own);
     expect(await pending).toBe("before");
     const waits = log
