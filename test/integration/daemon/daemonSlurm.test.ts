@@ -46,14 +46,29 @@ function jobIdsOf(dir: string): Set<string> {
   return new Set(storedTrials(dir).flatMap((t) => t.jobIds.map((j) => j.replace(/_.*$/, ""))));
 }
 
-/** How many of the campaign's jobs Slurm runs now (squeue, whatever the store has seen). */
-async function runningInSlurm(dir: string): Promise<number> {
+/** The campaign's jobs in Slurm's queue, one line per array task: job id -> "STATE REASON". */
+async function campaignQueue(dir: string): Promise<Map<string, string>> {
   const ids = jobIdsOf(dir);
-  const out = (await sh("squeue", ["--noheader", "--format=%i %T"])).stdout;
-  return out
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([id, state]) => ids.has((id ?? "").replace(/_.*$/, "")) && state !== "PENDING").length;
+  const out = (await sh("squeue", ["--array", "--noheader", "--format=%i %T %r"])).stdout;
+  const queue = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const [id, state, reason] = line.trim().split(/\s+/);
+    if (id !== undefined && ids.has(id.replace(/_.*$/, ""))) queue.set(id, `${state} ${reason}`);
+  }
+  return queue;
+}
+
+/**
+ * A pause has settled when nothing of the campaign runs or waits to be collected: every job
+ * Slurm still has is held, and every trial the store has open is one of those held jobs (a job
+ * that started before its hold, ran and ended is collected first).
+ */
+async function pauseSettled(dir: string): Promise<boolean> {
+  const queue = await campaignQueue(dir);
+  if ([...queue.values()].some((s) => !/^PENDING JobHeld(User|Admin)$/.test(s))) return false;
+  return storedTrials(dir)
+    .filter((t) => t.state === "SUBMITTED" || t.state === "RUNNING")
+    .every((t) => queue.has(t.jobIds.at(-1) ?? ""));
 }
 
 describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
@@ -172,10 +187,9 @@ describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
       expect(paused.code, paused.stderr).toBe(0);
       // Whatever was running when the pause came ends; then nothing new starts (every job Slurm
       // has not started, pending for resources or queued behind a running one, is held while the
-      // campaign is paused). Settled: nothing runs in the store's view nor in Slurm's (a job that
-      // started just before its hold reaches the store at the next poll).
+      // campaign is paused).
       let before = (await list(h))[0]!;
-      while (before.running > 0 || (await runningInSlurm(dir)) > 0) {
+      while (before.running > 0 || !(await pauseSettled(dir))) {
         await sleep(300);
         before = (await list(h))[0]!;
       }
@@ -187,6 +201,7 @@ describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
       expect(still.running).toBe(0);
       expect(still.done).toBe(before.done);
       expect(still.total).toBeLessThan(5);
+      expect(await pauseSettled(dir)).toBe(true);
       const cont = await cli(h, ["continue", dir]);
       expect(cont.code, cont.stderr).toBe(0);
       const [end] = await waitAllEnded(h, 1, 240_000);
@@ -200,36 +215,29 @@ describe.skipIf(slurmSkipped())("the daemon on Slurm", () => {
     "pause holds a submitted job that waits in Slurm's queue (not behind another job); continue releases it",
     async () => {
       const h = daemonHome("pending");
-      // Every job waits 15 s in Slurm's queue (reason BeginTime) after its submission.
+      // Every job waits 40 s in Slurm's queue (reason BeginTime) after its submission: the
+      // pause comes long before.
       const dir = await detach(
         h,
         writeDaemonSpec(h, "dpending", {
           maxEval: 2,
           parallelism: 1,
           sleep: 1,
-          extra: { slurm: { mem: "100M", extra_directives: ["--begin=now+15"] } },
+          extra: { slurm: { mem: "100M", extra_directives: ["--begin=now+40"] } },
         }),
       );
-      let ids = jobIdsOf(dir);
-      while (ids.size === 0) {
-        await sleep(200);
-        ids = jobIdsOf(dir);
-      }
+      while (jobIdsOf(dir).size === 0) await sleep(200);
+      const submitted = Date.now();
       const paused = await cli(h, ["pause", dir]);
       expect(paused.code, paused.stderr).toBe(0);
-      // Past the begin time and a few more loop cycles: nothing started, the jobs are held.
-      await sleep(20_000);
+      while (!(await pauseSettled(dir))) await sleep(300);
+      expect(Date.now() - submitted).toBeLessThan(40_000);
+      // Past the begin time and a few more loop cycles: nothing started, the jobs stay held.
+      await sleep(Math.max(0, submitted + 45_000 - Date.now()));
       const from = (await status(h)).loopCycles;
       while ((await status(h)).loopCycles < from + 3) await sleep(200);
-      expect(await runningInSlurm(dir)).toBe(0);
-      ids = jobIdsOf(dir);
-      const reasons = (await sh("squeue", ["--noheader", "--format=%i %r"])).stdout
-        .split("\n")
-        .map((l) => l.trim().split(/\s+/))
-        .filter(([id]) => ids.has((id ?? "").replace(/_.*$/, "")))
-        .map(([, reason]) => reason);
-      expect(reasons.length).toBeGreaterThan(0);
-      for (const r of reasons) expect(r).toMatch(/^JobHeld(User|Admin)$/);
+      expect(await pauseSettled(dir)).toBe(true);
+      expect((await campaignQueue(dir)).size).toBeGreaterThan(0);
       expect((await list(h))[0]!.done).toBe(0);
       const cont = await cli(h, ["continue", dir]);
       expect(cont.code, cont.stderr).toBe(0);
