@@ -17,11 +17,11 @@ import { proposeGp } from "../src/generators/gp/gpPropose.js";
 import { DEFAULT_MAX_MODEL_POINTS } from "../src/generators/gp/modelSubset.js";
 import { createRng } from "../src/generators/rng.js";
 import { createSobolGenerator } from "../src/generators/sobolGenerator.js";
-import { ConstraintSet } from "../src/space/constraints.js";
 import type { Point } from "../src/space/parameters.js";
 import { SearchSpace } from "../src/space/searchSpace.js";
 import type { TestProblem } from "./testFunctions.js";
 import { TEST_PROBLEMS } from "./testFunctions.js";
+import { baseInput } from "./sequentialRun.js";
 
 interface Args {
   seeds: number;
@@ -62,17 +62,7 @@ function input(
   completed: Observation[],
   pending: Point[],
 ): GeneratorInput {
-  return {
-    space,
-    constraints: new ConstraintSet([], space),
-    objectives: [{ name: "f", goal: "min" }],
-    completed,
-    failed: [],
-    pending,
-    seed,
-    proposedByNode: completed.length,
-    campaignDir: "",
-  };
+  return baseInput(space, seed, completed, { pending, proposedByNode: completed.length });
 }
 
 function median(v: number[]): number {

@@ -10,10 +10,12 @@ import type { TestProblem } from "./testFunctions.js";
 
 export const BUDGET = 50;
 
+/** A generator's input for the benchmarks' single minimized objective `f`; `over` sets the rest. */
 export function baseInput(
   space: SearchSpace,
   seed: number,
   completed: Observation[],
+  over: Partial<GeneratorInput> = {},
 ): GeneratorInput {
   return {
     space,
@@ -25,6 +27,7 @@ export function baseInput(
     seed,
     proposedByNode: 0,
     campaignDir: "",
+    ...over,
   };
 }
 
