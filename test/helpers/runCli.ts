@@ -88,3 +88,33 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * `slurmopt run` of a local campaign `name` with one parameter x in [0, 1], one trial at a
+ * time, `program` as its run program, `maxEval` trials, and `extra` flags.
+ */
+export function localRunArgs(
+  name: string,
+  program: string,
+  maxEval: number,
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    "run",
+    "--experiment_name",
+    name,
+    "--force_local_execution",
+    "--num_parallel_jobs",
+    "1",
+    "--parameter",
+    "x",
+    "range",
+    "0",
+    "1",
+    "--run_program",
+    program,
+    "--max_eval",
+    String(maxEval),
+    ...extra,
+  ];
+}

@@ -6,7 +6,7 @@
 import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, startCli, testDir } from "../../helpers/runCli.js";
+import { localRunArgs, runCli, startCli, testDir } from "../../helpers/runCli.js";
 import { until } from "../../helpers/waitFor.js";
 
 describe("resume --as-copy of a folder copied while trials were in flight", () => {
@@ -15,25 +15,12 @@ describe("resume --as-copy of a folder copied while trials were in flight", () =
     const started = join(cwd, "started");
     const go = join(cwd, "go");
     const original = startCli(
-      [
-        "run",
-        "--experiment_name",
+      localRunArgs(
         "cp",
-        "--force_local_execution",
-        "--num_parallel_jobs",
-        "1",
-        "--parameter",
-        "x",
-        "range",
-        "0",
-        "1",
-        "--run_program",
         `touch ${started}; while [ ! -e ${go} ]; do sleep 0.1; done; echo RESULT: %(x)`,
-        "--max_eval",
-        "1",
-        "--quiet",
-        "--no-report",
-      ],
+        1,
+        ["--quiet", "--no-report"],
+      ),
       cwd,
     );
     try {

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, testDir } from "../../helpers/runCli.js";
+import { localRunArgs, runCli, testDir } from "../../helpers/runCli.js";
 
 interface Stored {
   uid: string;
@@ -40,26 +40,10 @@ const done = (n: number) =>
 describe("a moved or copied campaign folder", () => {
   it("resumes a moved folder in place, refuses a copy, and runs a copy with --as-copy under its own uid", async () => {
     const cwd = testDir("campaign-folder");
-    const first = await runCli(
-      [
-        "run",
-        "--experiment_name",
-        "mv",
-        "--force_local_execution",
-        "--num_parallel_jobs",
-        "1",
-        "--parameter",
-        "x",
-        "range",
-        "0",
-        "1",
-        "--run_program",
-        "echo RESULT: %x",
-        "--max_eval",
-        "2",
-      ],
-      { cwd, timeoutMs: 120_000 },
-    );
+    const first = await runCli(localRunArgs("mv", "echo RESULT: %x", 2), {
+      cwd,
+      timeoutMs: 120_000,
+    });
     expect(first.code, first.stderr).toBe(0);
     const original = join(cwd, "runs", "mv", readdirSync(join(cwd, "runs", "mv"))[0]!);
     const before = stored(original);
