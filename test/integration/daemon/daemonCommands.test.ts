@@ -7,7 +7,6 @@
 import { execFile } from "node:child_process";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSlurmCluster, slurmSkipped } from "../slurmCluster.js";
@@ -28,6 +27,7 @@ import {
 } from "./daemonKit.js";
 import type { CampaignSummary } from "../../../src/daemon/protocol.js";
 import { openCampaign } from "../../../src/index.js";
+import { until as waitUntil } from "../../helpers/waitFor.js";
 
 const run = promisify(execFile);
 
@@ -37,13 +37,9 @@ async function summaryOf(h: DaemonHome, dir: string): Promise<CampaignSummary> {
   return c;
 }
 
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 200_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
+/** test/helpers/waitFor.until with this file's limit (200 s) and interval (300 ms). */
+const until = (what: string, ok: () => Promise<boolean>, timeoutMs = 200_000): Promise<void> =>
+  waitUntil(what, ok, timeoutMs, 300);
 
 /** Jobs of a campaign still in squeue (any state). */
 async function queued(uid: string): Promise<string[]> {

@@ -8,7 +8,6 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Daemon } from "../../../src/daemon/daemon.js";
 import { DEFAULT_CONFIG } from "../../../src/daemon/daemonConfig.js";
@@ -27,6 +26,7 @@ import {
   POLL_FLOOR_MS,
 } from "../slurmCrash/slurmCrashKit.js";
 import { daemonHome, writeDaemonSpec, type DaemonHome } from "./daemonKit.js";
+import { until as waitUntil } from "../../helpers/waitFor.js";
 
 const daemons: Daemon[] = [];
 
@@ -67,13 +67,9 @@ function summaryOf(daemon: Daemon, dir: string): CampaignSummary {
   return c;
 }
 
-async function until(what: string, ok: () => boolean, timeoutMs = 200_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+/** test/helpers/waitFor.until with this file's limit (200 s) and interval (200 ms). */
+const until = (what: string, ok: () => boolean, timeoutMs = 200_000): Promise<void> =>
+  waitUntil(what, ok, timeoutMs, 200);
 
 describe.skipIf(slurmSkipped())("proposal isolation in the daemon", () => {
   beforeAll(async () => {
