@@ -151,5 +151,5 @@ describe.skipIf(slurmSkipped())("campaign commands through the daemon", () => {
     expect(rows.find((r) => r.dir === b)?.daemonState).toBe("missing");
     expect(rows.find((r) => r.dir === a)?.state).toBe("COMPLETED");
     renameSync(`${b}.moved`, b);
-  }, 300_000);
+  }, 420_000);
 });

@@ -142,10 +142,11 @@ export async function sacctRows(uid: string): Promise<SacctRow[]> {
 }
 
 /**
- * Waits until sacct knows every job the store recorded in a final state (slurmdbd may lag a
- * little), then returns the campaign's rows.
+ * Waits until sacct knows every job the store recorded in a final state, then returns the
+ * campaign's rows. slurmdbd lags behind slurmctld under load (a daemon test once waited more
+ * than 60 s for its first two jobs), so the wait is long; it ends as soon as all are there.
  */
-export async function settledSacctRows(dir: string, timeoutMs = 60_000): Promise<SacctRow[]> {
+export async function settledSacctRows(dir: string, timeoutMs = 150_000): Promise<SacctRow[]> {
   const uid = campaignUid(dir);
   const wanted = new Set(storedTrials(dir).flatMap((t) => t.jobIds));
   const deadline = Date.now() + timeoutMs;
