@@ -85,9 +85,16 @@ async function clearDeadLock(
   let nameless: { mtimeMs: number; since: number } | null = null;
   let deadSeen = false;
   let guarded = false;
+  const guardPath = new CampaignPaths(dir).takeoverDir;
   for (;;) {
     const st = statLock(lockPath);
-    if (!st) return guarded;
+    if (!st) {
+      // No lock: free, unless another controller is between removing a dead lock and taking
+      // its own (it holds the guard): wait for it, then judge the lock it took.
+      if (guarded || !guardHeld(guardPath)) return guarded;
+      await sleep(100);
+      continue;
+    }
     const owner = readOwner(dir);
     const age = Date.now() - st.mtimeMs;
     const from = `taking over the campaign from the controller ${owner ? `on ${owner.host} (pid ${owner.pid})` : "of unknown owner"}`;
@@ -111,7 +118,7 @@ async function clearDeadLock(
     } else if (age > staleMs) {
       message = `${from}: no heartbeat for ${Math.round(age / 1000)} s`;
     } else return guarded; // a live owner: takeLock refuses with its details
-    if (!guarded) guarded = takeGuard(new CampaignPaths(dir).takeoverDir);
+    if (!guarded) guarded = takeGuard(guardPath);
     if (!guarded) {
       await sleep(250); // another controller is taking over: see what it leaves
       continue;
@@ -125,6 +132,12 @@ async function clearDeadLock(
     nameless = null; // the lock changed since it was judged: judge it again
     deadSeen = false;
   }
+}
+
+/** Whether another controller is taking over now (a guard younger than GUARD_STALE_MS). */
+function guardHeld(guard: string): boolean {
+  const st = statLock(guard);
+  return st !== null && Date.now() - st.mtimeMs < GUARD_STALE_MS;
 }
 
 function takeGuard(guard: string): boolean {
