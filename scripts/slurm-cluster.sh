@@ -92,6 +92,17 @@ find_pid() {
 }
 
 mark_started() { echo "$2" >"$STARTED_DIR/$1"; }
+
+# child_alive PID: whether a child this script just started in the background is still alive.
+# Not pid_alive: until the child has exec'd, its comm is still bash or setsid (seen under load:
+# a MariaDB start judged "exited during start-up" with nothing in its logs).
+child_alive() {
+  local stat
+  kill -0 "$1" 2>/dev/null || return 1
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z && ${stat:0:1} != X ]]
+}
 started_by_us() {
   local name=$1 comm=$2 pid
   [[ -f $STARTED_DIR/$name ]] || return 1
@@ -362,7 +373,7 @@ start_mariadb() {
     mark_started mysqld_safe "$pid"
     for ((i = 0; i < WAIT_S * 2; i++)); do
       db_ping >/dev/null 2>&1 && break
-      if ! pid_alive "$pid" mysqld_safe; then
+      if ! child_alive "$pid"; then
         show_log_tail "$LOG_DIR/mysqld_safe.out"
         show_log_tail "$DB_DIR/mysqld.log"
         die "MariaDB (mysqld_safe) exited during start-up"
