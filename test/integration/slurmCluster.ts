@@ -109,3 +109,19 @@ export async function sacctSince(format: string): Promise<string[]> {
   );
   return r.stdout.split("\n").filter((l) => l !== "");
 }
+
+/**
+ * sacct's allocation lines (-X) of the given jobs, whatever their times: a job that was held and
+ * released before it ran has an eligible time of "Unknown", and sacct's time window
+ * (sacctSince) leaves it out.
+ */
+export async function sacctOfJobs(jobIds: readonly string[], format: string): Promise<string[]> {
+  const ids = [...new Set(jobIds.map((j) => j.replace(/_.*$/, "")))];
+  if (ids.length === 0) return [];
+  const r = await run(
+    "sacct",
+    ["-X", "-n", "-P", `--jobs=${ids.join(",")}`, `--format=${format}`],
+    SACCT_OUTPUT,
+  );
+  return r.stdout.split("\n").filter((l) => l !== "");
+}

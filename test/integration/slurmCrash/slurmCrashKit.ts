@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { startCli as startCliProcess, type CliChild } from "../../helpers/runCli.js";
-import { sacctSince } from "../slurmCluster.js";
+import { sacctOfJobs, sacctSince } from "../slurmCluster.js";
 
 export { mulberry32, type CliChild } from "../../helpers/runCli.js";
 
@@ -114,9 +114,13 @@ export interface SacctRow {
 }
 
 /** Every job and array task of a campaign in sacct (by the campaign uid in the job name). */
-export async function sacctRows(uid: string): Promise<SacctRow[]> {
+export async function sacctRows(uid: string, jobIds: readonly string[] = []): Promise<SacctRow[]> {
   const rows: SacctRow[] = [];
-  for (const line of await sacctSince("JobID,State,JobName")) {
+  // The time window finds every job of the campaign by name (also one submitted twice); the
+  // store's job ids add those the window leaves out (held, then released: eligible "Unknown").
+  const lines = new Set(await sacctSince("JobID,State,JobName"));
+  for (const line of await sacctOfJobs(jobIds, "JobID,State,JobName")) lines.add(line);
+  for (const line of lines) {
     const [id, state, ...nameParts] = line.split("|");
     const name = nameParts.join("|");
     // Trial jobs only: "<name>-<uid>-t<batch start>a<attempt>" (not the controller jobs).
@@ -151,7 +155,7 @@ export async function settledSacctRows(dir: string, timeoutMs = 150_000): Promis
   const wanted = new Set(storedTrials(dir).flatMap((t) => t.jobIds));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await sacctRows(uid);
+    const rows = await sacctRows(uid, [...wanted]);
     const final = new Set(
       rows
         .filter((r) => !["PENDING", "RUNNING", "REQUEUED", "SUSPENDED"].includes(r.state))
