@@ -3,7 +3,10 @@ import type { GeneratorInput, Observation } from "../../../src/generators/genera
 import { generatorFactory } from "../../../src/generators/generatorRegistry.js";
 import { strategyNode } from "../../../src/generators/modelNames.js";
 import { createRng } from "../../../src/generators/rng.js";
-import { proposeRandomForest } from "../../../src/generators/rf/rfPropose.js";
+import {
+  proposeRandomForest,
+  type RandomForestOptions,
+} from "../../../src/generators/rf/rfPropose.js";
 import {
   MIN_DISTANCE_SHARE,
   minimumDistance,
@@ -61,6 +64,38 @@ function randomPoints(n: number, seed: number): Point[] {
   const space = new SearchSpace(PARAMS);
   const rng = createRng(seed);
   return Array.from({ length: n }, () => space.decode(rng.uniformVector(space.dim)));
+}
+
+/**
+ * The forest run sequentially on `space` from 8 random points (seeded), `steps` proposals with
+ * `options` (no random interleaving); `seen` looks at each proposal with the points before it.
+ */
+function forestRun(
+  space: SearchSpace,
+  cost: (p: Point) => number,
+  seed: number,
+  steps: number,
+  options: RandomForestOptions,
+  seen: (p: Point, before: readonly Point[]) => void = () => undefined,
+): Point[] {
+  const rng = createRng(seed);
+  const points = Array.from({ length: 8 }, () => space.decode(rng.uniformVector(space.dim)));
+  for (let t = 0; t < steps; t++) {
+    const completed = points.map((point) => ({
+      point,
+      values: { f: cost(point) },
+      sems: { f: null },
+    }));
+    const base = {
+      ...input(completed, { seed }),
+      space,
+      constraints: new ConstraintSet([], space),
+    };
+    const [p] = proposeRandomForest(base, 1, { randomProbability: 0, ...options });
+    seen(p!, points);
+    points.push(p!);
+  }
+  return points;
 }
 
 describe("RANDOMFOREST proposals", () => {
@@ -160,29 +195,19 @@ describe("RANDOMFOREST proposals", () => {
       dim.kind.type === "categorical" && !dim.kind.ordered ? dim.kind.levels : 0,
     );
     const run = (seed: number, share?: number): { nearCopies: number; best: number } => {
-      const rng = createRng(seed);
-      const points = Array.from({ length: 8 }, () => space.decode(rng.uniformVector(space.dim)));
       let nearCopies = 0;
-      for (let t = 0; t < 25; t++) {
-        const completed = points.map((point) => ({
-          point,
-          values: { f: cost(point) },
-          sems: { f: null },
-        }));
-        const base = {
-          ...input(completed, { seed }),
-          space,
-          constraints: new ConstraintSet([], space),
-        };
-        const [p] = proposeRandomForest(base, 1, {
-          randomProbability: 0,
-          ...(share === undefined ? {} : { minDistanceShare: share }),
-        });
-        const tried = points.map((q) => space.encode(q));
-        const r = minimumDistance(MIN_DISTANCE_SHARE, tried.length, space.dim);
-        if (nearestDistance(space.encode(p!), tried, levels) < r) nearCopies++;
-        points.push(p!);
-      }
+      const points = forestRun(
+        space,
+        cost,
+        seed,
+        25,
+        share === undefined ? {} : { minDistanceShare: share },
+        (p, before) => {
+          const tried = before.map((q) => space.encode(q));
+          const r = minimumDistance(MIN_DISTANCE_SHARE, tried.length, space.dim);
+          if (nearestDistance(space.encode(p), tried, levels) < r) nearCopies++;
+        },
+      );
       return { nearCopies, best: Math.min(...points.map(cost)) };
     };
     let bestSmac = 0;
@@ -231,29 +256,15 @@ describe("RANDOMFOREST proposals", () => {
         ? 1 + ((p.momentum as number) - 0.5) ** 2
         : 30 * ((p.beta as number) - 0.2) ** 2;
     const space = new SearchSpace(params);
-    const run = (branchSearchProbability?: number): Point[] => {
-      const seed = 2; // its 8 random points: the best is sgd's (1.00), adam's are worse
-      const rng = createRng(seed);
-      const points = Array.from({ length: 8 }, () => space.decode(rng.uniformVector(space.dim)));
-      for (let t = 0; t < 16; t++) {
-        const completed = points.map((point) => ({
-          point,
-          values: { f: cost(point) },
-          sems: { f: null },
-        }));
-        const base = {
-          ...input(completed, { seed }),
-          space,
-          constraints: new ConstraintSet([], space),
-        };
-        const [p] = proposeRandomForest(base, 1, {
-          randomProbability: 0,
-          ...(branchSearchProbability === undefined ? {} : { branchSearchProbability }),
-        });
-        points.push(p!);
-      }
-      return points;
-    };
+    // Seed 2: its 8 random points' best is sgd's (1.00), adam's are worse.
+    const run = (branchSearchProbability?: number): Point[] =>
+      forestRun(
+        space,
+        cost,
+        2,
+        16,
+        branchSearchProbability === undefined ? {} : { branchSearchProbability },
+      );
     const smac = run(0);
     expect(Math.min(...smac.map(cost))).toBeGreaterThan(0.99);
     expect(smac.slice(8).every((p) => p.opt === "sgd")).toBe(true);
